@@ -1,0 +1,1 @@
+"""Shared infrastructure of Nabij: settings, database base and shared vocabulary (no web code)."""

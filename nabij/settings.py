@@ -1,0 +1,199 @@
+"""Settings: one frozen, typed object read once from ``NABIJ_*`` environment variables.
+
+Nothing here imports web code, so the CLI, migrations and the domain packages can use it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENV_PREFIX = "NABIJ_"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/nabij.sqlite3"
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class Secret:
+    """A string that never shows itself in ``repr``, ``str`` or logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the secret value; call only where it is really used."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and secrets.compare_digest(self._value, other._value)
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the service; tests build it directly."""
+
+    secret_key: Secret
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    redis_prefix: str = "nabij:"
+    widget_origins: tuple[str, ...] = ()
+    public_url: str = "http://localhost:8080"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
+    host: str = "127.0.0.1"
+    port: int = 8080
+    default_capacity: int = 2
+    reconnect_grace_s: float = 60.0
+    session_max_age_s: int = 12 * 3600
+    sweep_interval_s: float = 1.0
+    chat_requests_per_hour: int = 10
+    trusted_proxy: bool = False
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Session cookies are Secure everywhere but plain-HTTP localhost development."""
+        host = urlsplit(self.public_url).hostname or ""
+        return not (self.public_url.startswith("http://") and host in {"localhost", "127.0.0.1"})
+
+    @property
+    def public_origin(self) -> str:
+        """The origin (scheme://host[:port]) of the staff console and the API."""
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Origins allowed to open a socket: the service itself and the listed host sites."""
+        return [self.public_origin, *self.widget_origins]
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with some fields changed (tests use this)."""
+        return dataclasses.replace(self, **changes)
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(ENV_PREFIX + name, "").strip()
+    if not value:
+        raise SettingsError(f"{ENV_PREFIX}{name} is required but not set")
+    return value
+
+
+def _optional(env: Mapping[str, str], name: str, cast: Callable[[str], T], default: T) -> T:
+    raw = env.get(ENV_PREFIX + name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return cast(raw.strip())
+    except (ValueError, ZoneInfoNotFoundError) as exc:
+        raise SettingsError(f"{ENV_PREFIX}{name} is invalid: {exc}") from None
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError("must be a whole number of at least 1")
+    return value
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 < value < 65536:
+        raise ValueError("must be a port number between 1 and 65535")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if value < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        if origin == "*":
+            raise ValueError("'*' is not allowed: list each host site's origin")
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path:
+            raise ValueError(f"{origin!r} is not an origin like https://example.org")
+    return origins
+
+
+def _url(schemes: set[str]) -> Callable[[str], str]:
+    def cast(raw: str) -> str:
+        scheme = urlsplit(raw).scheme
+        if scheme not in schemes:
+            raise ValueError(f"scheme {scheme!r} is not one of {sorted(schemes)}")
+        return raw
+
+    return cast
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("must be true or false")
+
+
+def _secret_key(env: Mapping[str, str]) -> Secret:
+    value = _required(env, "SECRET_KEY")
+    if len(value) < 32:
+        raise SettingsError(f"{ENV_PREFIX}SECRET_KEY is invalid: use at least 32 characters")
+    return Secret(value)
+
+
+DATABASE_SCHEMES = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings once from the environment; raise SettingsError naming the variable."""
+    env = os.environ if env is None else env
+    return Settings(
+        secret_key=_secret_key(env),
+        database_url=_optional(env, "DATABASE_URL", _url(DATABASE_SCHEMES), DEFAULT_DATABASE_URL),
+        redis_url=_optional(env, "REDIS_URL", _url({"redis", "rediss", "unix"}), None),
+        redis_prefix=_optional(env, "REDIS_PREFIX", str, "nabij:"),
+        widget_origins=_optional(env, "WIDGET_ORIGINS", _origins, ()),
+        public_url=_optional(env, "PUBLIC_URL", _url({"http", "https"}), "http://localhost:8080"),
+        timezone=_optional(env, "TIMEZONE", ZoneInfo, ZoneInfo("Europe/Amsterdam")),
+        host=_optional(env, "HOST", str, "127.0.0.1"),
+        port=_optional(env, "PORT", _port, 8080),
+        default_capacity=_optional(env, "DEFAULT_CAPACITY", _positive_int, 2),
+        reconnect_grace_s=_optional(env, "RECONNECT_GRACE_S", _non_negative_float, 60.0),
+        chat_requests_per_hour=_optional(env, "CHAT_REQUESTS_PER_HOUR", _positive_int, 10),
+        trusted_proxy=_optional(env, "TRUSTED_PROXY", _bool, False),
+    )
+
+
+def local_secret_key(var_dir: Path) -> str:
+    """Return a per-install random key kept in ``var/``, for the embedded default only."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,40 @@
+"""Where the tests find PostgreSQL and Redis, and what happens when they are missing.
+
+Locally a missing service skips the tests that need it; with CI=true it fails them, so a
+green CI run always means both store/database combinations really ran.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "NABIJ_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("NABIJ_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def require(service: str) -> None:
+    """Skip (locally) or fail (CI=true) when ``service`` ('postgres' or 'redis') is down."""
+    url, port = (POSTGRES_ADMIN_URL, 5432) if service == "postgres" else (REDIS_URL, 6379)
+    if _reachable(url, port):
+        return
+    message = f"{service} is not reachable at {urlsplit(url).netloc}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message}; CI needs it (.ci/run starts it)")
+    pytest.skip(message)
