@@ -1,0 +1,1 @@
+"""Anonymous contact registrations, conversation records and the reports made of them."""
