@@ -1,0 +1,1 @@
+"""Live state: queue, presence, live conversations and their messages."""

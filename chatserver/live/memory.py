@@ -1,0 +1,327 @@
+"""In-process live store: the embedded default for one server process.
+
+Atomicity comes from asyncio itself: no method awaits between reading and writing, so each
+call runs to completion before another can see the state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from chatserver.live.models import (
+    AcceptResult,
+    Assignment,
+    Conversation,
+    ExpertProfile,
+    ExpertState,
+    Message,
+    RequestOutcome,
+    Sender,
+    TransferResult,
+)
+from chatserver.live.store import LiveStore
+
+
+@dataclass
+class _Expert:
+    profile: ExpertProfile
+    connections: int = 0
+    available: bool = False
+    idle_since: float = 0.0
+    cooldown_until: float = 0.0
+    chats: list[str] = field(default_factory=list)
+
+    def state(self) -> ExpertState:
+        return ExpertState(
+            profile=self.profile,
+            connections=self.connections,
+            available=self.available,
+            load=len(self.chats),
+            idle_since=self.idle_since,
+            cooldown_until=self.cooldown_until,
+        )
+
+
+@dataclass
+class _Live:
+    conversation: Conversation
+    token_hash: str
+    visitors: int = 0
+    messages: list[Message] = field(default_factory=list)
+    by_client_id: dict[tuple[str, str], Message] = field(default_factory=dict)
+
+
+class MemoryLiveStore(LiveStore):
+    """Live state in dictionaries of this process."""
+
+    def __init__(self) -> None:
+        self._experts: dict[int, _Expert] = {}
+        self._live: dict[str, _Live] = {}
+        self._tokens: dict[str, str] = {}
+        self._queue: deque[str] = deque()
+        self._deadlines: dict[str, dict[str, float]] = {}
+        #: key -> (window start, hits, window length): each key keeps its own window.
+        self._rates: dict[str, tuple[float, int, int]] = {}
+
+    # -- experts --------------------------------------------------------------------------
+
+    async def expert_connected(self, profile: ExpertProfile, now: float) -> int:
+        expert = self._experts.get(profile.expert_id)
+        if expert is None:
+            expert = self._experts[profile.expert_id] = _Expert(profile, idle_since=now)
+        expert.profile = profile
+        expert.connections += 1
+        return expert.connections
+
+    async def expert_disconnected(self, expert_id: int) -> int:
+        expert = self._experts.get(expert_id)
+        if expert is None:
+            return 0
+        expert.connections = max(0, expert.connections - 1)
+        if expert.connections == 0:
+            expert.available = False
+        return expert.connections
+
+    async def set_available(self, expert_id: int, available: bool, now: float) -> None:
+        expert = self._experts.get(expert_id)
+        if expert is None:
+            return
+        if available and not expert.available:
+            expert.idle_since = now
+        expert.available = available
+
+    async def expert_states(self, expert_ids: Sequence[int]) -> list[ExpertState]:
+        return [self._experts[i].state() for i in expert_ids if i in self._experts]
+
+    async def active_conversations(self, expert_id: int) -> list[str]:
+        expert = self._experts.get(expert_id)
+        return list(expert.chats) if expert else []
+
+    # -- conversations and the queue ------------------------------------------------------
+
+    async def create_conversation(
+        self, conversation_id: str, token_hash: str, audience: str, lang: str, now: float
+    ) -> Conversation:
+        conversation = Conversation(
+            id=conversation_id, audience=audience, lang=lang, state="waiting", requested_at=now
+        )
+        self._live[conversation_id] = _Live(conversation, token_hash)
+        self._tokens[token_hash] = conversation_id
+        return conversation
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        live = self._live.get(conversation_id)
+        return live.conversation if live else None
+
+    async def conversation_for_token(self, token_hash: str) -> str | None:
+        return self._tokens.get(token_hash)
+
+    async def request(
+        self, conversation_id: str, candidates: Sequence[int], now: float
+    ) -> RequestOutcome:
+        conversation = self._live[conversation_id].conversation
+        expert = None if self._queue else self._best(conversation.audience, candidates, now)
+        if expert is None:
+            self._queue.append(conversation_id)
+            return RequestOutcome(expert_id=None, position=len(self._queue))
+        self._assign(conversation_id, expert, now)
+        return RequestOutcome(expert_id=expert.profile.expert_id, position=0)
+
+    async def assign_head(self, candidates: Sequence[int], now: float) -> Assignment | None:
+        if not self._queue:
+            return None
+        head = self._queue[0]
+        expert = self._best(self._live[head].conversation.audience, candidates, now)
+        if expert is None:
+            return None
+        self._queue.popleft()
+        self._assign(head, expert, now)
+        return Assignment(conversation_id=head, expert_id=expert.profile.expert_id)
+
+    async def accept(self, conversation_id: str, expert_id: int, now: float) -> AcceptResult:
+        live = self._live.get(conversation_id)
+        expert = self._experts.get(expert_id)
+        if live is None or expert is None:
+            return "not_found"
+        if live.conversation.state != "waiting" or conversation_id not in self._queue:
+            return "taken"
+        if len(expert.chats) >= expert.profile.capacity:
+            return "at_capacity"
+        self._queue.remove(conversation_id)
+        self._assign(conversation_id, expert, now)
+        return "ok"
+
+    async def queue(self) -> list[Conversation]:
+        return [self._live[c].conversation for c in self._queue]
+
+    async def position(self, conversation_id: str) -> int | None:
+        try:
+            return self._queue.index(conversation_id) + 1
+        except ValueError:
+            return None
+
+    async def end(
+        self, conversation_id: str, by: str, reason: str, now: float
+    ) -> Conversation | None:
+        live = self._live.get(conversation_id)
+        if live is None or live.conversation.state == "ended":
+            return None
+        if conversation_id in self._queue:
+            self._queue.remove(conversation_id)
+        expert = self._holder(live.conversation)
+        if expert is not None:
+            expert.chats.remove(conversation_id)
+            expert.idle_since = now
+            expert.cooldown_until = now + expert.profile.cooldown_s
+        live.conversation = dataclasses.replace(
+            live.conversation, state="ended", ended_at=now, ended_by=by, end_reason=reason
+        )
+        return live.conversation
+
+    async def requeue(self, conversation_id: str, now: float) -> bool:
+        live = self._live.get(conversation_id)
+        if live is None or live.conversation.state != "active":
+            return False
+        expert = self._holder(live.conversation)
+        if expert is not None:
+            expert.chats.remove(conversation_id)
+            expert.idle_since = now
+        live.conversation = dataclasses.replace(
+            live.conversation, state="waiting", expert_id=None, expert_name=None
+        )
+        self._queue.appendleft(conversation_id)
+        return True
+
+    async def transfer(
+        self, conversation_id: str, from_expert: int, to_expert: int, now: float
+    ) -> TransferResult:
+        live = self._live.get(conversation_id)
+        if live is None or live.conversation.state != "active":
+            return "not_found"
+        if live.conversation.expert_id != from_expert:
+            return "forbidden"
+        target = self._experts.get(to_expert)
+        if target is None or target.connections == 0:
+            return "unavailable"
+        if len(target.chats) >= target.profile.capacity:
+            return "unavailable"
+        source = self._experts[from_expert]
+        source.chats.remove(conversation_id)
+        source.idle_since = now
+        self._assign(conversation_id, target, now)
+        return "ok"
+
+    def _holder(self, conversation: Conversation) -> _Expert | None:
+        if conversation.state != "active" or conversation.expert_id is None:
+            return None
+        return self._experts.get(conversation.expert_id)
+
+    def _best(self, audience: str, candidates: Sequence[int], now: float) -> _Expert | None:
+        eligible = [
+            self._experts[i]
+            for i in dict.fromkeys(candidates)
+            if i in self._experts and self._experts[i].state().is_eligible(now)
+        ]
+        if not eligible:
+            return None
+        return min(eligible, key=lambda e: e.state().rank(audience))
+
+    def _assign(self, conversation_id: str, expert: _Expert, now: float) -> None:
+        live = self._live[conversation_id]
+        expert.chats.append(conversation_id)
+        expert.idle_since = now
+        live.conversation = dataclasses.replace(
+            live.conversation,
+            state="active",
+            expert_id=expert.profile.expert_id,
+            expert_name=expert.profile.display_name,
+            assigned_at=live.conversation.assigned_at or now,
+            was_answered=True,
+        )
+
+    # -- visitor presence -----------------------------------------------------------------
+
+    async def visitor_attached(self, conversation_id: str) -> int:
+        live = self._live.get(conversation_id)
+        if live is None:
+            return 0
+        live.visitors += 1
+        return live.visitors
+
+    async def visitor_detached(self, conversation_id: str) -> int:
+        live = self._live.get(conversation_id)
+        if live is None:
+            return 0
+        live.visitors = max(0, live.visitors - 1)
+        return live.visitors
+
+    # -- messages -------------------------------------------------------------------------
+
+    async def append_message(
+        self,
+        conversation_id: str,
+        message_id: str,
+        sender: Sender,
+        client_id: str | None,
+        body: str,
+        now: float,
+    ) -> tuple[Message, bool]:
+        live = self._live[conversation_id]
+        if client_id is not None and (sender, client_id) in live.by_client_id:
+            return live.by_client_id[(sender, client_id)], False
+        seq = live.conversation.last_seq + 1
+        message = Message(message_id, seq, sender, body, now, client_id)
+        live.messages.append(message)
+        live.conversation = dataclasses.replace(live.conversation, last_seq=seq)
+        if client_id is not None:
+            live.by_client_id[(sender, client_id)] = message
+        return message, True
+
+    async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
+        live = self._live.get(conversation_id)
+        if live is None:
+            return []
+        return [m for m in live.messages if m.seq > seq]
+
+    async def erase(self, conversation_id: str) -> None:
+        live = self._live.pop(conversation_id, None)
+        if live is not None:
+            self._tokens.pop(live.token_hash, None)
+        if conversation_id in self._queue:
+            self._queue.remove(conversation_id)
+
+    # -- deadlines and rate limits ----------------------------------------------------------
+
+    async def schedule(self, kind: str, key: str, at: float) -> None:
+        self._deadlines.setdefault(kind, {})[key] = at
+
+    async def cancel(self, kind: str, key: str) -> None:
+        self._deadlines.get(kind, {}).pop(key, None)
+
+    async def claim_due(self, kind: str, now: float) -> list[str]:
+        pending = self._deadlines.get(kind, {})
+        due = sorted((at, key) for key, at in pending.items() if at <= now)
+        for _, key in due:
+            del pending[key]
+        return [key for _, key in due]
+
+    async def hit_rate_limit(self, key: str, limit: int, window_s: int, now: float) -> bool:
+        started, count, _ = self._rates.get(key, (now, 0, window_s))
+        if now - started >= window_s:
+            started, count = now, 0
+        self._rates[key] = (started, count + 1, window_s)
+        self._prune_rates(now)
+        return count + 1 > limit
+
+    def _prune_rates(self, now: float) -> None:
+        """Keep the table small: forget windows long past (keys are short-lived by design).
+
+        Each entry is judged by its own window: pruning with the caller's window would reset
+        the hourly chat limits whenever a 15-minute login limit is counted.
+        """
+        if len(self._rates) < 10_000:
+            return
+        self._rates = {k: v for k, v in self._rates.items() if now - v[0] < v[2]}

@@ -1,0 +1,392 @@
+"""Live store in Redis: several server processes (or hosts) share one queue and presence.
+
+Atomicity: every method that decides or counts (``request``, ``assign_head``, ``accept``,
+``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``erase``,
+``expert_connected``/``expert_disconnected``, ``set_available``,
+``visitor_attached``/``visitor_detached``, ``hit_rate_limit``) is one Lua script from
+``chatserver/live/lua/``, run with EVALSHA, so Redis executes it without interleaving
+another client's command: no visitor is assigned twice, no expert goes over capacity, no
+seq is given twice. Scripts that rank experts get ``pick.lua`` prepended (the Lua twin of
+``ExpertState.is_eligible`` and ``.rank``); scripts that assign get ``assign.lua``. The
+remaining reads are plain commands; the values they return may be stale a moment later,
+which callers accept (they decide only through the scripts).
+
+Key layout, every key under ``prefix``:
+
+- ``conv:{id}`` hash: the ``Conversation`` fields (an absent field is None; ``was_answered``
+  is "0"/"1"), plus ``token`` (the visitor token's hash) and ``visitors`` (the count of
+  attached visitor connections).
+- ``token:{hash}`` string: the conversation id.
+- ``queue`` list of waiting conversation ids: RPUSH at the tail, LPUSH at the head on requeue.
+- ``expert:{id}`` hash: ``display_name``, ``focus`` (",victim,perpetrator,"), ``capacity``,
+  ``cooldown_s``, ``conns``, ``available`` ("0"/"1"), ``idle_since``, ``cooldown_until``.
+- ``expert_chats:{id}`` list of the expert's active conversation ids, oldest assignment
+  first; its length is the expert's load.
+- ``msgs:{conv}`` list of JSON messages without their seq: the one at index i has seq i + 1.
+- ``msgclient:{conv}`` hash ``"sender|client_id"`` -> seq, for idempotent resends.
+- ``due:{kind}`` sorted set: key -> deadline.
+- ``rl:{key}`` hash ``start``, ``count``: a fixed window timed by the caller's ``now`` (as in
+  the memory store), with an EXPIRE of the window so the key is short-lived.
+
+Floats are stored as ``repr`` strings (``%.17g`` when Lua computes them) and read back with
+``float()``, so they round-trip exactly.
+
+Not for Redis Cluster: the scripts build their keys from the prefix passed in ARGV instead
+of declaring them in KEYS, so all keys must live on one Redis (or a primary with replicas).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any, cast
+
+import redis.asyncio as aioredis
+from redis.commands.core import AsyncScript
+from redis.exceptions import RedisError
+from redis.typing import EncodableT, FieldT
+
+from chatserver.live.models import (
+    AcceptResult,
+    Assignment,
+    Conversation,
+    ConversationState,
+    ExpertProfile,
+    ExpertState,
+    Message,
+    RequestOutcome,
+    Sender,
+    TransferResult,
+)
+from chatserver.live.store import LiveStore
+
+#: Helper files prepended to a script, by script name.
+_LIBRARIES: dict[str, tuple[str, ...]] = {
+    "request": ("pick", "assign"),
+    "assign_head": ("pick", "assign"),
+    "accept": ("assign",),
+    "transfer": ("assign",),
+}
+_SCRIPTS = (
+    "expert_connected",
+    "expert_disconnected",
+    "set_available",
+    "request",
+    "assign_head",
+    "accept",
+    "end",
+    "requeue",
+    "transfer",
+    "visitor_attached",
+    "visitor_detached",
+    "append_message",
+    "erase",
+    "claim_due",
+    "hit_rate_limit",
+)
+
+
+@functools.cache
+def _script_source(name: str) -> str:
+    """The Lua source of script ``name`` with its helpers in front."""
+    lua = resources.files(__package__) / "lua"
+    parts = (*_LIBRARIES.get(name, ()), name)
+    return "\n".join((lua / f"{part}.lua").read_text(encoding="utf-8") for part in parts)
+
+
+def _num(value: float) -> str:
+    """A float as Redis keeps it (``repr`` round-trips exactly)."""
+    return repr(float(value))
+
+
+def _optional_float(value: str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _pairs(flat: Sequence[str]) -> dict[str, str]:
+    """A hash from a script's HGETALL reply (field, value, field, value, ...)."""
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+def _conversation(fields: dict[str, str]) -> Conversation:
+    expert_id = fields.get("expert_id")
+    return Conversation(
+        id=fields["id"],
+        audience=fields["audience"],
+        lang=fields["lang"],
+        state=cast(ConversationState, fields["state"]),
+        requested_at=float(fields["requested_at"]),
+        last_seq=int(fields.get("last_seq", "0")),
+        expert_id=None if expert_id is None else int(expert_id),
+        expert_name=fields.get("expert_name"),
+        assigned_at=_optional_float(fields.get("assigned_at")),
+        ended_at=_optional_float(fields.get("ended_at")),
+        ended_by=fields.get("ended_by"),
+        end_reason=fields.get("end_reason"),
+        was_answered=fields.get("was_answered") == "1",
+    )
+
+
+def _message(raw: str, seq: int) -> Message:
+    data = json.loads(raw)
+    return Message(
+        id=data["id"],
+        seq=seq,
+        sender=data["sender"],
+        body=data["body"],
+        sent_at=data["sent_at"],
+        client_id=data["client_id"],
+    )
+
+
+def _expert_state(expert_id: int, fields: dict[str, str], load: int) -> ExpertState:
+    profile = ExpertProfile(
+        expert_id=expert_id,
+        display_name=fields["display_name"],
+        focus=frozenset(f for f in fields["focus"].split(",") if f),
+        capacity=int(fields["capacity"]),
+        cooldown_s=float(fields["cooldown_s"]),
+    )
+    return ExpertState(
+        profile=profile,
+        connections=int(fields["conns"]),
+        available=fields["available"] == "1",
+        load=load,
+        idle_since=float(fields["idle_since"]),
+        cooldown_until=float(fields["cooldown_until"]),
+    )
+
+
+class RedisLiveStore(LiveStore):
+    """Live state in Redis, shared by every process using the same ``prefix``.
+
+    Args:
+        redis: A client created with ``decode_responses=True``; ``close`` closes it.
+        prefix: Prepended to every key, e.g. ``"nabij:"``.
+    """
+
+    def __init__(self, redis: aioredis.Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._scripts: dict[str, AsyncScript] = {
+            name: redis.register_script(_script_source(name)) for name in _SCRIPTS
+        }
+
+    @classmethod
+    def from_url(cls, url: str, prefix: str) -> RedisLiveStore:
+        """A store on a new client for ``url``; it connects lazily (``connect_redis_store`` pings).
+
+        The pool is large (the default of 100 dropped messages under a burst) and there is no
+        ``socket_timeout``: a blocking pub/sub read must not time out (DESIGN.md, scale notes).
+        """
+        client = aioredis.Redis.from_url(
+            url, decode_responses=True, max_connections=1000, health_check_interval=30
+        )
+        return cls(client, prefix)
+
+    def _key(self, *parts: str) -> str:
+        return self._prefix + ":".join(parts)
+
+    async def _run(self, script: str, *args: str) -> Any:
+        """Run one script with the prefix as ARGV[1] and ``args`` after it."""
+        return await self._scripts[script](args=[self._prefix, *args])
+
+    # -- lifetime -------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except (RedisError, OSError):
+            return False
+
+    # -- experts --------------------------------------------------------------------------
+
+    async def expert_connected(self, profile: ExpertProfile, now: float) -> int:
+        focus = "," + ",".join(sorted(profile.focus)) + ","
+        return int(
+            await self._run(
+                "expert_connected",
+                str(profile.expert_id),
+                profile.display_name,
+                focus,
+                str(profile.capacity),
+                _num(profile.cooldown_s),
+                _num(now),
+            )
+        )
+
+    async def expert_disconnected(self, expert_id: int) -> int:
+        return int(await self._run("expert_disconnected", str(expert_id)))
+
+    async def set_available(self, expert_id: int, available: bool, now: float) -> None:
+        await self._run("set_available", str(expert_id), "1" if available else "0", _num(now))
+
+    async def expert_states(self, expert_ids: Sequence[int]) -> list[ExpertState]:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for expert_id in expert_ids:
+                pipe.hgetall(self._key("expert", str(expert_id)))
+                pipe.llen(self._key("expert_chats", str(expert_id)))
+            replies: list[Any] = await pipe.execute()
+        return [
+            _expert_state(expert_id, fields, load)
+            for expert_id, fields, load in zip(expert_ids, replies[::2], replies[1::2], strict=True)
+            if fields
+        ]
+
+    async def active_conversations(self, expert_id: int) -> list[str]:
+        chats = await self._redis.lrange(self._key("expert_chats", str(expert_id)), 0, -1)
+        return cast(list[str], chats)
+
+    # -- conversations and the queue ------------------------------------------------------
+
+    async def create_conversation(
+        self, conversation_id: str, token_hash: str, audience: str, lang: str, now: float
+    ) -> Conversation:
+        conversation = Conversation(
+            id=conversation_id, audience=audience, lang=lang, state="waiting", requested_at=now
+        )
+        fields: dict[FieldT, EncodableT] = {
+            "id": conversation_id,
+            "audience": audience,
+            "lang": lang,
+            "state": "waiting",
+            "requested_at": _num(now),
+            "last_seq": "0",
+            "was_answered": "0",
+            "token": token_hash,
+        }
+        async with self._redis.pipeline(transaction=True) as pipe:
+            # A reused id starts afresh, as in the memory store: no stale fields or messages.
+            pipe.delete(*(self._key(k, conversation_id) for k in ("conv", "msgs", "msgclient")))
+            pipe.hset(self._key("conv", conversation_id), mapping=fields)
+            pipe.set(self._key("token", token_hash), conversation_id)
+            await pipe.execute()
+        return conversation
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        fields = await self._redis.hgetall(self._key("conv", conversation_id))
+        return _conversation(cast(dict[str, str], fields)) if fields else None
+
+    async def conversation_for_token(self, token_hash: str) -> str | None:
+        return cast(str | None, await self._redis.get(self._key("token", token_hash)))
+
+    async def request(
+        self, conversation_id: str, candidates: Sequence[int], now: float
+    ) -> RequestOutcome:
+        ids = [str(c) for c in candidates]
+        reply = await self._run("request", conversation_id, _num(now), *ids)
+        if reply is None:
+            raise KeyError(conversation_id)
+        assigned, value = cast(list[int], reply)
+        if assigned:
+            return RequestOutcome(expert_id=value, position=0)
+        return RequestOutcome(expert_id=None, position=value)
+
+    async def assign_head(self, candidates: Sequence[int], now: float) -> Assignment | None:
+        reply = await self._run("assign_head", _num(now), *(str(c) for c in candidates))
+        if reply is None:
+            return None
+        conversation_id, expert_id = cast(tuple[str, int], reply)
+        return Assignment(conversation_id=conversation_id, expert_id=expert_id)
+
+    async def accept(self, conversation_id: str, expert_id: int, now: float) -> AcceptResult:
+        reply = await self._run("accept", conversation_id, str(expert_id), _num(now))
+        return cast(AcceptResult, reply)
+
+    async def queue(self) -> list[Conversation]:
+        ids = cast(list[str], await self._redis.lrange(self._key("queue"), 0, -1))
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for conversation_id in ids:
+                pipe.hgetall(self._key("conv", conversation_id))
+            replies: list[dict[str, str]] = await pipe.execute()
+        # A conversation erased between the two reads is simply left out.
+        return [_conversation(fields) for fields in replies if fields]
+
+    async def position(self, conversation_id: str) -> int | None:
+        index = await self._redis.lpos(self._key("queue"), conversation_id)
+        return None if index is None else cast(int, index) + 1
+
+    async def end(
+        self, conversation_id: str, by: str, reason: str, now: float
+    ) -> Conversation | None:
+        reply = await self._run("end", conversation_id, by, reason, _num(now))
+        return None if reply is None else _conversation(_pairs(cast(list[str], reply)))
+
+    async def requeue(self, conversation_id: str, now: float) -> bool:
+        return bool(await self._run("requeue", conversation_id, _num(now)))
+
+    async def transfer(
+        self, conversation_id: str, from_expert: int, to_expert: int, now: float
+    ) -> TransferResult:
+        reply = await self._run(
+            "transfer", conversation_id, str(from_expert), str(to_expert), _num(now)
+        )
+        return cast(TransferResult, reply)
+
+    # -- visitor presence -----------------------------------------------------------------
+
+    async def visitor_attached(self, conversation_id: str) -> int:
+        return int(await self._run("visitor_attached", conversation_id))
+
+    async def visitor_detached(self, conversation_id: str) -> int:
+        return int(await self._run("visitor_detached", conversation_id))
+
+    # -- messages -------------------------------------------------------------------------
+
+    async def append_message(
+        self,
+        conversation_id: str,
+        message_id: str,
+        sender: Sender,
+        client_id: str | None,
+        body: str,
+        now: float,
+    ) -> tuple[Message, bool]:
+        stored = {"id": message_id, "sender": sender, "body": body, "sent_at": now}
+        encoded = json.dumps({**stored, "client_id": client_id})
+        dedup = "" if client_id is None else f"{sender}|{client_id}"
+        reply = await self._run("append_message", conversation_id, dedup, encoded)
+        if reply is None:
+            raise KeyError(conversation_id)
+        if reply[0] == 1:
+            return Message(message_id, int(reply[1]), sender, body, now, client_id), True
+        return _message(cast(str, reply[2]), int(reply[1])), False
+
+    async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
+        start = max(0, seq)
+        raw = await self._redis.lrange(self._key("msgs", conversation_id), start, -1)
+        return [_message(m, start + i + 1) for i, m in enumerate(cast(list[str], raw))]
+
+    async def erase(self, conversation_id: str) -> None:
+        await self._run("erase", conversation_id)
+
+    # -- deadlines and rate limits ----------------------------------------------------------
+
+    async def schedule(self, kind: str, key: str, at: float) -> None:
+        await self._redis.zadd(self._key("due", kind), {key: at})
+
+    async def cancel(self, kind: str, key: str) -> None:
+        await self._redis.zrem(self._key("due", kind), key)
+
+    async def claim_due(self, kind: str, now: float) -> list[str]:
+        return cast(list[str], await self._run("claim_due", kind, _num(now)))
+
+    async def hit_rate_limit(self, key: str, limit: int, window_s: int, now: float) -> bool:
+        reply = await self._run("hit_rate_limit", key, str(limit), str(window_s), _num(now))
+        return bool(reply)
+
+
+async def connect_redis_store(url: str, prefix: str) -> RedisLiveStore:
+    """Connect to Redis at ``url`` and return a store on it; fails early when Redis is down."""
+    store = RedisLiveStore.from_url(url, prefix)
+    try:
+        await store._redis.ping()
+    except BaseException:
+        await store.close()
+        raise
+    return store

@@ -1,0 +1,200 @@
+"""The live store: queue, presence, live conversations and their messages.
+
+Two implementations pass the same tests (tests/test_live_store.py): ``MemoryLiveStore`` for
+one process, ``RedisLiveStore`` for several. Every method that decides who gets which chat
+is atomic on its own: across processes no visitor is assigned twice and no expert goes over
+capacity. Callers never hold a lock across two calls.
+
+``candidates`` are always the ids of experts on a shift right now (the roster, read from the
+database by the caller); the store adds the live conditions (connected, available, below
+capacity, not cooling down) and the ranking of ``ExpertState.rank``.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+
+from chatserver.live.models import (
+    AcceptResult,
+    Assignment,
+    Conversation,
+    ExpertProfile,
+    ExpertState,
+    Message,
+    RequestOutcome,
+    Sender,
+    TransferResult,
+)
+
+#: Deadline kinds the sweeper handles.
+DEADLINE_KINDS = ("visitor_gone", "expert_gone", "erase", "cooldown")
+
+
+class LiveStore(abc.ABC):
+    """Interface of the live state. All times are epoch seconds passed in by the caller."""
+
+    # -- lifetime -------------------------------------------------------------------------
+
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections; the memory store has none."""
+
+    async def ping(self) -> bool:
+        """Return whether the store answers."""
+        return True
+
+    # -- experts --------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def expert_connected(self, profile: ExpertProfile, now: float) -> int:
+        """Count one more console connection, store the profile; return the connection count.
+
+        A first connection starts unavailable with ``idle_since = now``; a profile stored
+        before is replaced (capacity or focus may have changed) but load is kept.
+        """
+
+    @abc.abstractmethod
+    async def expert_disconnected(self, expert_id: int) -> int:
+        """Count one connection less (never below 0); return the remaining count."""
+
+    @abc.abstractmethod
+    async def set_available(self, expert_id: int, available: bool, now: float) -> None:
+        """Mark the expert available or not; becoming available sets ``idle_since = now``."""
+
+    @abc.abstractmethod
+    async def expert_states(self, expert_ids: Sequence[int]) -> list[ExpertState]:
+        """Return the states of those experts the store knows, in the order given."""
+
+    @abc.abstractmethod
+    async def active_conversations(self, expert_id: int) -> list[str]:
+        """Return the ids of the expert's active conversations, oldest assignment first."""
+
+    # -- conversations and the queue ------------------------------------------------------
+
+    @abc.abstractmethod
+    async def create_conversation(
+        self, conversation_id: str, token_hash: str, audience: str, lang: str, now: float
+    ) -> Conversation:
+        """Create a waiting conversation reachable by its visitor token's hash (not queued yet)."""
+
+    @abc.abstractmethod
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        """Return the conversation, or None once erased or never known."""
+
+    @abc.abstractmethod
+    async def conversation_for_token(self, token_hash: str) -> str | None:
+        """Return the conversation id a visitor token hash belongs to."""
+
+    @abc.abstractmethod
+    async def request(
+        self, conversation_id: str, candidates: Sequence[int], now: float
+    ) -> RequestOutcome:
+        """Assign a new conversation at once or append it to the queue, atomically.
+
+        It is assigned only when the queue is empty (FIFO: nobody jumps the line) and an
+        eligible candidate exists; the best by rank gets it, its load goes up by one.
+        """
+
+    @abc.abstractmethod
+    async def assign_head(self, candidates: Sequence[int], now: float) -> Assignment | None:
+        """Give the head of the queue to the best eligible candidate, atomically; or None."""
+
+    @abc.abstractmethod
+    async def accept(self, conversation_id: str, expert_id: int, now: float) -> AcceptResult:
+        """Let an expert take a waiting conversation by hand.
+
+        ``taken`` if it is no longer waiting, ``at_capacity`` if the expert is full,
+        ``not_found`` if unknown. Availability is not required: picking by hand is explicit.
+        """
+
+    @abc.abstractmethod
+    async def queue(self) -> list[Conversation]:
+        """Return the waiting conversations in queue order."""
+
+    @abc.abstractmethod
+    async def position(self, conversation_id: str) -> int | None:
+        """Return the 1-based queue position, or None when not waiting."""
+
+    @abc.abstractmethod
+    async def end(
+        self, conversation_id: str, by: str, reason: str, now: float
+    ) -> Conversation | None:
+        """End a waiting or active conversation; return it, or None if it had already ended.
+
+        Removes it from the queue; for an assigned one lowers the expert's load, sets
+        ``idle_since = now`` and ``cooldown_until = now + cooldown_s``.
+        """
+
+    @abc.abstractmethod
+    async def requeue(self, conversation_id: str, now: float) -> bool:
+        """Put an active conversation back at the head of the queue (its expert was lost).
+
+        Lowers the expert's load without a cool-down; False if it was not active.
+        """
+
+    @abc.abstractmethod
+    async def transfer(
+        self, conversation_id: str, from_expert: int, to_expert: int, now: float
+    ) -> TransferResult:
+        """Move an active conversation to another connected expert below capacity, atomically.
+
+        ``forbidden`` if ``from_expert`` does not hold it, ``unavailable`` if the target is
+        offline or full, ``not_found`` if it is not active.
+        """
+
+    # -- visitor presence -----------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def visitor_attached(self, conversation_id: str) -> int:
+        """Count a visitor connection to the conversation; return the count."""
+
+    @abc.abstractmethod
+    async def visitor_detached(self, conversation_id: str) -> int:
+        """Count a visitor connection less (never below 0); return the remaining count."""
+
+    # -- messages -------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def append_message(
+        self,
+        conversation_id: str,
+        message_id: str,
+        sender: Sender,
+        client_id: str | None,
+        body: str,
+        now: float,
+    ) -> tuple[Message, bool]:
+        """Append a message with the next seq; return it and whether it is new.
+
+        A resend with the same ``(sender, client_id)`` returns the first message and False.
+        Raises KeyError when the conversation is unknown.
+        """
+
+    @abc.abstractmethod
+    async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
+        """Return the messages with a seq above ``seq``, in order."""
+
+    @abc.abstractmethod
+    async def erase(self, conversation_id: str) -> None:
+        """Forget the conversation, its messages and its token (content is gone for good)."""
+
+    # -- deadlines and rate limits ----------------------------------------------------------
+
+    @abc.abstractmethod
+    async def schedule(self, kind: str, key: str, at: float) -> None:
+        """Set (or move) the deadline ``kind``/``key`` to ``at``."""
+
+    @abc.abstractmethod
+    async def cancel(self, kind: str, key: str) -> None:
+        """Remove the deadline ``kind``/``key`` if set."""
+
+    @abc.abstractmethod
+    async def claim_due(self, kind: str, now: float) -> list[str]:
+        """Remove and return the keys of ``kind`` due at ``now``; each is claimed by one caller."""
+
+    @abc.abstractmethod
+    async def hit_rate_limit(self, key: str, limit: int, window_s: int, now: float) -> bool:
+        """Count one event for ``key``; return True when it exceeds ``limit`` in the window.
+
+        ``key`` must already be a hash: the store never sees an IP address.
+        """
