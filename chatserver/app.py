@@ -1,0 +1,38 @@
+"""The app factory: the readable composition root of Nabij."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chatserver import keys
+from chatserver.chat.notify import Notifier
+from chatserver.chat.persist import ConversationArchive
+from chatserver.chat.roster import Roster
+from chatserver.chat.service import ChatService
+from chatserver.http.middleware import setup_middlewares
+from chatserver.http.routes import setup_routes, setup_templates
+from chatserver.lifecycle import database_ctx, store_ctx, sweeper_ctx
+from chatserver.live.factory import create_store
+from chatserver.realtime.server import create_sio, setup_socketio, socketio_ctx
+from nabij.db import create_engine, make_sessionmaker
+from nabij.settings import Settings
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the whole service; nothing connects until the app starts."""
+    app = web.Application(client_max_size=64 * 1024)
+    engine = create_engine(settings.database_url)
+    db = make_sessionmaker(engine)
+    store = create_store(settings)
+    sio = create_sio(settings)
+    chat = ChatService(
+        settings, store, Roster(db), ConversationArchive(db, settings.timezone), Notifier(sio)
+    )
+    app[keys.settings_key], app[keys.engine_key], app[keys.db_key] = settings, engine, db
+    app[keys.store_key], app[keys.sio_key], app[keys.chat_key] = store, sio, chat
+    setup_templates(app)
+    setup_routes(app)
+    setup_middlewares(app)
+    setup_socketio(app, sio, chat, db)
+    app.cleanup_ctx.extend([database_ctx, store_ctx, socketio_ctx(sio), sweeper_ctx])
+    return app

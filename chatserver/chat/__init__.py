@@ -1,0 +1,1 @@
+"""The live chat: requests, routing, messages, hand-overs and endings."""

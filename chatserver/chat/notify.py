@@ -1,0 +1,120 @@
+"""Every server→client event goes out from here: pick the recipients, then emit.
+
+Rooms: ``/visitor`` has ``conv:{id}`` (the visitor's sockets); ``/staff`` has
+``expert:{id}`` (all consoles of one expert), ``staff`` (everyone signed in) and
+``coordinators`` (coordinators and admins, who receive alerts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+
+from chatserver.chat.wire import message_payload, staff_chat_payload, waiting_payload
+from chatserver.live.models import Conversation, Message
+
+VISITOR = "/visitor"
+STAFF = "/staff"
+
+
+def conversation_room(conversation_id: str) -> str:
+    """The ``/visitor`` room of one conversation."""
+    return f"conv:{conversation_id}"
+
+
+def expert_room(expert_id: int) -> str:
+    """The ``/staff`` room of all consoles of one expert."""
+    return f"expert:{expert_id}"
+
+
+class Notifier:
+    """Emits events; holds no state but the Socket.IO server."""
+
+    def __init__(self, sio: socketio.AsyncServer) -> None:
+        self.sio = sio
+
+    async def _to_visitor(
+        self, conversation_id: str, event: str, data: dict[str, Any], skip_sid: str | None = None
+    ) -> None:
+        await self.sio.emit(
+            event, data, to=conversation_room(conversation_id), namespace=VISITOR, skip_sid=skip_sid
+        )
+
+    async def _to_expert(
+        self, expert_id: int, event: str, data: dict[str, Any], skip_sid: str | None = None
+    ) -> None:
+        await self.sio.emit(
+            event, data, to=expert_room(expert_id), namespace=STAFF, skip_sid=skip_sid
+        )
+
+    async def notify_conversation_queued(
+        self, conversation_id: str, position: int, estimated_wait_s: int
+    ) -> None:
+        """Tell a waiting visitor their place in the queue."""
+        payload = {"position": position, "estimated_wait_s": estimated_wait_s}
+        await self._to_visitor(conversation_id, "chat:queued", payload)
+
+    async def notify_queue_changed(self, waiting: list[Conversation]) -> None:
+        """Show every signed-in console who is waiting."""
+        payload = {"waiting": [waiting_payload(c) for c in waiting]}
+        await self.sio.emit("queue:update", payload, to="staff", namespace=STAFF)
+
+    async def notify_conversation_assigned(
+        self,
+        conversation: Conversation,
+        messages: list[Message],
+        **extra: Any,
+    ) -> None:
+        """Tell the visitor who they talk to and give the expert the chat so far."""
+        assert conversation.expert_id is not None
+        visitor = {"expert": {"display_name": conversation.expert_name}}
+        await self._to_visitor(conversation.id, "chat:assigned", visitor)
+        staff = {**staff_chat_payload(conversation, messages), **extra}
+        await self._to_expert(conversation.expert_id, "chat:assigned", staff)
+
+    async def notify_conversation_released(
+        self, expert_id: int, conversation_id: str, reason: str
+    ) -> None:
+        """Tell an expert's consoles that a chat left them (transfer, lost connection)."""
+        payload = {"conversation_id": conversation_id, "reason": reason}
+        await self._to_expert(expert_id, "chat:released", payload)
+
+    async def notify_message_new(
+        self, conversation: Conversation, message: Message, skip_sid: str | None
+    ) -> None:
+        """Deliver a stored message to both sides (the sending socket has it through its ack)."""
+        await self._to_visitor(conversation.id, "message:new", message_payload(message), skip_sid)
+        if conversation.expert_id is not None and conversation.state == "active":
+            payload = message_payload(message, conversation.id)
+            await self._to_expert(conversation.expert_id, "message:new", payload, skip_sid)
+
+    async def notify_typing_to_expert(self, conversation: Conversation, is_typing: bool) -> None:
+        """Show the expert that the visitor is typing."""
+        if conversation.expert_id is not None:
+            payload = {"conversation_id": conversation.id, "is_typing": is_typing}
+            await self._to_expert(conversation.expert_id, "typing", payload)
+
+    async def notify_typing_to_visitor(self, conversation_id: str, is_typing: bool) -> None:
+        """Show the visitor that the expert is typing."""
+        await self._to_visitor(conversation_id, "typing", {"is_typing": is_typing})
+
+    async def notify_conversation_ended(self, conversation: Conversation) -> None:
+        """Tell both sides the conversation ended, by whom and why."""
+        payload = {"by": conversation.ended_by, "reason": conversation.end_reason}
+        await self._to_visitor(conversation.id, "chat:ended", payload)
+        if conversation.expert_id is not None:
+            staff = {**payload, "conversation_id": conversation.id}
+            await self._to_expert(conversation.expert_id, "chat:ended", staff)
+
+    async def notify_registration_pending(self, expert_id: int, payload: dict[str, Any]) -> None:
+        """Open the registration form of a chat that just ended on the expert's consoles."""
+        await self._to_expert(expert_id, "registration:pending", payload)
+
+    async def notify_alert_raised(self, payload: dict[str, Any]) -> None:
+        """Reach the coordinators and mentors signed in now."""
+        await self.sio.emit("alert:new", payload, to="coordinators", namespace=STAFF)
+
+    async def emit_to_sid(self, sid: str, namespace: str, event: str, data: Any) -> None:
+        """Send one event to one socket (resume replay, initial queue)."""
+        await self.sio.emit(event, data, to=sid, namespace=namespace)

@@ -1,0 +1,101 @@
+"""What a finished conversation leaves in the database: figures and a pending registration.
+
+No content ever: the record holds times and the outcome; the registration holds the
+prefill only (date, whole minutes, contact type chat, contact seeker from the audience).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from chatserver.live.models import Conversation
+from registration.codes import AUDIENCE_TO_SEEKER
+from registration.records import save_conversation_record
+from registration.registrations import create_pending_for_chat, registration_as_dict
+
+logger = logging.getLogger(__name__)
+
+
+def _utc(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC)
+
+
+def _utc_or_none(epoch: float | None) -> dt.datetime | None:
+    return None if epoch is None else _utc(epoch)
+
+
+def outcome_of(conversation: Conversation) -> str:
+    """answered, missed (closed while waiting) or abandoned (visitor left while waiting)."""
+    if conversation.was_answered:
+        return "answered"
+    return "missed" if conversation.end_reason == "closed" else "abandoned"
+
+
+def talk_minutes(conversation: Conversation) -> int:
+    """Whole minutes from assignment to end; a contact that happened counts at least one."""
+    if conversation.assigned_at is None or conversation.ended_at is None:
+        return 0
+    return max(1, round((conversation.ended_at - conversation.assigned_at) / 60))
+
+
+class ConversationArchive:
+    """Writes the content-free traces of conversations."""
+
+    def __init__(self, db: async_sessionmaker[Any], timezone: dt.tzinfo) -> None:
+        self._db = db
+        self._tz = timezone
+
+    async def record_missed(self, conversation_id: str, audience: str, at: float) -> None:
+        """Count a request refused because the chat was closed."""
+        async with self._db.begin() as session:
+            await save_conversation_record(
+                session,
+                conversation_id=conversation_id,
+                audience=audience,
+                requested_at=_utc(at),
+                assigned_at=None,
+                ended_at=_utc(at),
+                outcome="missed",
+                expert_id=None,
+            )
+
+    async def record_finished(self, conversation: Conversation) -> dict[str, Any] | None:
+        """Save the record and, for an answered chat, the expert's pending registration.
+
+        Returns the ``registration:pending`` payload, or None when no registration is due.
+        """
+        async with self._db.begin() as session:
+            await save_conversation_record(
+                session,
+                conversation_id=conversation.id,
+                audience=conversation.audience,
+                requested_at=_utc(conversation.requested_at),
+                assigned_at=_utc_or_none(conversation.assigned_at),
+                ended_at=_utc_or_none(conversation.ended_at),
+                outcome=outcome_of(conversation),
+                expert_id=conversation.expert_id,
+            )
+            if not conversation.was_answered or conversation.expert_id is None:
+                return None
+            registration = await create_pending_for_chat(
+                session,
+                expert_id=conversation.expert_id,
+                conversation_id=conversation.id,
+                contact_date=self._local_date(conversation.ended_at),
+                duration_minutes=talk_minutes(conversation),
+                contact_seeker=AUDIENCE_TO_SEEKER.get(conversation.audience),
+            )
+            prefill = registration_as_dict(registration)
+        return {
+            "registration_id": prefill["id"],
+            "conversation_id": conversation.id,
+            "prefill": prefill,
+        }
+
+    def _local_date(self, epoch: float | None) -> dt.date:
+        moment = _utc_or_none(epoch) or dt.datetime.now(dt.UTC)
+        return moment.astimezone(self._tz).date()

@@ -1,0 +1,35 @@
+"""What routing needs of the roster: who is on shift now, and when the chat opens next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from staffing.shifts import next_opening, on_shift_ids
+
+#: Mean length of a low-threshold contact in the team's evaluation (35 minutes).
+AVERAGE_CONTACT_S = 35 * 60
+
+
+class Roster:
+    """Reads the roster from the database on each question (a cheap indexed query)."""
+
+    def __init__(self, db: async_sessionmaker[Any]) -> None:
+        self._db = db
+
+    async def on_shift(self, at: float) -> list[int]:
+        """Ids of active experts with a shift covering ``at``."""
+        async with self._db() as session:
+            return await on_shift_ids(session, dt.datetime.fromtimestamp(at, dt.UTC))
+
+    async def next_opening(self, at: float) -> dt.datetime | None:
+        """Start of the next shift after ``at``, or None when nothing is planned."""
+        async with self._db() as session:
+            return await next_opening(session, dt.datetime.fromtimestamp(at, dt.UTC))
+
+
+def estimated_wait_s(position: int, open_capacity: int) -> int:
+    """Rough wait: each place ahead frees after an average contact, spread over all seats."""
+    return round(position * AVERAGE_CONTACT_S / max(1, open_capacity))

@@ -1,0 +1,338 @@
+"""The live chat's domain actions: ``check_*`` validates and authorizes, ``do_*`` changes state
+and then notifies. The namespaces call these and turn ProtocolError into acks.
+
+Ordering rule: a message is stored in the live store before it is emitted, so a client that
+missed an emit (a dropped socket, Redis pub/sub being at-most-once) gets it on resume.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from chatserver.chat.notify import Notifier
+from chatserver.chat.persist import ConversationArchive
+from chatserver.chat.roster import Roster, estimated_wait_s
+from chatserver.chat.wire import iso, message_payload
+from chatserver.errors import ProtocolError
+from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
+from chatserver.live.store import LiveStore
+from nabij.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+def token_hash(token: str) -> str:
+    """The only form in which a visitor token is kept."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RequestAccepted:
+    """A new conversation: assigned at once (position 0) or queued."""
+
+    conversation: Conversation
+    token: str
+    position: int
+    estimated_wait_s: int
+
+
+class ChatService:
+    """Requests, assignment, messages and endings on top of the live store."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: LiveStore,
+        roster: Roster,
+        archive: ConversationArchive,
+        notifier: Notifier,
+        clock: Clock = time.time,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.roster = roster
+        self.archive = archive
+        self.notifier = notifier
+        self.clock = clock
+
+    # -- opening hours --------------------------------------------------------------------
+
+    async def open_capacity(self, now: float) -> tuple[list[int], int]:
+        """Experts on shift now, and the seats of those online and available (0 = closed)."""
+        candidates = await self.roster.on_shift(now)
+        states = await self.store.expert_states(candidates)
+        seats = sum(s.profile.capacity for s in states if s.connections > 0 and s.available)
+        return candidates, seats
+
+    async def status(self) -> dict[str, Any]:
+        """Whether the chat is open now and when it opens next (``GET /api/status``)."""
+        now = self.clock()
+        _, seats = await self.open_capacity(now)
+        opening = await self.roster.next_opening(now)
+        return {"open": seats > 0, "next_opening": opening.isoformat() if opening else None}
+
+    # -- visitor actions ------------------------------------------------------------------
+
+    async def check_request_chat(self, audience: str, lang: str, rate_key: str) -> RequestAccepted:
+        """Refuse when rate limited or closed (recording the miss), else do_request_chat."""
+        now = self.clock()
+        limited = await self.store.hit_rate_limit(
+            f"chat:{rate_key}", self.settings.chat_requests_per_hour, 3600, now
+        )
+        if limited:
+            raise ProtocolError("rate_limited")
+        candidates, seats = await self.open_capacity(now)
+        if seats == 0:
+            await self._record_missed(audience, now)
+            opening = await self.roster.next_opening(now)
+            raise ProtocolError("closed", next_opening=opening.isoformat() if opening else None)
+        return await self.do_request_chat(audience, lang, candidates, seats, now)
+
+    async def do_request_chat(
+        self, audience: str, lang: str, candidates: list[int], seats: int, now: float
+    ) -> RequestAccepted:
+        """Create the conversation and assign it or queue it (atomic in the store)."""
+        token = secrets.token_urlsafe(32)
+        conversation = await self.store.create_conversation(
+            uuid.uuid4().hex, token_hash(token), audience, lang, now
+        )
+        outcome = await self.store.request(conversation.id, candidates, now)
+        logger.info("chat requested conversation=%s position=%d", conversation.id, outcome.position)
+        current = await self.store.get_conversation(conversation.id)
+        assert current is not None
+        wait = estimated_wait_s(outcome.position, seats) if outcome.position else 0
+        return RequestAccepted(current, token, outcome.position, wait)
+
+    async def notify_request_accepted(self, accepted: RequestAccepted) -> None:
+        """Announce a new conversation: to its expert when assigned, else to the queue."""
+        if accepted.position == 0:
+            await self.notifier.notify_conversation_assigned(accepted.conversation, [])
+        await self.notify_queue_changed()
+
+    async def access_visitor_conversation(self, conversation_id: str | None) -> Conversation:
+        """The visitor's own conversation (the id comes from the socket session, never input)."""
+        if conversation_id is None:
+            raise ProtocolError("not_found", "Start a chat first.")
+        conversation = await self.store.get_conversation(conversation_id)
+        if conversation is None:
+            raise ProtocolError("not_found")
+        return conversation
+
+    async def access_expert_conversation(
+        self, expert_id: int, conversation_id: str
+    ) -> Conversation:
+        """An active conversation held by this expert, else not_found / ended / forbidden."""
+        conversation = await self.store.get_conversation(conversation_id)
+        if conversation is None:
+            raise ProtocolError("not_found")
+        if conversation.state == "ended":
+            raise ProtocolError("ended")
+        if conversation.state != "active" or conversation.expert_id != expert_id:
+            raise ProtocolError("forbidden")
+        return conversation
+
+    async def do_send_message(
+        self,
+        conversation: Conversation,
+        sender: Sender,
+        client_id: str,
+        body: str,
+        skip_sid: str | None,
+    ) -> Message:
+        """Store the message (idempotent per client_id), then deliver it to both sides."""
+        if conversation.state == "ended":
+            raise ProtocolError("ended")
+        message, is_new = await self.store.append_message(
+            conversation.id, secrets.token_hex(8), sender, client_id, body, self.clock()
+        )
+        if is_new:
+            current = await self.store.get_conversation(conversation.id) or conversation
+            await self.notifier.notify_message_new(current, message, skip_sid)
+        return message
+
+    # -- staff actions --------------------------------------------------------------------
+
+    async def do_expert_online(self, profile: ExpertProfile) -> None:
+        """Count a console connection; a returning expert keeps their chats."""
+        await self.store.expert_connected(profile, self.clock())
+        await self.store.cancel("expert_gone", str(profile.expert_id))
+
+    async def do_expert_offline(self, expert_id: int) -> None:
+        """On the last console gone, start the grace period for the expert's chats."""
+        remaining = await self.store.expert_disconnected(expert_id)
+        if remaining == 0 and await self.store.active_conversations(expert_id):
+            deadline = self.clock() + self.settings.reconnect_grace_s
+            await self.store.schedule("expert_gone", str(expert_id), deadline)
+
+    async def check_set_presence(self, expert_id: int, available: bool) -> bool:
+        """Only an expert on shift can become available; then the queue is drained."""
+        now = self.clock()
+        if available and expert_id not in await self.roster.on_shift(now):
+            raise ProtocolError("not_on_shift")
+        await self.store.set_available(expert_id, available, now)
+        if available:
+            await self.drain_queue()
+        return available
+
+    async def check_accept(self, expert_id: int, conversation_id: str) -> Conversation:
+        """Take a waiting chat by hand: on shift, below capacity, and first."""
+        now = self.clock()
+        if expert_id not in await self.roster.on_shift(now):
+            raise ProtocolError("not_on_shift")
+        result = await self.store.accept(conversation_id, expert_id, now)
+        if result != "ok":
+            raise ProtocolError(result)
+        conversation = await self.store.get_conversation(conversation_id)
+        assert conversation is not None
+        await self._announce_assignment(conversation)
+        await self.notify_queue_changed()
+        return conversation
+
+    async def check_transfer(
+        self, expert_id: int, conversation_id: str, to_expert_id: int | None, note: str
+    ) -> None:
+        """Hand a chat to a named expert on shift, or back to the head of the queue."""
+        await self.access_expert_conversation(expert_id, conversation_id)
+        now = self.clock()
+        if to_expert_id is None:
+            await self.store.requeue(conversation_id, now)
+            await self.notifier.notify_conversation_released(
+                expert_id, conversation_id, "transferred"
+            )
+            await self.drain_queue(exclude=expert_id)
+            await self.notify_queue_changed()
+            return
+        if to_expert_id == expert_id or to_expert_id not in await self.roster.on_shift(now):
+            raise ProtocolError("unavailable")
+        result = await self.store.transfer(conversation_id, expert_id, to_expert_id, now)
+        if result != "ok":
+            raise ProtocolError(result)
+        await self.notifier.notify_conversation_released(expert_id, conversation_id, "transferred")
+        conversation = await self.store.get_conversation(conversation_id)
+        assert conversation is not None
+        await self._announce_assignment(conversation, transferred_from=expert_id, note=note)
+
+    async def staff_chats(self, expert_id: int) -> list[tuple[Conversation, list[Message]]]:
+        """The expert's active conversations with every message so far (console resync)."""
+        chats = []
+        for conversation_id in await self.store.active_conversations(expert_id):
+            conversation = await self.store.get_conversation(conversation_id)
+            if conversation is not None:
+                chats.append((conversation, await self.store.messages_after(conversation_id, 0)))
+        return chats
+
+    # -- assignment -----------------------------------------------------------------------
+
+    async def drain_queue(self, exclude: int | None = None) -> int:
+        """Assign queue heads while someone eligible is free; return how many were assigned."""
+        now = self.clock()
+        candidates = [c for c in await self.roster.on_shift(now) if c != exclude]
+        assigned = 0
+        while (assignment := await self.store.assign_head(candidates, now)) is not None:
+            conversation = await self.store.get_conversation(assignment.conversation_id)
+            if conversation is not None:
+                await self._announce_assignment(conversation)
+            assigned += 1
+        if assigned:
+            await self.notify_queue_changed()
+        return assigned
+
+    async def _announce_assignment(self, conversation: Conversation, **extra: Any) -> None:
+        messages = await self.store.messages_after(conversation.id, 0)
+        logger.info(
+            "chat assigned conversation=%s expert=%s", conversation.id, conversation.expert_id
+        )
+        await self.notifier.notify_conversation_assigned(conversation, messages, **extra)
+
+    async def notify_queue_changed(self) -> None:
+        """Send the queue to the consoles and each waiting visitor their new position."""
+        waiting = await self.store.queue()
+        await self.notifier.notify_queue_changed(waiting)
+        if not waiting:
+            return
+        _, seats = await self.open_capacity(self.clock())
+        for position, conversation in enumerate(waiting, start=1):
+            wait = estimated_wait_s(position, seats)
+            await self.notifier.notify_conversation_queued(conversation.id, position, wait)
+
+    # -- endings --------------------------------------------------------------------------
+
+    async def do_end_chat(self, conversation_id: str, by: str, reason: str) -> Conversation | None:
+        """End the conversation once: notify, persist its traces, schedule the erasure."""
+        now = self.clock()
+        ended = await self.store.end(conversation_id, by, reason, now)
+        if ended is None:
+            return None
+        logger.info("chat ended conversation=%s by=%s reason=%s", ended.id, by, reason)
+        await self.notifier.notify_conversation_ended(ended)
+        await self.store.schedule("erase", ended.id, now + self.settings.reconnect_grace_s)
+        await self._persist_finished(ended)
+        if ended.was_answered and ended.expert_id is not None:
+            await self._after_release(ended.expert_id, now)
+        else:
+            await self.notify_queue_changed()
+        return ended
+
+    async def _after_release(self, expert_id: int, now: float) -> None:
+        states = await self.store.expert_states([expert_id])
+        if states and states[0].cooldown_until > now:
+            await self.store.schedule("cooldown", str(expert_id), states[0].cooldown_until)
+        await self.drain_queue()
+        await self.notify_queue_changed()
+
+    async def _persist_finished(self, ended: Conversation) -> None:
+        try:
+            pending = await self.archive.record_finished(ended)
+        except Exception:  # the chat must end cleanly even when the database fails
+            logger.exception("could not store the traces of conversation=%s", ended.id)
+            return
+        if pending is not None and ended.expert_id is not None:
+            await self.notifier.notify_registration_pending(ended.expert_id, pending)
+
+    async def _record_missed(self, audience: str, now: float) -> None:
+        try:
+            await self.archive.record_missed(uuid.uuid4().hex, audience, now)
+        except Exception:
+            logger.exception("could not record a missed chat request")
+
+    async def do_requeue_expert_chats(self, expert_id: int) -> None:
+        """The expert's grace ran out: their chats go back to the head of the queue."""
+        states = await self.store.expert_states([expert_id])
+        if states and states[0].connections > 0:
+            return
+        now = self.clock()
+        for conversation_id in reversed(await self.store.active_conversations(expert_id)):
+            if await self.store.requeue(conversation_id, now):
+                logger.info("chat requeued conversation=%s expert=%s", conversation_id, expert_id)
+        await self.drain_queue(exclude=expert_id)
+        await self.notify_queue_changed()
+
+    async def resume_payload(self, conversation: Conversation) -> dict[str, Any]:
+        """What a resuming visitor needs besides the replayed messages."""
+        position = await self.store.position(conversation.id)
+        expert = (
+            {"display_name": conversation.expert_name} if conversation.state == "active" else None
+        )
+        return {
+            "conversation_id": conversation.id,
+            "state": conversation.state,
+            "position": position,
+            "expert": expert,
+            "last_seq": conversation.last_seq,
+            "requested_at": iso(conversation.requested_at),
+        }
+
+    async def replay(self, conversation_id: str, last_seq: int) -> list[dict[str, Any]]:
+        """Every message after ``last_seq``, in order, as ``message:new`` payloads."""
+        return [
+            message_payload(m) for m in await self.store.messages_after(conversation_id, last_seq)
+        ]

@@ -1,0 +1,91 @@
+"""``POST /api/auth/login``, ``POST /api/auth/logout``, ``GET /api/me``."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from aiohttp import web
+
+from chatserver import keys
+from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.staffauth import SESSION_COOKIE, clear_session_cookie, set_session_cookie
+from nabij.db import utcnow
+from staffing.experts import authenticate
+from staffing.models import StaffUser
+from staffing.sessions import create_login_session, end_login_session
+
+logger = logging.getLogger(__name__)
+
+LOGIN_ATTEMPTS_PER_WINDOW = 10
+LOGIN_WINDOW_S = 15 * 60
+
+
+def user_payload(user: StaffUser) -> dict[str, object]:
+    """What the console may know of the signed-in user."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "focus": sorted(user.focus_codes),
+        "capacity": user.capacity,
+    }
+
+
+def _credentials(body: dict[str, object]) -> tuple[str, str]:
+    username, password = body.get("username"), body.get("password")
+    if (
+        not isinstance(username, str)
+        or not isinstance(password, str)
+        or set(body)
+        != {
+            "username",
+            "password",
+        }
+    ):
+        raise APIError(400, "invalid", "Send exactly {username, password} as text.")
+    return username.strip().lower(), password
+
+
+async def _throttle(request: web.Request, username: str) -> None:
+    """Count every attempt per username; a burst gets 429 (keys are hashes, kept briefly)."""
+    key = "login:" + hashlib.sha256(username.encode()).hexdigest()[:32]
+    store = request.app[keys.store_key]
+    now = request.app[keys.chat_key].clock()
+    if await store.hit_rate_limit(key, LOGIN_ATTEMPTS_PER_WINDOW, LOGIN_WINDOW_S, now):
+        raise APIError(429, "rate_limited", "Too many sign-in attempts; wait 15 minutes.")
+
+
+async def login(request: web.Request) -> web.Response:
+    """Sign in; a new session token every time (no fixation)."""
+    username, password = _credentials(await read_json_object(request))
+    await _throttle(request, username)
+    settings, db = request.app[keys.settings_key], request.app[keys.db_key]
+    async with db.begin() as session:
+        user = await authenticate(session, username, password)
+        if user is None:
+            logger.info("sign-in refused")
+            raise APIError(401, "unauthorized", "Wrong username or password.")
+        token = await create_login_session(session, user.id, utcnow(), settings.session_max_age_s)
+    logger.info("signed in user=%d", user.id)
+    response = web.json_response({"ok": True, "user": user_payload(user)})
+    set_session_cookie(response, token, settings)
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    """Sign out this browser (the session row is deleted, the cookie cleared)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        async with request.app[keys.db_key].begin() as session:
+            await end_login_session(session, token)
+    response = web.json_response({"ok": True})
+    clear_session_cookie(response)
+    return response
+
+
+async def me(request: web.Request) -> web.Response:
+    """The signed-in user."""
+    user = await require_staff(request)
+    return web.json_response({"ok": True, "user": user_payload(user)})

@@ -1,0 +1,57 @@
+"""JSON helpers of the HTTP API: one error shape everywhere, strict body parsing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from chatserver import keys
+from chatserver.staffauth import SESSION_COOKIE, user_for_token
+from nabij.vocab import role_at_least
+from staffing.models import StaffUser
+
+
+def json_error(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> web.Response:
+    """``{"ok": false, "error": {code, message[, fields]}}`` with an HTTP status."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return web.json_response({"ok": False, "error": error}, status=status)
+
+
+class APIError(web.HTTPException):
+    """Raised by handlers; the middleware turns it into ``json_error``."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, str] | None = None
+    ) -> None:
+        self.status_code = status
+        super().__init__()
+        self.response = json_error(status, code, message, fields)
+
+
+async def read_json_object(request: web.Request) -> dict[str, Any]:
+    """The request body as a JSON object, or a 400 ``invalid``."""
+    if request.content_type != "application/json":
+        raise APIError(415, "invalid", "Send JSON with Content-Type: application/json.")
+    try:
+        body = await request.json(loads=json.loads)
+    except (ValueError, UnicodeDecodeError):
+        raise APIError(400, "invalid", "The body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise APIError(400, "invalid", "The body must be a JSON object.")
+    return body
+
+
+async def require_staff(request: web.Request, role: str = "expert") -> StaffUser:
+    """The signed-in staff user with at least ``role``; else 401 or 403."""
+    user = await user_for_token(request.app[keys.db_key], request.cookies.get(SESSION_COOKIE))
+    if user is None:
+        raise APIError(401, "unauthorized", "Sign in first.")
+    if not role_at_least(user.role, role):
+        raise APIError(403, "forbidden", f"This needs the {role} role.")
+    return user

@@ -1,0 +1,92 @@
+"""Middlewares: JSON errors for the API, CSRF defence for cookies, security headers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from chatserver import keys
+from chatserver.http.jsonapi import APIError, json_error
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+}
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """API errors become JSON; an unexpected failure is logged without the request's content."""
+    try:
+        return await handler(request)
+    except APIError as exc:
+        return exc.response
+    except web.HTTPException as exc:
+        if request.path.startswith("/api/"):
+            return json_error(exc.status, "invalid" if exc.status < 500 else "internal", exc.reason)
+        raise
+    except Exception:
+        logger.exception("request failed method=%s route=%s", request.method, _route(request))
+        return json_error(500, "internal", "Something went wrong on our side; nothing changed.")
+
+
+def _route(request: web.Request) -> str:
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "?"
+
+
+@web.middleware
+async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuse state-changing requests from another origin.
+
+    Cookies are SameSite=Strict and the API only takes JSON (a cross-site form cannot send
+    it without a preflight); this check of Origin (or Referer) is the third layer.
+    """
+    if request.method in SAFE_METHODS or request.path.startswith("/socket.io/"):
+        return await handler(request)
+    expected = request.app[keys.settings_key].public_origin
+    origin = request.headers.get("Origin") or _referer_origin(request.headers.get("Referer"))
+    if origin is not None and origin != expected:
+        return json_error(403, "forbidden", "Cross-origin request refused.")
+    return await handler(request)
+
+
+def _referer_origin(referer: str | None) -> str | None:
+    if not referer:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(referer)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@web.middleware
+async def security_headers_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Security headers and a strict CSP on every response but the socket transport."""
+    response = await handler(request)
+    if not request.path.startswith("/socket.io/"):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def setup_middlewares(app: web.Application) -> None:
+    """Install the middlewares, outermost first."""
+    app.middlewares.extend([security_headers_middleware, error_middleware, csrf_middleware])

@@ -1,0 +1,95 @@
+"""The registration API: pending list, manual contacts, completing and correcting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from aiohttp import web
+
+from chatserver import keys
+from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from registration.registrations import (
+    access_registration_by_id,
+    can_edit,
+    complete_registration,
+    list_registrations,
+    record_contact,
+    registration_as_dict,
+)
+from registration.validation import (
+    RegistrationFields,
+    RegistrationInputError,
+    validate_registration,
+)
+
+logger = logging.getLogger(__name__)
+
+STATUSES = ("pending", "done")
+
+
+def _today(request: web.Request) -> dt.date:
+    return dt.datetime.now(request.app[keys.settings_key].timezone).date()
+
+
+def _validated(request: web.Request, body: dict[str, object]) -> RegistrationFields:
+    try:
+        return validate_registration(body, today=_today(request))
+    except RegistrationInputError as exc:
+        raise APIError(400, "invalid", "Some fields need a correction.", exc.errors) from None
+
+
+def _registration_id(request: web.Request) -> int:
+    raw = request.match_info["registration_id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise APIError(404, "not_found", "No such registration.")
+    return int(raw)
+
+
+async def list_handler(request: web.Request) -> web.Response:
+    """``GET /api/registrations?status=pending|done``: own for experts, all for coordinators."""
+    user = await require_staff(request)
+    status = request.query.get("status")
+    if status is not None and status not in STATUSES:
+        raise APIError(400, "invalid", "status must be pending or done.", {"status": "unknown"})
+    async with request.app[keys.db_key]() as session:
+        rows = await list_registrations(session, user, status)
+    return web.json_response({"ok": True, "registrations": [registration_as_dict(r) for r in rows]})
+
+
+async def create_handler(request: web.Request) -> web.Response:
+    """``POST /api/registrations``: a contact by phone, WhatsApp, face to face, ..."""
+    user = await require_staff(request)
+    fields = _validated(request, await read_json_object(request))
+    async with request.app[keys.db_key].begin() as session:
+        row = await record_contact(session, expert_id=user.id, fields=fields, today=_today(request))
+        payload = registration_as_dict(row)
+    logger.info("registration recorded id=%d by=%d", payload["id"], user.id)
+    return web.json_response({"ok": True, "registration": payload}, status=201)
+
+
+async def get_handler(request: web.Request) -> web.Response:
+    """``GET /api/registrations/{id}``."""
+    user = await require_staff(request)
+    async with request.app[keys.db_key]() as session:
+        row = await access_registration_by_id(session, user, _registration_id(request))
+        if row is None:
+            raise APIError(404, "not_found", "No such registration.")
+        return web.json_response({"ok": True, "registration": registration_as_dict(row)})
+
+
+async def update_handler(request: web.Request) -> web.Response:
+    """``PUT /api/registrations/{id}``: complete a pending one or correct a done one."""
+    user = await require_staff(request)
+    fields = _validated(request, await read_json_object(request))
+    today = _today(request)
+    async with request.app[keys.db_key].begin() as session:
+        row = await access_registration_by_id(session, user, _registration_id(request))
+        if row is None:
+            raise APIError(404, "not_found", "No such registration.")
+        if not can_edit(user, row, today):
+            raise APIError(403, "forbidden", "This registration can no longer be changed.")
+        row = await complete_registration(session, row, fields, today)
+        payload = registration_as_dict(row)
+    logger.info("registration completed id=%d by=%d", payload["id"], user.id)
+    return web.json_response({"ok": True, "registration": payload})

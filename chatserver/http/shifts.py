@@ -1,0 +1,101 @@
+"""The shift API: everyone signed in reads the roster; coordinators change it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from chatserver import keys
+from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from staffing.models import Shift
+from staffing.shifts import (
+    ShiftInputError,
+    add_shift,
+    delete_shift,
+    list_shifts,
+    parse_local_datetime,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_WINDOW = dt.timedelta(days=62)
+
+
+def shift_payload(shift: Shift, tz: dt.tzinfo) -> dict[str, Any]:
+    """A shift in UTC and in local time."""
+    return {
+        "id": shift.id,
+        "user_id": shift.user_id,
+        "display_name": shift.user.display_name if "user" in shift.__dict__ else None,
+        "starts_at": shift.starts_at.isoformat(),
+        "ends_at": shift.ends_at.isoformat(),
+        "starts_local": shift.starts_at.astimezone(tz).isoformat(),
+        "ends_local": shift.ends_at.astimezone(tz).isoformat(),
+    }
+
+
+def _moment(request: web.Request, name: str, raw: object) -> dt.datetime:
+    if not isinstance(raw, str):
+        raise APIError(400, "invalid", "Some fields need a correction.", {name: "required"})
+    try:
+        return parse_local_datetime(raw, request.app[keys.settings_key].timezone)
+    except ValueError as exc:
+        raise APIError(400, "invalid", "Some fields need a correction.", {name: str(exc)}) from None
+
+
+def _window(request: web.Request) -> tuple[dt.datetime, dt.datetime]:
+    tz = request.app[keys.settings_key].timezone
+    start_raw = request.query.get("from")
+    start = _moment(request, "from", start_raw) if start_raw else dt.datetime.now(tz)
+    end_raw = request.query.get("to")
+    end = _moment(request, "to", end_raw) if end_raw else start + dt.timedelta(days=7)
+    if not start < end <= start + MAX_WINDOW:
+        raise APIError(400, "invalid", "from must be before to, at most 62 days apart.")
+    return start, end
+
+
+async def list_handler(request: web.Request) -> web.Response:
+    """``GET /api/shifts?from&to`` (ISO, local time when without offset)."""
+    await require_staff(request)
+    start, end = _window(request)
+    tz = request.app[keys.settings_key].timezone
+    async with request.app[keys.db_key]() as session:
+        shifts = await list_shifts(session, start, end)
+        return web.json_response({"ok": True, "shifts": [shift_payload(s, tz) for s in shifts]})
+
+
+async def create_handler(request: web.Request) -> web.Response:
+    """``POST /api/shifts {user_id, starts_at, ends_at}`` (coordinators)."""
+    actor = await require_staff(request, "coordinator")
+    body = await read_json_object(request)
+    unknown = set(body) - {"user_id", "starts_at", "ends_at"}
+    if unknown or not isinstance(body.get("user_id"), int) or isinstance(body.get("user_id"), bool):
+        raise APIError(400, "invalid", "Send {user_id, starts_at, ends_at}.")
+    starts_at = _moment(request, "starts_at", body.get("starts_at"))
+    ends_at = _moment(request, "ends_at", body.get("ends_at"))
+    tz = request.app[keys.settings_key].timezone
+    try:
+        async with request.app[keys.db_key].begin() as session:
+            shift = await add_shift(
+                session, user_id=body["user_id"], starts_at=starts_at, ends_at=ends_at
+            )
+            payload = shift_payload(shift, tz)
+    except ShiftInputError as exc:
+        raise APIError(400, "invalid", "Some fields need a correction.", exc.errors) from None
+    logger.info("shift added id=%d by=%d", payload["id"], actor.id)
+    return web.json_response({"ok": True, "shift": payload}, status=201)
+
+
+async def delete_handler(request: web.Request) -> web.Response:
+    """``DELETE /api/shifts/{id}`` (coordinators)."""
+    actor = await require_staff(request, "coordinator")
+    raw = request.match_info["shift_id"]
+    async with request.app[keys.db_key].begin() as session:
+        deleted = raw.isdigit() and await delete_shift(session, int(raw))
+    if not deleted:
+        raise APIError(404, "not_found", "No such shift.")
+    logger.info("shift deleted id=%s by=%d", raw, actor.id)
+    return web.json_response({"ok": True})

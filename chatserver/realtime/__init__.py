@@ -1,0 +1,1 @@
+"""Socket.IO: the ``/visitor`` and ``/staff`` namespaces and the server set-up."""

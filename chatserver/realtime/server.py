@@ -1,0 +1,85 @@
+"""Socket.IO server set-up: namespaces, origin allow-list, scale-out manager."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from typing import Any
+
+import socketio
+from aiohttp import web
+
+from chatserver.chat.service import ChatService
+from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
+from chatserver.realtime.staff import StaffNamespace
+from chatserver.realtime.visitor import VisitorNamespace
+from nabij.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Largest Socket.IO/Engine.IO packet accepted: a full message plus JSON overhead.
+MAX_PACKET_BYTES = 4 * MAX_MESSAGE_CHARS + 4096
+
+
+def create_sio(settings: Settings) -> socketio.AsyncServer:
+    """The Socket.IO server; with a Redis URL, events cross processes through Redis.
+
+    ``logger`` and ``engineio_logger`` stay off: python-socketio would log raw payloads,
+    and message content must never reach a log.
+    """
+    manager = None
+    if settings.redis_url:
+        manager = socketio.AsyncRedisManager(
+            settings.redis_url,
+            channel=f"{settings.redis_prefix}socketio",
+            redis_options={"max_connections": 1000, "health_check_interval": 30},
+        )
+    return socketio.AsyncServer(
+        async_mode="aiohttp",
+        client_manager=manager,
+        cors_allowed_origins=settings.allowed_origins,
+        logger=False,
+        engineio_logger=False,
+        max_http_buffer_size=MAX_PACKET_BYTES,
+    )
+
+
+def setup_socketio(
+    app: web.Application, sio: socketio.AsyncServer, chat: ChatService, db: Any
+) -> None:
+    """Attach the server to the app and register both namespaces."""
+    sio.register_namespace(VisitorNamespace(chat))
+    sio.register_namespace(StaffNamespace(chat, db))
+    sio.attach(app, socketio_path="socket.io")
+
+
+async def close_socketio(sio: socketio.AsyncServer) -> None:
+    """Disconnect clients and stop the Redis listener task (a leaked task outlives the app)."""
+    with suppress(Exception):
+        await sio.shutdown()
+    manager = sio.manager
+    thread = getattr(manager, "thread", None)
+    if isinstance(thread, asyncio.Task):
+        thread.cancel()
+        with suppress(asyncio.CancelledError):
+            await thread
+    redis = getattr(manager, "redis", None)
+    if redis is not None:
+        await redis.aclose()
+
+
+def socketio_ctx(sio: socketio.AsyncServer) -> Any:
+    """Close every socket when shutdown begins (aiohttp would wait for them), then the server."""
+
+    async def disconnect_all(_app: web.Application) -> None:
+        if sio.eio.sockets:  # engineio's disconnect() fails on an empty set
+            await sio.eio.disconnect()
+
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        app.on_shutdown.append(disconnect_all)
+        yield
+        await close_socketio(sio)
+
+    return ctx

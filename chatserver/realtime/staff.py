@@ -1,0 +1,172 @@
+"""The ``/staff`` namespace: signed-in experts see the queue, answer, hand over, end, alert.
+
+Authentication happens once, in ``on_connect``, from the session cookie; the socket's
+session keeps the expert's id. Every action on a conversation checks that the expert holds
+it (``access_expert_conversation``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import Any
+
+import socketio
+
+from chatserver.chat.notify import STAFF, expert_room
+from chatserver.chat.service import ChatService
+from chatserver.chat.wire import iso, message_ack, staff_chat_payload, waiting_payload
+from chatserver.errors import Ack, ProtocolError, ok
+from chatserver.live.models import ExpertProfile
+from chatserver.realtime import payloads as p
+from chatserver.realtime.base import ProtocolNamespace
+from chatserver.staffauth import token_from_cookie_header, user_for_token
+from nabij.vocab import role_at_least
+from staffing.models import StaffUser
+
+PRESENCE_FIELDS = {"available": p.Field(p.boolean)}
+CONVERSATION_FIELDS = {"conversation_id": p.Field(p.CONVERSATION_ID)}
+SEND_FIELDS = {
+    "conversation_id": p.Field(p.CONVERSATION_ID),
+    "client_id": p.Field(p.CLIENT_ID),
+    "body": p.Field(p.message_body),
+}
+TYPING_FIELDS = {"conversation_id": p.Field(p.CONVERSATION_ID), "is_typing": p.Field(p.boolean)}
+TRANSFER_FIELDS = {
+    "conversation_id": p.Field(p.CONVERSATION_ID),
+    "to_expert_id": p.Field(p.optional(p.integer(1, 2**31)), required=False),
+    "note": p.Field(p.text(0, p.MAX_NOTE_CHARS, strip=True), required=False, default=""),
+}
+ALERT_FIELDS = {
+    "conversation_id": p.Field(p.CONVERSATION_ID),
+    "note": p.Field(p.text(0, p.MAX_NOTE_CHARS, strip=True), required=False, default=""),
+}
+
+
+def profile_of(user: StaffUser) -> ExpertProfile:
+    """The routing profile of a staff account."""
+    return ExpertProfile(
+        expert_id=user.id,
+        display_name=user.display_name,
+        focus=user.focus_codes,
+        capacity=user.capacity,
+        cooldown_s=float(user.cooldown_s),
+    )
+
+
+class StaffNamespace(ProtocolNamespace):
+    """Signed-in experts, coordinators and admins."""
+
+    def __init__(self, chat: ChatService, db: Any) -> None:
+        super().__init__(STAFF, chat)
+        self._db = db
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        """Refuse without a valid session cookie; join the expert's rooms."""
+        token = token_from_cookie_header(str(environ.get("HTTP_COOKIE", "")))
+        user = await user_for_token(self._db, token)
+        if user is None:
+            error = ProtocolError("unauthorized").ack()["error"]
+            raise socketio.exceptions.ConnectionRefusedError(error)
+        async with self.session(sid) as session:
+            session.update(expert_id=user.id, role=user.role, display_name=user.display_name)
+        await self.enter_room(sid, "staff")
+        await self.enter_room(sid, expert_room(user.id))
+        if role_at_least(user.role, "coordinator"):
+            await self.enter_room(sid, "coordinators")
+        await self.chat.do_expert_online(profile_of(user))
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """The last console of an expert gone starts the grace period of their chats."""
+        expert_id = await self.session_value(sid, "expert_id")
+        if expert_id is not None:
+            await self.chat.do_expert_offline(expert_id)
+
+    async def _expert(self, sid: str) -> int:
+        expert_id: int = await self.session_value(sid, "expert_id")
+        return expert_id
+
+    async def on_presence_set(self, sid: str, data: Any) -> Ack:
+        """``presence:set {available}``; only on shift can one become available."""
+        values = p.parse(data, PRESENCE_FIELDS)
+        available = await self.chat.check_set_presence(await self._expert(sid), values["available"])
+        return ok(available=available)
+
+    async def on_chats_sync(self, sid: str, data: Any) -> Ack:
+        """``chats:sync``: the expert's active chats with their messages, and the queue."""
+        p.parse(data, {})
+        chats = await self.chat.staff_chats(await self._expert(sid))
+        waiting = await self.chat.store.queue()
+        return ok(
+            chats=[staff_chat_payload(c, m) for c, m in chats],
+            waiting=[waiting_payload(c) for c in waiting],
+        )
+
+    async def on_chat_accept(self, sid: str, data: Any) -> Ack:
+        """``chat:accept {conversation_id}``: take a waiting chat; ``taken`` if too late."""
+        values = p.parse(data, CONVERSATION_FIELDS)
+        conversation = await self.chat.check_accept(
+            await self._expert(sid), values["conversation_id"]
+        )
+        return ok(conversation_id=conversation.id)
+
+    async def on_message_send(self, sid: str, data: Any) -> Ack:
+        """``message:send {conversation_id, client_id, body}`` → ``{ok, id, seq, sent_at}``."""
+        values = p.parse(data, SEND_FIELDS)
+        conversation = await self.chat.access_expert_conversation(
+            await self._expert(sid), values["conversation_id"]
+        )
+        message = await self.chat.do_send_message(
+            conversation, "expert", values["client_id"], values["body"], skip_sid=sid
+        )
+        return ok(**message_ack(message))
+
+    async def on_typing(self, sid: str, data: Any) -> Ack:
+        """``typing {conversation_id, is_typing}``: shown to the visitor."""
+        values = p.parse(data, TYPING_FIELDS)
+        conversation = await self.chat.access_expert_conversation(
+            await self._expert(sid), values["conversation_id"]
+        )
+        await self.chat.notifier.notify_typing_to_visitor(conversation.id, values["is_typing"])
+        return ok()
+
+    async def on_chat_end(self, sid: str, data: Any) -> Ack:
+        """``chat:end {conversation_id}``: end a chat this expert holds."""
+        values = p.parse(data, CONVERSATION_FIELDS)
+        conversation = await self.chat.access_expert_conversation(
+            await self._expert(sid), values["conversation_id"]
+        )
+        await self.chat.do_end_chat(conversation.id, "expert", "expert_ended")
+        return ok()
+
+    async def on_chat_transfer(self, sid: str, data: Any) -> Ack:
+        """``chat:transfer {conversation_id, to_expert_id?, note?}``."""
+        values = p.parse(data, TRANSFER_FIELDS)
+        await self.chat.check_transfer(
+            await self._expert(sid),
+            values["conversation_id"],
+            values["to_expert_id"],
+            values["note"],
+        )
+        return ok()
+
+    async def on_alert_raise(self, sid: str, data: Any) -> Ack:
+        """``alert:raise {conversation_id, note}``: reach the coordinators signed in now."""
+        values = p.parse(data, ALERT_FIELDS)
+        expert_id = await self._expert(sid)
+        conversation = await self.chat.access_expert_conversation(
+            expert_id, values["conversation_id"]
+        )
+        alert = {
+            "alert_id": secrets.token_hex(8),
+            "conversation_id": conversation.id,
+            "expert": {
+                "id": expert_id,
+                "display_name": await self.session_value(sid, "display_name"),
+            },
+            "note": values["note"],
+            "raised_at": iso(self.chat.clock()),
+        }
+        await self.chat.notifier.notify_alert_raised(alert)
+        return ok(alert_id=alert["alert_id"])

@@ -1,0 +1,162 @@
+"""The ``/visitor`` namespace: anonymous visitors ask for a chat, talk, end, and resume.
+
+The conversation a socket belongs to lives in its Socket.IO session, set by ``chat:request``
+or by a resume token at connect; payloads never name a conversation, so a visitor cannot
+reach another one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+import socketio
+
+from chatserver.chat.notify import VISITOR, conversation_room
+from chatserver.chat.service import ChatService, token_hash
+from chatserver.chat.wire import message_ack
+from chatserver.errors import Ack, ProtocolError, ok
+from chatserver.live.models import Conversation
+from chatserver.realtime import payloads as p
+from chatserver.realtime.base import ProtocolNamespace
+from nabij.vocab import AUDIENCES
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("nl", "en")
+
+REQUEST_FIELDS = {
+    "audience": p.Field(p.choice(AUDIENCES)),
+    "lang": p.Field(p.choice(LANGUAGES), required=False, default="nl"),
+}
+SEND_FIELDS = {"client_id": p.Field(p.CLIENT_ID), "body": p.Field(p.message_body)}
+TYPING_FIELDS = {"is_typing": p.Field(p.boolean)}
+RESUME_FIELDS = {
+    "token": p.Field(p.text(16, 128)),
+    "last_seq": p.Field(p.integer(0, 10**9), required=False, default=0),
+}
+
+
+def client_address(environ: dict[str, Any], trusted_proxy: bool) -> str:
+    """The visitor's address, only ever used hashed and in memory (rate limits)."""
+    if trusted_proxy:
+        forwarded = str(environ.get("HTTP_X_FORWARDED_FOR", "")).split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return str(environ.get("REMOTE_ADDR", ""))
+
+
+class VisitorNamespace(ProtocolNamespace):
+    """Anonymous visitors."""
+
+    def __init__(self, chat: ChatService) -> None:
+        super().__init__(VISITOR, chat)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _rate_key(self, environ: dict[str, Any]) -> str:
+        address = client_address(environ, self.chat.settings.trusted_proxy)
+        key = self.chat.settings.secret_key.reveal().encode()
+        return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        """Open a socket; with ``{token, last_seq}`` rejoin that conversation."""
+        async with self.session(sid) as session:
+            session["rate_key"] = self._rate_key(environ)
+        if not auth:
+            return
+        try:
+            values = p.parse(auth, RESUME_FIELDS)
+        except ProtocolError as exc:
+            raise socketio.exceptions.ConnectionRefusedError(exc.ack()["error"]) from None
+        conversation_id = await self.chat.store.conversation_for_token(token_hash(values["token"]))
+        if conversation_id is None:
+            error = ProtocolError("not_found", "This conversation is over; start a new one.")
+            raise socketio.exceptions.ConnectionRefusedError(error.ack()["error"])
+        await self._attach(sid, conversation_id)
+        self._after_connect(self._replay(sid, conversation_id, values["last_seq"]))
+
+    def _after_connect(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _replay(self, sid: str, conversation_id: str, last_seq: int) -> None:
+        """Send what the visitor missed once the connection is established, then chat:resumed."""
+        for _ in range(200):  # the CONNECT packet goes out after on_connect returns
+            if self.server.manager.is_connected(sid, self.namespace):
+                break
+            await asyncio.sleep(0.005)
+        for payload in await self.chat.replay(conversation_id, last_seq):
+            await self.emit("message:new", payload, to=sid)
+        conversation = await self.chat.store.get_conversation(conversation_id)
+        if conversation is None:
+            return
+        await self.emit("chat:resumed", await self.chat.resume_payload(conversation), to=sid)
+        if conversation.state == "ended":
+            ended = {"by": conversation.ended_by, "reason": conversation.end_reason}
+            await self.emit("chat:ended", ended, to=sid)
+
+    async def _attach(self, sid: str, conversation_id: str) -> None:
+        async with self.session(sid) as session:
+            session["conversation_id"] = conversation_id
+        await self.enter_room(sid, conversation_room(conversation_id))
+        await self.chat.store.visitor_attached(conversation_id)
+        await self.chat.store.cancel("visitor_gone", conversation_id)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """Start the reconnect grace when the visitor's last socket goes."""
+        conversation_id = await self.session_value(sid, "conversation_id")
+        if conversation_id is None:
+            return
+        remaining = await self.chat.store.visitor_detached(conversation_id)
+        conversation = await self.chat.store.get_conversation(conversation_id)
+        if remaining == 0 and conversation is not None and conversation.state != "ended":
+            deadline = self.chat.clock() + self.chat.settings.reconnect_grace_s
+            await self.chat.store.schedule("visitor_gone", conversation_id, deadline)
+
+    async def on_chat_request(self, sid: str, data: Any) -> Ack:
+        """``chat:request {audience, lang}`` → ``{ok, conversation_id, token, position}``."""
+        values = p.parse(data, REQUEST_FIELDS)
+        if await self.session_value(sid, "conversation_id") is not None:
+            raise ProtocolError("invalid", "This connection already has a conversation.")
+        rate_key = await self.session_value(sid, "rate_key")
+        accepted = await self.chat.check_request_chat(values["audience"], values["lang"], rate_key)
+        await self._attach(sid, accepted.conversation.id)
+        await self.chat.notify_request_accepted(accepted)
+        return ok(
+            conversation_id=accepted.conversation.id,
+            token=accepted.token,
+            position=accepted.position,
+            estimated_wait_s=accepted.estimated_wait_s,
+        )
+
+    async def _own(self, sid: str) -> Conversation:
+        conversation_id = await self.session_value(sid, "conversation_id")
+        return await self.chat.access_visitor_conversation(conversation_id)
+
+    async def on_message_send(self, sid: str, data: Any) -> Ack:
+        """``message:send {client_id, body}`` → ``{ok, id, seq, sent_at}``."""
+        values = p.parse(data, SEND_FIELDS)
+        conversation = await self._own(sid)
+        message = await self.chat.do_send_message(
+            conversation, "visitor", values["client_id"], values["body"], skip_sid=sid
+        )
+        return ok(**message_ack(message))
+
+    async def on_typing(self, sid: str, data: Any) -> Ack:
+        """``typing {is_typing}``: shown to the expert."""
+        values = p.parse(data, TYPING_FIELDS)
+        conversation = await self._own(sid)
+        if conversation.state == "active":
+            await self.chat.notifier.notify_typing_to_expert(conversation, values["is_typing"])
+        return ok()
+
+    async def on_chat_end(self, sid: str, data: Any) -> Ack:
+        """``chat:end``: the visitor ends (or leaves the queue); idempotent."""
+        p.parse(data, {})
+        conversation = await self._own(sid)
+        await self.chat.do_end_chat(conversation.id, "visitor", "visitor_ended")
+        return ok()

@@ -1,0 +1,291 @@
+"""The ``nabij`` command line, run in-process on a temporary SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import os
+import stat
+import sys
+import types
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.cli import main
+from nabij.db import create_engine, make_sessionmaker
+from staffing.experts import authenticate, count_staff, get_staff_by_username
+from staffing.models import Shift
+from staffing.shifts import list_shifts
+
+T = TypeVar("T")
+AMS = ZoneInfo("Europe/Amsterdam")
+PASSWORD = "a long enough password"
+ADD_ANNA = ["user", "add", "--username", "anna", "--display-name", "Anna", "--role", "expert"]
+
+
+class TerminalStdin(io.StringIO):
+    """Standard input that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Zero configuration but the database file; the working directory is a fresh folder."""
+    for name in list(os.environ):
+        if name.startswith("NABIJ_"):
+            monkeypatch.delenv(name)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("NABIJ_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    yield url
+
+
+def run(monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = "") -> int:
+    """Run ``nabij argv`` with ``stdin`` as a pipe."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(list(argv))
+
+
+def in_db(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction on ``url``."""
+
+    async def go() -> T:
+        engine = create_engine(url)
+        try:
+            async with make_sessionmaker(engine).begin() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def staff_count(url: str) -> int:
+    """Return how many staff accounts exist."""
+    return in_db(url, count_staff)
+
+
+def shifts_of_2026(url: str) -> list[Shift]:
+    """Return every shift in 2026."""
+    start, end = dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    return in_db(url, lambda session: list_shifts(session, start, end))
+
+
+def test_db_upgrade_with_zero_configuration(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    assert run(monkeypatch, "db", "upgrade") == 0
+    assert "up to date" in capsys.readouterr().out
+    key_file = tmp_path / "var" / "secret_key"
+    assert len(key_file.read_text().strip()) >= 32
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert staff_count(database_url) == 0
+    assert run(monkeypatch, "db", "upgrade") == 0  # again: a no-op
+
+
+def test_user_add_reads_one_line_of_stdin(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    argv = [*ADD_ANNA, "--focus", "victim,relative", "--capacity", "3", "--cooldown", "60"]
+    assert run(monkeypatch, *argv, stdin=f"{PASSWORD}\nnot part of it\n") == 0
+    assert "Created expert 'anna' (Anna)" in capsys.readouterr().out
+    anna = in_db(database_url, lambda session: authenticate(session, "anna", PASSWORD))
+    assert anna is not None
+    assert (anna.focus, anna.capacity, anna.cooldown_s) == ("victim,relative", 3, 60)
+    assert run(monkeypatch, "user", "list") == 0
+    listing = capsys.readouterr().out
+    assert "anna" in listing and "victim,relative" in listing
+    assert PASSWORD not in listing
+
+
+def test_capacity_defaults_to_the_setting(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NABIJ_DEFAULT_CAPACITY", "4")
+    assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
+    anna = in_db(database_url, lambda session: get_staff_by_username(session, "anna"))
+    assert anna is not None and anna.capacity == 4
+
+
+@pytest.mark.parametrize(
+    ("extra", "stdin", "field"),
+    [
+        (["--role", "boss"], PASSWORD, "--role"),
+        (["--focus", "victim,aliens"], PASSWORD, "--focus"),
+        (["--capacity", "0"], PASSWORD, "--capacity"),
+        (["--cooldown", "-5"], PASSWORD, "--cooldown"),
+        (["--username", "Anna Smit"], PASSWORD, "--username"),
+        (["--display-name", " "], PASSWORD, "--display-name"),
+        ([], "", "password"),  # no password at all
+        ([], "short\n", "password"),
+    ],
+)
+def test_user_add_refuses_bad_input_and_creates_nothing(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    extra: list[str],
+    stdin: str,
+    field: str,
+) -> None:
+    assert run(monkeypatch, *ADD_ANNA, *extra, stdin=stdin) == 1
+    errors = capsys.readouterr().err
+    assert f"nabij: {field}: " in errors
+    assert PASSWORD not in errors
+    assert staff_count(database_url) == 0
+
+
+def test_duplicate_username_is_refused(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
+    assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 1
+    assert "nabij: --username: This username is already taken." in capsys.readouterr().err
+    assert staff_count(database_url) == 1
+
+
+def test_password_is_never_an_argument(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(monkeypatch, *ADD_ANNA, "--password", PASSWORD)
+    assert exited.value.code == 2
+
+
+@pytest.mark.parametrize(("second", "status"), [(PASSWORD, 0), (PASSWORD + "!", 1)])
+def test_terminal_asks_twice_and_requires_a_match(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any, second: str, status: int
+) -> None:
+    assert run(monkeypatch, "db", "upgrade") == 0
+    answers = iter([PASSWORD, second])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr(sys, "stdin", TerminalStdin())
+    assert main(ADD_ANNA) == status
+    assert staff_count(database_url) == (1 if status == 0 else 0)
+    if status:
+        assert "nabij: password: The two passwords are not the same." in capsys.readouterr().err
+
+
+def test_settings_error_exits_2(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("NABIJ_PORT", "eighty")
+    assert run(monkeypatch, "user", "list") == 2
+    assert capsys.readouterr().err.startswith("nabij: NABIJ_PORT is invalid")
+
+
+def test_shift_add_in_local_time_across_the_dst_night(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
+    argv = ["shift", "add", "--user", "anna", "--start", "2026-03-28T22:00"]
+    assert run(monkeypatch, *argv, "--end", "2026-03-29T06:00") == 0
+    out = capsys.readouterr().out
+    assert "Sat 2026-03-28 22:00 - Sun 2026-03-29 06:00  anna (Anna)" in out
+    [shift] = shifts_of_2026(database_url)
+    assert shift.starts_at == dt.datetime(2026, 3, 28, 21, tzinfo=dt.UTC)
+    assert shift.ends_at - shift.starts_at == dt.timedelta(hours=7)
+    assert run(monkeypatch, "shift", "list", "--from", "2026-03-29", "--to", "2026-03-29") == 0
+    assert "22:00 - Sun 2026-03-29 06:00" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("user", "start", "end", "field"),
+    [
+        ("anna", "tonight", "2026-06-01T22:00", "--start"),
+        ("anna", "2026-06-01T18:00", "2026-06-01T17:00", "--end"),
+        ("anna", "2026-06-01T19:00", "2026-06-01T21:00", "--start"),  # overlaps
+        ("nobody", "2026-06-02T18:00", "2026-06-02T22:00", "--user"),
+    ],
+)
+def test_shift_add_refuses_bad_input(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    user: str,
+    start: str,
+    end: str,
+    field: str,
+) -> None:
+    assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
+    shift = ["shift", "add", "--user", "anna", "--start", "2026-06-01T18:00"]
+    assert run(monkeypatch, *shift, "--end", "2026-06-01T20:00") == 0
+    capsys.readouterr()
+    assert run(monkeypatch, "shift", "add", "--user", user, "--start", start, "--end", end) == 1
+    assert f"nabij: {field}: " in capsys.readouterr().err
+    assert len(shifts_of_2026(database_url)) == 1
+
+
+def test_shift_list_defaults_to_today_and_the_next_seven_days(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
+    today = dt.datetime.now(AMS).date()
+    for days in (0, 7, 8):
+        day = (today + dt.timedelta(days=days)).isoformat()
+        argv = ["shift", "add", "--user", "anna", "--start", f"{day}T12:00"]
+        assert run(monkeypatch, *argv, "--end", f"{day}T13:00") == 0
+    capsys.readouterr()
+    assert run(monkeypatch, "shift", "list") == 0
+    out = capsys.readouterr().out
+    assert f"Shifts from {today} to {today + dt.timedelta(days=7)} (Europe/Amsterdam)" in out
+    assert f"{today} 12:00 - 13:00" in out
+    assert f"{today + dt.timedelta(days=7)} 12:00" in out
+    assert f"{today + dt.timedelta(days=8)}" not in out
+
+
+@pytest.mark.parametrize(
+    "argv", [["--from", "next week"], ["--from", "2026-06-02", "--to", "2026-06-01"]]
+)
+def test_shift_list_refuses_bad_days(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any, argv: list[str]
+) -> None:
+    assert run(monkeypatch, "shift", "list", *argv) == 1
+    assert "nabij: --" in capsys.readouterr().err
+
+
+@pytest.fixture
+def fake_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Replace the app factory and ``run_app``; return the recorded ``run_app`` calls."""
+    calls: list[dict[str, Any]] = []
+    app_module = types.ModuleType("chatserver.app")
+    app_module.create_app = lambda settings: ("app", settings)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "chatserver.app", app_module)
+    monkeypatch.setattr(web, "run_app", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
+    return calls
+
+
+def test_serve_upgrades_and_explains_the_first_step(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    fake_server: list[dict[str, Any]],
+) -> None:
+    assert run(monkeypatch, "serve", "--port", "8099") == 0
+    out = capsys.readouterr().out
+    assert "Nabij is running at http://127.0.0.1:8099/" in out
+    assert "nabij user add --username" in out and "--role coordinator" in out
+    [call] = fake_server
+    assert (call["host"], call["port"], call["print"]) == ("127.0.0.1", 8099, None)
+    assert call["app"][1].database_url == database_url
+    assert staff_count(database_url) == 0  # the schema exists now
+
+
+def test_serve_without_hint_once_staff_exists(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    fake_server: list[dict[str, Any]],
+) -> None:
+    assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
+    assert run(monkeypatch, "serve", "--host", "0.0.0.0") == 0  # noqa: S104 - not bound
+    out = capsys.readouterr().out
+    assert "Nabij is running at http://0.0.0.0:8080/" in out
+    assert "--role coordinator" not in out
