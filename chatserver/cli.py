@@ -181,9 +181,7 @@ async def _in_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Upgrade the database, then serve until interrupted."""
-    from aiohttp import web
-
-    from chatserver.app import create_app
+    from chatserver.runtime import serve
 
     host: str = args.host or settings.host
     port: int = args.port or settings.port
@@ -192,7 +190,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Nabij is running at http://{shown_host}:{port}/", flush=True)
     if staff == 0:
         print(FIRST_COORDINATOR_HINT, flush=True)
-    web.run_app(create_app(settings), host=host, port=port, print=None)
+    serve(settings, host, port)
     return 0
 
 

@@ -8,7 +8,6 @@ import io
 import os
 import stat
 import sys
-import types
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -254,11 +253,20 @@ def test_shift_list_refuses_bad_days(
 @pytest.fixture
 def fake_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Replace the app factory and ``run_app``; return the recorded ``run_app`` calls."""
+    from chatserver import runtime
+
     calls: list[dict[str, Any]] = []
-    app_module = types.ModuleType("chatserver.app")
-    app_module.create_app = lambda settings: ("app", settings)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "chatserver.app", app_module)
-    monkeypatch.setattr(web, "run_app", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
+    built: list[Any] = []
+
+    def create_app(settings: Any) -> web.Application:
+        built.append(settings)
+        return web.Application()
+
+    monkeypatch.setattr(runtime, "create_app", create_app)
+    monkeypatch.setattr(runtime.gc, "set_threshold", lambda *args: None)
+    monkeypatch.setattr(
+        web, "run_app", lambda app, **kwargs: calls.append({"settings": built[-1], **kwargs})
+    )
     return calls
 
 
@@ -274,7 +282,8 @@ def test_serve_upgrades_and_explains_the_first_step(
     assert "nabij user add --username" in out and "--role coordinator" in out
     [call] = fake_server
     assert (call["host"], call["port"], call["print"]) == ("127.0.0.1", 8099, None)
-    assert call["app"][1].database_url == database_url
+    assert call["access_log"] is None  # aiohttp's access log would record IPs and user agents
+    assert call["settings"].database_url == database_url
     assert staff_count(database_url) == 0  # the schema exists now
 
 

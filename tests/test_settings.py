@@ -1,0 +1,66 @@
+"""Settings: read once from NABIJ_*, errors name the variable, secrets never print."""
+
+from __future__ import annotations
+
+import pytest
+
+from nabij.settings import Secret, SettingsError, load_settings
+
+KEY = "k" * 40
+
+
+def test_defaults_are_the_embedded_service() -> None:
+    settings = load_settings({"NABIJ_SECRET_KEY": KEY})
+    assert settings.database_url.startswith("sqlite+aiosqlite:///var/")
+    assert settings.redis_url is None
+    assert str(settings.timezone) == "Europe/Amsterdam"
+    assert (settings.host, settings.port, settings.default_capacity) == ("127.0.0.1", 8080, 2)
+    assert settings.cookie_secure is False  # plain-HTTP localhost development only
+
+
+def test_values_are_cast_and_origins_listed() -> None:
+    settings = load_settings(
+        {
+            "NABIJ_SECRET_KEY": KEY,
+            "NABIJ_DATABASE_URL": "postgresql+asyncpg://nabij@db/nabij",
+            "NABIJ_REDIS_URL": "redis://cache:6379/0",
+            "NABIJ_WIDGET_ORIGINS": "https://team.example, https://www.team.example/",
+            "NABIJ_PUBLIC_URL": "https://chat.team.example",
+            "NABIJ_PORT": "9000",
+            "NABIJ_RECONNECT_GRACE_S": "90",
+        }
+    )
+    assert settings.widget_origins == ("https://team.example", "https://www.team.example")
+    assert settings.allowed_origins[0] == "https://chat.team.example"
+    assert (settings.port, settings.reconnect_grace_s) == (9000, 90.0)
+    assert settings.cookie_secure is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NABIJ_SECRET_KEY", ""),
+        ("NABIJ_SECRET_KEY", "short"),
+        ("NABIJ_PORT", "eighty"),
+        ("NABIJ_PORT", "70000"),
+        ("NABIJ_DEFAULT_CAPACITY", "0"),
+        ("NABIJ_DATABASE_URL", "mysql://db/nabij"),
+        ("NABIJ_REDIS_URL", "http://cache"),
+        ("NABIJ_WIDGET_ORIGINS", "*"),
+        ("NABIJ_WIDGET_ORIGINS", "team.example"),
+        ("NABIJ_TIMEZONE", "Mars/Olympus_Mons"),
+        ("NABIJ_RECONNECT_GRACE_S", "-1"),
+        ("NABIJ_TRUSTED_PROXY", "maybe"),
+    ],
+)
+def test_a_missing_or_invalid_value_names_the_variable(name: str, value: str) -> None:
+    env = {"NABIJ_SECRET_KEY": KEY, name: value}
+    with pytest.raises(SettingsError, match=name):
+        load_settings(env)
+
+
+def test_secrets_never_print() -> None:
+    settings = load_settings({"NABIJ_SECRET_KEY": KEY})
+    assert KEY not in repr(settings) and KEY not in str(settings.secret_key)
+    assert settings.secret_key.reveal() == KEY
+    assert Secret(KEY) == settings.secret_key
