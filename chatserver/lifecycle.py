@@ -29,7 +29,7 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     """Run the deadline sweeper for as long as the app runs."""
-    sweeper, stop = Sweeper(app[keys.chat_key]), asyncio.Event()
+    sweeper, stop = Sweeper(app[keys.chat_key], app[keys.db_key]), asyncio.Event()
     task = asyncio.create_task(sweeper.run(app[keys.settings_key].sweep_interval_s, stop))
     yield
     stop.set()

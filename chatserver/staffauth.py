@@ -15,6 +15,10 @@ from staffing.sessions import user_for_session_token
 
 SESSION_COOKIE = "nabij_session"
 
+#: Live-store mark of a signed-out session: open staff sockets of it close at their next
+#: event (they authenticated once, at connect).
+REVOKED_SESSION = "revoked_session"
+
 
 def set_session_cookie(response: web.StreamResponse, token: str, settings: Settings) -> None:
     """HttpOnly, SameSite=Strict, Secure outside plain-HTTP localhost, path /."""

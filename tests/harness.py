@@ -181,13 +181,19 @@ class Nabij:
                 await peer.disconnect()
 
 
-async def assert_refused(url: str, namespace: str, **kwargs: Any) -> None:
-    """Connecting to ``namespace`` must fail; the client's HTTP session is closed after."""
+async def assert_refused(url: str, namespace: str, **kwargs: Any) -> Any:
+    """Connecting to ``namespace`` must fail; return what the refusal carried.
+
+    The client's HTTP session is closed after, so the server can shut down promptly.
+    """
+    refusals: list[Any] = []
     async with aiohttp.ClientSession() as http:
         client = socketio.AsyncClient(reconnection=False, http_session=http)
+        client.on("connect_error", refusals.append, namespace=namespace)
         with pytest.raises(socketio.exceptions.ConnectionError):
             await client.connect(url, namespaces=[namespace], transports=["websocket"], **kwargs)
         await client.disconnect()
+    return refusals[0] if refusals else None
 
 
 NabijFactory = Callable[..., Awaitable[Nabij]]

@@ -374,6 +374,7 @@ async def test_requeue_puts_an_active_conversation_at_the_head(store: LiveStore)
         None,
         None,
     )
+    assert conversation.last_expert_id == 1  # who talked last still registers the contact
     assert conversation.was_answered is True
     assert await store.requeue("c1", NOW + 11) is False  # waiting now
     assert await store.requeue("nope", NOW) is False
@@ -561,6 +562,14 @@ async def test_hit_rate_limit_window(store: LiveStore) -> None:
         False,
         True,
     ]
+
+
+async def test_marks_expire_by_the_callers_clock(store: LiveStore) -> None:
+    await store.mark("revoked", "abc", 60, NOW)
+    assert await store.is_marked("revoked", "abc", NOW + 59)
+    assert not await store.is_marked("revoked", "abc", NOW + 60)
+    assert not await store.is_marked("revoked", "other", NOW)
+    assert not await store.is_marked("other-kind", "abc", NOW)
 
 
 async def test_memory_rate_limit_pruning_keeps_each_keys_own_window() -> None:

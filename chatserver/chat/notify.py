@@ -76,7 +76,7 @@ class Notifier:
     async def notify_conversation_released(
         self, expert_id: int, conversation_id: str, reason: str
     ) -> None:
-        """Tell an expert's consoles that a chat left them (transfer, lost connection)."""
+        """Tell an expert's consoles that a chat left them (it was transferred)."""
         payload = {"conversation_id": conversation_id, "reason": reason}
         await self._to_expert(expert_id, "chat:released", payload)
 
@@ -114,7 +114,3 @@ class Notifier:
     async def notify_alert_raised(self, payload: dict[str, Any]) -> None:
         """Reach the coordinators and mentors signed in now."""
         await self.sio.emit("alert:new", payload, to="coordinators", namespace=STAFF)
-
-    async def emit_to_sid(self, sid: str, namespace: str, event: str, data: Any) -> None:
-        """Send one event to one socket (resume replay, initial queue)."""
-        await self.sio.emit(event, data, to=sid, namespace=namespace)

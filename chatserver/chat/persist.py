@@ -63,11 +63,16 @@ class ConversationArchive:
                 expert_id=None,
             )
 
-    async def record_finished(self, conversation: Conversation) -> dict[str, Any] | None:
+    async def record_finished(
+        self, conversation: Conversation
+    ) -> tuple[int, dict[str, Any]] | None:
         """Save the record and, for an answered chat, the expert's pending registration.
 
-        Returns the ``registration:pending`` payload, or None when no registration is due.
+        The registration goes to the expert who held the chat last (also when it had gone
+        back to the queue). Returns that expert and the ``registration:pending`` payload,
+        or None when no registration is due.
         """
+        expert_id = conversation.expert_id or conversation.last_expert_id
         async with self._db.begin() as session:
             await save_conversation_record(
                 session,
@@ -77,20 +82,20 @@ class ConversationArchive:
                 assigned_at=_utc_or_none(conversation.assigned_at),
                 ended_at=_utc_or_none(conversation.ended_at),
                 outcome=outcome_of(conversation),
-                expert_id=conversation.expert_id,
+                expert_id=expert_id,
             )
-            if not conversation.was_answered or conversation.expert_id is None:
+            if not conversation.was_answered or expert_id is None:
                 return None
             registration = await create_pending_for_chat(
                 session,
-                expert_id=conversation.expert_id,
+                expert_id=expert_id,
                 conversation_id=conversation.id,
                 contact_date=self._local_date(conversation.ended_at),
                 duration_minutes=talk_minutes(conversation),
                 contact_seeker=AUDIENCE_TO_SEEKER.get(conversation.audience),
             )
             prefill = registration_as_dict(registration)
-        return {
+        return expert_id, {
             "registration_id": prefill["id"],
             "conversation_id": conversation.id,
             "prefill": prefill,

@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
+#: A visitor retrying a closed chat within this time counts as one missed request.
+MISSED_ONCE_PER_S = 30 * 60
+
 
 def token_hash(token: str) -> str:
     """The only form in which a visitor token is kept."""
@@ -85,16 +88,16 @@ class ChatService:
     async def check_request_chat(self, audience: str, lang: str, rate_key: str) -> RequestAccepted:
         """Refuse when rate limited or closed (recording the miss), else do_request_chat."""
         now = self.clock()
+        candidates, seats = await self.open_capacity(now)
+        if seats == 0:
+            await self._record_missed(audience, rate_key, now)
+            opening = await self.roster.next_opening(now)
+            raise ProtocolError("closed", next_opening=opening.isoformat() if opening else None)
         limited = await self.store.hit_rate_limit(
             f"chat:{rate_key}", self.settings.chat_requests_per_hour, 3600, now
         )
         if limited:
             raise ProtocolError("rate_limited")
-        candidates, seats = await self.open_capacity(now)
-        if seats == 0:
-            await self._record_missed(audience, now)
-            opening = await self.roster.next_opening(now)
-            raise ProtocolError("closed", next_opening=opening.isoformat() if opening else None)
         return await self.do_request_chat(audience, lang, candidates, seats, now)
 
     async def do_request_chat(
@@ -200,26 +203,31 @@ class ChatService:
     async def check_transfer(
         self, expert_id: int, conversation_id: str, to_expert_id: int | None, note: str
     ) -> None:
-        """Hand a chat to a named expert on shift, or back to the head of the queue."""
-        await self.access_expert_conversation(expert_id, conversation_id)
+        """Hand a chat to a named expert on shift, or to the best other one free now.
+
+        Never back to the queue: the next sweep would give it to the same expert again.
+        """
+        conversation = await self.access_expert_conversation(expert_id, conversation_id)
         now = self.clock()
+        on_shift = [e for e in await self.roster.on_shift(now) if e != expert_id]
         if to_expert_id is None:
-            await self.store.requeue(conversation_id, now)
-            await self.notifier.notify_conversation_released(
-                expert_id, conversation_id, "transferred"
-            )
-            await self.drain_queue(exclude=expert_id)
-            await self.notify_queue_changed()
-            return
-        if to_expert_id == expert_id or to_expert_id not in await self.roster.on_shift(now):
+            to_expert_id = await self._best_free(conversation.audience, on_shift, now)
+        if to_expert_id is None or to_expert_id not in on_shift:
             raise ProtocolError("unavailable")
         result = await self.store.transfer(conversation_id, expert_id, to_expert_id, now)
         if result != "ok":
             raise ProtocolError(result)
         await self.notifier.notify_conversation_released(expert_id, conversation_id, "transferred")
-        conversation = await self.store.get_conversation(conversation_id)
-        assert conversation is not None
-        await self._announce_assignment(conversation, transferred_from=expert_id, note=note)
+        moved = await self.store.get_conversation(conversation_id)
+        assert moved is not None
+        await self._announce_assignment(moved, transferred_from=expert_id, note=note)
+
+    async def _best_free(self, audience: str, candidates: list[int], now: float) -> int | None:
+        """The expert routing would pick among ``candidates`` (the store re-checks capacity)."""
+        states = [s for s in await self.store.expert_states(candidates) if s.is_eligible(now)]
+        if not states:
+            return None
+        return min(states, key=lambda s: s.rank(audience)).profile.expert_id
 
     async def staff_chats(self, expert_id: int) -> list[tuple[Conversation, list[Message]]]:
         """The expert's active conversations with every message so far (console resync)."""
@@ -295,10 +303,14 @@ class ChatService:
         except Exception:  # the chat must end cleanly even when the database fails
             logger.exception("could not store the traces of conversation=%s", ended.id)
             return
-        if pending is not None and ended.expert_id is not None:
-            await self.notifier.notify_registration_pending(ended.expert_id, pending)
+        if pending is not None:
+            expert_id, payload = pending
+            await self.notifier.notify_registration_pending(expert_id, payload)
 
-    async def _record_missed(self, audience: str, now: float) -> None:
+    async def _record_missed(self, audience: str, rate_key: str, now: float) -> None:
+        """Count a visitor who found the chat closed once, however often they retry."""
+        if await self.store.hit_rate_limit(f"missed:{rate_key}", 1, MISSED_ONCE_PER_S, now):
+            return
         try:
             await self.archive.record_missed(uuid.uuid4().hex, audience, now)
         except Exception:

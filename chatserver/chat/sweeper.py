@@ -7,10 +7,18 @@ that set them; ``claim_due`` hands each one to exactly one process.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from contextlib import suppress
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver.chat.service import ChatService
+from staffing.sessions import purge_expired_login_sessions
+
+#: How often expired staff sessions are deleted.
+SESSION_PURGE_INTERVAL_S = 3600.0
 
 logger = logging.getLogger(__name__)
 
@@ -18,9 +26,11 @@ logger = logging.getLogger(__name__)
 class Sweeper:
     """Ends abandoned chats, requeues lost experts' chats, erases content, drains the queue."""
 
-    def __init__(self, chat: ChatService) -> None:
+    def __init__(self, chat: ChatService, db: async_sessionmaker[Any]) -> None:
         self.chat = chat
+        self._db = db
         self._closed_since: float | None = None
+        self._sessions_purged_at = 0.0
 
     async def run(self, interval_s: float, stop: asyncio.Event) -> None:
         """Sweep every ``interval_s`` until ``stop`` is set; a failing sweep is logged, not fatal.
@@ -48,6 +58,18 @@ class Sweeper:
             logger.info("conversation erased conversation=%s", conversation_id)
         await store.claim_due("cooldown", now)
         await self._sweep_queue(now)
+        if now - self._sessions_purged_at >= SESSION_PURGE_INTERVAL_S:
+            await self._purge_sessions(now)
+
+    async def _purge_sessions(self, now: float) -> None:
+        """Delete expired staff sessions (every process may do it; it is idempotent)."""
+        self._sessions_purged_at = now
+        async with self._db.begin() as session:
+            purged = await purge_expired_login_sessions(
+                session, dt.datetime.fromtimestamp(now, dt.UTC)
+            )
+        if purged:
+            logger.info("expired staff sessions purged count=%d", purged)
 
     async def _sweep_queue(self, now: float) -> None:
         """Assign what the roster now allows; close the queue once closed for a grace period."""

@@ -9,11 +9,16 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
-from chatserver.staffauth import SESSION_COOKIE, clear_session_cookie, set_session_cookie
+from chatserver.staffauth import (
+    REVOKED_SESSION,
+    SESSION_COOKIE,
+    clear_session_cookie,
+    set_session_cookie,
+)
 from nabij.db import utcnow
 from staffing.experts import authenticate
 from staffing.models import StaffUser
-from staffing.sessions import create_login_session, end_login_session
+from staffing.sessions import create_login_session, end_login_session, hash_token
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +85,10 @@ async def logout(request: web.Request) -> web.Response:
     if token:
         async with request.app[keys.db_key].begin() as session:
             await end_login_session(session, token)
+        settings, chat = request.app[keys.settings_key], request.app[keys.chat_key]
+        await chat.store.mark(
+            REVOKED_SESSION, hash_token(token), settings.session_max_age_s, chat.clock()
+        )
     response = web.json_response({"ok": True})
     clear_session_cookie(response)
     return response

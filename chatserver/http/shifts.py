@@ -29,7 +29,7 @@ def shift_payload(shift: Shift, tz: dt.tzinfo) -> dict[str, Any]:
     return {
         "id": shift.id,
         "user_id": shift.user_id,
-        "display_name": shift.user.display_name if "user" in shift.__dict__ else None,
+        "display_name": shift.user.display_name,
         "starts_at": shift.starts_at.isoformat(),
         "ends_at": shift.ends_at.isoformat(),
         "starts_local": shift.starts_at.astimezone(tz).isoformat(),
@@ -82,6 +82,7 @@ async def create_handler(request: web.Request) -> web.Response:
             shift = await add_shift(
                 session, user_id=body["user_id"], starts_at=starts_at, ends_at=ends_at
             )
+            await session.refresh(shift, ["user"])
             payload = shift_payload(shift, tz)
     except ShiftInputError as exc:
         raise APIError(400, "invalid", "Some fields need a correction.", exc.errors) from None

@@ -18,9 +18,9 @@ ALTERNATIVES = [
 
 
 async def status(request: web.Request) -> web.Response:
-    """``{open, next_opening, alternatives}``."""
+    """``{ok, open, next_opening, alternatives}``."""
     payload = await request.app[keys.chat_key].status()
-    response = web.json_response({**payload, "alternatives": ALTERNATIVES})
+    response = web.json_response({"ok": True, **payload, "alternatives": ALTERNATIVES})
     origin = request.headers.get("Origin")
     if origin and origin in request.app[keys.settings_key].widget_origins:
         response.headers["Access-Control-Allow-Origin"] = origin

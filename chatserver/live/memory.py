@@ -63,6 +63,7 @@ class MemoryLiveStore(LiveStore):
         self._tokens: dict[str, str] = {}
         self._queue: deque[str] = deque()
         self._deadlines: dict[str, dict[str, float]] = {}
+        self._marks: dict[tuple[str, str], float] = {}
         #: key -> (window start, hits, window length): each key keeps its own window.
         self._rates: dict[str, tuple[float, int, int]] = {}
 
@@ -190,7 +191,11 @@ class MemoryLiveStore(LiveStore):
             expert.chats.remove(conversation_id)
             expert.idle_since = now
         live.conversation = dataclasses.replace(
-            live.conversation, state="waiting", expert_id=None, expert_name=None
+            live.conversation,
+            state="waiting",
+            expert_id=None,
+            expert_name=None,
+            last_expert_id=live.conversation.expert_id,
         )
         self._queue.appendleft(conversation_id)
         return True
@@ -307,6 +312,16 @@ class MemoryLiveStore(LiveStore):
         for _, key in due:
             del pending[key]
         return [key for _, key in due]
+
+    async def mark(self, kind: str, key: str, ttl_s: float, now: float) -> None:
+        self._marks[(kind, key)] = now + ttl_s
+
+    async def is_marked(self, kind: str, key: str, now: float) -> bool:
+        expires = self._marks.get((kind, key))
+        if expires is not None and expires <= now:
+            del self._marks[(kind, key)]
+            return False
+        return expires is not None
 
     async def hit_rate_limit(self, key: str, limit: int, window_s: int, now: float) -> bool:
         started, count, _ = self._rates.get(key, (now, 0, window_s))

@@ -65,6 +65,9 @@ class Conversation:
     end_reason: str | None = None
     #: True once the conversation has ever had an expert (decides answered vs abandoned).
     was_answered: bool = False
+    #: The expert who held it last; kept when it goes back to the queue, so the contact
+    #: is still registered by whoever talked with the visitor.
+    last_expert_id: int | None = None
 
 
 @dataclass(frozen=True)

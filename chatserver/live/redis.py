@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any, cast
@@ -112,6 +113,7 @@ def _pairs(flat: Sequence[str]) -> dict[str, str]:
 
 def _conversation(fields: dict[str, str]) -> Conversation:
     expert_id = fields.get("expert_id")
+    last_expert_id = fields.get("last_expert_id")
     return Conversation(
         id=fields["id"],
         audience=fields["audience"],
@@ -126,6 +128,7 @@ def _conversation(fields: dict[str, str]) -> Conversation:
         ended_by=fields.get("ended_by"),
         end_reason=fields.get("end_reason"),
         was_answered=fields.get("was_answered") == "1",
+        last_expert_id=None if last_expert_id is None else int(last_expert_id),
     )
 
 
@@ -375,6 +378,16 @@ class RedisLiveStore(LiveStore):
 
     async def claim_due(self, kind: str, now: float) -> list[str]:
         return cast(list[str], await self._run("claim_due", kind, _num(now)))
+
+    async def mark(self, kind: str, key: str, ttl_s: float, now: float) -> None:
+        # The expiry is judged by the caller's clock (as everywhere here); EXPIRE only
+        # keeps the key from outliving it in real time.
+        expire_s = max(1, math.ceil(ttl_s) + 1)
+        await self._redis.set(self._key("mark", kind, key), _num(now + ttl_s), ex=expire_s)
+
+    async def is_marked(self, kind: str, key: str, now: float) -> bool:
+        expires = await self._redis.get(self._key("mark", kind, key))
+        return expires is not None and float(expires) > now
 
     async def hit_rate_limit(self, key: str, limit: int, window_s: int, now: float) -> bool:
         reply = await self._run("hit_rate_limit", key, str(limit), str(window_s), _num(now))

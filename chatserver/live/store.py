@@ -193,6 +193,14 @@ class LiveStore(abc.ABC):
         """Remove and return the keys of ``kind`` due at ``now``; each is claimed by one caller."""
 
     @abc.abstractmethod
+    async def mark(self, kind: str, key: str, ttl_s: float, now: float) -> None:
+        """Remember ``kind``/``key`` for ``ttl_s`` seconds (for example a revoked session)."""
+
+    @abc.abstractmethod
+    async def is_marked(self, kind: str, key: str, now: float) -> bool:
+        """Return whether ``kind``/``key`` was marked and has not expired."""
+
+    @abc.abstractmethod
     async def hit_rate_limit(self, key: str, limit: int, window_s: int, now: float) -> bool:
         """Count one event for ``key``; return True when it exceeds ``limit`` in the window.
 

@@ -29,10 +29,18 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.chat = chat
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        """Dispatch ``a:b`` events to ``on_a_b``; refuse unknown ones with ``invalid``."""
-        if event in LIFECYCLE_EVENTS:
+        """Dispatch ``a:b`` events to ``on_a_b``; refuse unknown ones with ``invalid``.
+
+        ``connect`` and ``disconnect`` reach handlers only from the server itself: while it
+        runs them the socket is not (or no longer) fully connected, whereas a client that
+        sends an event by that name is, and gets ``invalid`` like any unknown event.
+        """
+        if event in LIFECYCLE_EVENTS and not self.server.manager.is_connected(
+            args[0], self.namespace
+        ):
             return await super().trigger_event(event, *args)
-        handler = getattr(self, handler_name(event), None) if _is_event_name(event) else None
+        known = _is_event_name(event) and event not in LIFECYCLE_EVENTS
+        handler = getattr(self, handler_name(event), None) if known else None
         if handler is None:
             logger.info("unknown event namespace=%s", self.namespace)
             return ProtocolError("invalid", "Unknown event.").ack()
@@ -41,8 +49,12 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return ProtocolError("invalid", "Send one payload object.").ack()
         return await self._answer(handler, sid, payload[0] if payload else None, event)
 
+    async def authorize(self, sid: str) -> None:
+        """Check, before every event, that the socket may still act; raise ProtocolError."""
+
     async def _answer(self, handler: Any, sid: str, data: Any, event: str) -> Ack:
         try:
+            await self.authorize(sid)
             ack: Ack = await handler(sid, data)
         except ProtocolError as exc:
             logger.info("refused event=%s code=%s", event, exc.code)
@@ -56,6 +68,12 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """Read one value of this socket's session."""
         session = await self.get_session(sid)
         return session.get(key)
+
+
+def refuse(error: ProtocolError) -> socketio.exceptions.ConnectionRefusedError:
+    """A connection refusal whose ``data`` is the ``{code, message}`` of ``error``."""
+    details = error.ack()["error"]
+    return socketio.exceptions.ConnectionRefusedError(details["message"], details)
 
 
 def _is_event_name(event: Any) -> bool:

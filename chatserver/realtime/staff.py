@@ -11,18 +11,20 @@ import asyncio
 import secrets
 from typing import Any
 
-import socketio
-
 from chatserver.chat.notify import STAFF, expert_room
 from chatserver.chat.service import ChatService
 from chatserver.chat.wire import iso, message_ack, staff_chat_payload, waiting_payload
 from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import ExpertProfile
 from chatserver.realtime import payloads as p
-from chatserver.realtime.base import ProtocolNamespace
-from chatserver.staffauth import token_from_cookie_header, user_for_token
+from chatserver.realtime.base import ProtocolNamespace, refuse
+from chatserver.staffauth import REVOKED_SESSION, token_from_cookie_header, user_for_token
 from nabij.vocab import role_at_least
 from staffing.models import StaffUser
+from staffing.sessions import hash_token
+
+#: How long a signed-out socket stays open after its refused event (for the ack to go out).
+SIGNED_OUT_CLOSE_DELAY_S = 0.1
 
 PRESENCE_FIELDS = {"available": p.Field(p.boolean)}
 CONVERSATION_FIELDS = {"conversation_id": p.Field(p.CONVERSATION_ID)}
@@ -63,14 +65,25 @@ class StaffNamespace(ProtocolNamespace):
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        """Refuse without a valid session cookie; join the expert's rooms."""
+        """Refuse other origins and a missing or invalid session; join the expert's rooms.
+
+        The socket allow-list also holds the widget's host sites; the console is served by
+        Nabij itself, so a staff socket from any other origin is refused.
+        """
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None and origin != self.chat.settings.public_origin:
+            raise refuse(ProtocolError("forbidden", "Open the console from Nabij itself."))
         token = token_from_cookie_header(str(environ.get("HTTP_COOKIE", "")))
         user = await user_for_token(self._db, token)
-        if user is None:
-            error = ProtocolError("unauthorized").ack()["error"]
-            raise socketio.exceptions.ConnectionRefusedError(error)
+        if user is None or token is None:
+            raise refuse(ProtocolError("unauthorized"))
         async with self.session(sid) as session:
-            session.update(expert_id=user.id, role=user.role, display_name=user.display_name)
+            session.update(
+                expert_id=user.id,
+                role=user.role,
+                display_name=user.display_name,
+                session_hash=hash_token(token),
+            )
         await self.enter_room(sid, "staff")
         await self.enter_room(sid, expert_room(user.id))
         if role_at_least(user.role, "coordinator"):
@@ -82,6 +95,22 @@ class StaffNamespace(ProtocolNamespace):
         expert_id = await self.session_value(sid, "expert_id")
         if expert_id is not None:
             await self.chat.do_expert_offline(expert_id)
+
+    async def authorize(self, sid: str) -> None:
+        """A socket whose session was signed out elsewhere is refused, then closed.
+
+        The close waits a moment so that the ``unauthorized`` ack still reaches the client.
+        """
+        session_hash = await self.session_value(sid, "session_hash")
+        if await self.chat.store.is_marked(REVOKED_SESSION, session_hash, self.chat.clock()):
+            task = asyncio.create_task(self._close_soon(sid))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            raise ProtocolError("unauthorized", "You have been signed out.")
+
+    async def _close_soon(self, sid: str) -> None:
+        await asyncio.sleep(SIGNED_OUT_CLOSE_DELAY_S)
+        await self.disconnect(sid)
 
     async def _expert(self, sid: str) -> int:
         expert_id: int = await self.session_value(sid, "expert_id")
@@ -114,11 +143,15 @@ class StaffNamespace(ProtocolNamespace):
     async def on_message_send(self, sid: str, data: Any) -> Ack:
         """``message:send {conversation_id, client_id, body}`` → ``{ok, id, seq, sent_at}``."""
         values = p.parse(data, SEND_FIELDS)
+        expert_id = await self._expert(sid)
         conversation = await self.chat.access_expert_conversation(
-            await self._expert(sid), values["conversation_id"]
+            expert_id, values["conversation_id"]
         )
+        # Resends are recognised per expert: after a transfer the new expert's client ids
+        # may repeat the previous expert's.
+        client_key = f"{expert_id}:{values['client_id']}"
         message = await self.chat.do_send_message(
-            conversation, "expert", values["client_id"], values["body"], skip_sid=sid
+            conversation, "expert", client_key, values["body"], skip_sid=sid
         )
         return ok(**message_ack(message))
 

@@ -13,15 +13,13 @@ import hmac
 import logging
 from typing import Any
 
-import socketio
-
 from chatserver.chat.notify import VISITOR, conversation_room
 from chatserver.chat.service import ChatService, token_hash
 from chatserver.chat.wire import message_ack
 from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import Conversation
 from chatserver.realtime import payloads as p
-from chatserver.realtime.base import ProtocolNamespace
+from chatserver.realtime.base import ProtocolNamespace, refuse
 from nabij.vocab import AUDIENCES
 
 logger = logging.getLogger(__name__)
@@ -41,12 +39,19 @@ RESUME_FIELDS = {
 
 
 def client_address(environ: dict[str, Any], trusted_proxy: bool) -> str:
-    """The visitor's address, only ever used hashed and in memory (rate limits)."""
+    """The visitor's address, only ever used hashed and short-lived (rate limits).
+
+    Engine.IO's aiohttp adapter puts a fixed 127.0.0.1 in ``REMOTE_ADDR``; the peer is on
+    the aiohttp request. Behind a trusted proxy the last ``X-Forwarded-For`` entry is the
+    one the proxy itself added (earlier entries are whatever the client claimed).
+    """
     if trusted_proxy:
-        forwarded = str(environ.get("HTTP_X_FORWARDED_FOR", "")).split(",")[0].strip()
+        forwarded = str(environ.get("HTTP_X_FORWARDED_FOR", "")).split(",")[-1].strip()
         if forwarded:
             return forwarded
-    return str(environ.get("REMOTE_ADDR", ""))
+    request = environ.get("aiohttp.request")
+    remote = getattr(request, "remote", None)
+    return str(remote or environ.get("REMOTE_ADDR", ""))
 
 
 class VisitorNamespace(ProtocolNamespace):
@@ -70,11 +75,10 @@ class VisitorNamespace(ProtocolNamespace):
         try:
             values = p.parse(auth, RESUME_FIELDS)
         except ProtocolError as exc:
-            raise socketio.exceptions.ConnectionRefusedError(exc.ack()["error"]) from None
+            raise refuse(exc) from None
         conversation_id = await self.chat.store.conversation_for_token(token_hash(values["token"]))
         if conversation_id is None:
-            error = ProtocolError("not_found", "This conversation is over; start a new one.")
-            raise socketio.exceptions.ConnectionRefusedError(error.ack()["error"])
+            raise refuse(ProtocolError("not_found", "This conversation is over; start a new one."))
         await self._attach(sid, conversation_id)
         self._after_connect(self._replay(sid, conversation_id, values["last_seq"]))
 
@@ -101,7 +105,10 @@ class VisitorNamespace(ProtocolNamespace):
 
     async def _attach(self, sid: str, conversation_id: str) -> None:
         async with self.session(sid) as session:
+            previous = session.get("conversation_id")
             session["conversation_id"] = conversation_id
+        if previous is not None:
+            await self.leave_room(sid, conversation_room(previous))
         await self.enter_room(sid, conversation_room(conversation_id))
         await self.chat.store.visitor_attached(conversation_id)
         await self.chat.store.cancel("visitor_gone", conversation_id)
@@ -120,7 +127,8 @@ class VisitorNamespace(ProtocolNamespace):
     async def on_chat_request(self, sid: str, data: Any) -> Ack:
         """``chat:request {audience, lang}`` → ``{ok, conversation_id, token, position}``."""
         values = p.parse(data, REQUEST_FIELDS)
-        if await self.session_value(sid, "conversation_id") is not None:
+        current = await self.session_value(sid, "conversation_id")
+        if current is not None and await self._is_live(current):
             raise ProtocolError("invalid", "This connection already has a conversation.")
         rate_key = await self.session_value(sid, "rate_key")
         accepted = await self.chat.check_request_chat(values["audience"], values["lang"], rate_key)
@@ -132,6 +140,10 @@ class VisitorNamespace(ProtocolNamespace):
             position=accepted.position,
             estimated_wait_s=accepted.estimated_wait_s,
         )
+
+    async def _is_live(self, conversation_id: str) -> bool:
+        conversation = await self.chat.store.get_conversation(conversation_id)
+        return conversation is not None and conversation.state != "ended"
 
     async def _own(self, sid: str) -> Conversation:
         conversation_id = await self.session_value(sid, "conversation_id")

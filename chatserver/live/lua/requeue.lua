@@ -10,6 +10,9 @@ if c[2] and redis.call('EXISTS', prefix .. 'expert:' .. c[2]) == 1 then
   redis.call('HSET', prefix .. 'expert:' .. c[2], 'idle_since', now)
 end
 redis.call('HSET', ckey, 'state', 'waiting')
+if c[2] then
+  redis.call('HSET', ckey, 'last_expert_id', c[2])
+end
 redis.call('HDEL', ckey, 'expert_id', 'expert_name')
 redis.call('LPUSH', prefix .. 'queue', conv)
 return 1
