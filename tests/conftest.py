@@ -20,7 +20,7 @@ from nabij.db import Base, create_engine, make_sessionmaker
 from staffing import passwords
 from tests.services import POSTGRES_ADMIN_URL, REDIS_URL, require
 
-pytest_plugins = ["tests.harness"]
+pytest_plugins = ["tests.harness", "tests.browser"]
 
 TEST_DB_NAME = f"nabij_test_{os.getpid()}"
 

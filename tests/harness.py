@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
+import socket
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -196,6 +197,14 @@ async def assert_refused(url: str, namespace: str, **kwargs: Any) -> Any:
     return refusals[0] if refusals else None
 
 
+def unused_port() -> int:
+    """A free TCP port on the loopback (free now; the server binds it right after)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 NabijFactory = Callable[..., Awaitable[Nabij]]
 
 
@@ -207,8 +216,11 @@ async def nabij_factory(
     started: list[tuple[Nabij, TestServer]] = []
 
     async def start(**overrides: Any) -> Nabij:
+        port = unused_port()
+        # The console's origin checks need the address browsers really use.
+        overrides.setdefault("public_url", f"http://127.0.0.1:{port}")
         app = create_app(make_settings(stack, redis_prefix, **overrides))
-        server = TestServer(app, host="127.0.0.1", shutdown_timeout=5)
+        server = TestServer(app, host="127.0.0.1", port=port, shutdown_timeout=5)
         await server.start_server()
         nabij = Nabij(app, server)
         started.append((nabij, server))

@@ -1,4 +1,4 @@
-"""Where the tests find PostgreSQL and Redis, and what happens when they are missing.
+"""Where the tests find PostgreSQL, Redis and Chromium, and what happens when they are missing.
 
 Locally a missing service skips the tests that need it; with CI=true it fails them, so a
 green CI run always means both store/database combinations really ran.
@@ -7,6 +7,7 @@ green CI run always means both store/database combinations really ran.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from urllib.parse import urlsplit
 
@@ -34,7 +35,18 @@ def require(service: str) -> None:
     url, port = (POSTGRES_ADMIN_URL, 5432) if service == "postgres" else (REDIS_URL, 6379)
     if _reachable(url, port):
         return
-    message = f"{service} is not reachable at {urlsplit(url).netloc}"
+    _missing(f"{service} is not reachable at {urlsplit(url).netloc}")
+
+
+def require_browser() -> None:
+    """Skip (locally) or fail (CI=true) without Debian's chromium and chromedriver."""
+    missing = [name for name in ("chromium", "chromedriver") if shutil.which(name) is None]
+    if missing:
+        names = " and ".join(missing)
+        _missing(f"{names} not installed (apt-get install chromium chromium-driver)")
+
+
+def _missing(message: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{message}; CI needs it (.ci/run starts it)")
+        pytest.fail(f"{message}; CI needs it (.ci/run provides it)")
     pytest.skip(message)

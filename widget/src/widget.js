@@ -1,0 +1,2 @@
+// Placeholder entry point; the widget itself arrives with issue 3.
+export {};
