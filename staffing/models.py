@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nabij.db import Base, UTCDateTime, utcnow
@@ -59,5 +59,77 @@ class Shift(Base):
     )
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    #: The recurring pattern this shift was generated from; None for a one-off shift.
+    pattern_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shift_patterns.id", ondelete="SET NULL"), index=True, default=None
+    )
 
     user: Mapped[StaffUser] = relationship(back_populates="shifts", lazy="raise")
+
+
+class ShiftPattern(Base):
+    """A weekly recurring shift of one expert, in local wall-clock time.
+
+    Its shifts are generated as ordinary rows ahead of time (up to ``generated_until``),
+    so routing and opening hours only ever read ``shifts``; a one-off change is a change
+    to one generated row, and a day off is a skip.
+    """
+
+    __tablename__ = "shift_patterns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    #: Comma-separated day codes, Monday first (staffing.weekly.WEEKDAY_CODES).
+    weekdays: Mapped[str] = mapped_column(String(27))
+    start_time: Mapped[str] = mapped_column(String(5))
+    end_time: Mapped[str] = mapped_column(String(5))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    #: The last local day whose shift has been generated.
+    generated_until: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[StaffUser] = relationship(lazy="raise")
+
+
+class ShiftPatternSkip(Base):
+    """A local day on which a pattern does not apply (a holiday, a day off)."""
+
+    __tablename__ = "shift_pattern_skips"
+    __table_args__ = (UniqueConstraint("pattern_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pattern_id: Mapped[int] = mapped_column(
+        ForeignKey("shift_patterns.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date)
+
+
+class ChatHours(Base):
+    """The hours the team means the chat to be open; coverage gaps are measured against them."""
+
+    __tablename__ = "chat_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weekdays: Mapped[str] = mapped_column(String(27))
+    start_time: Mapped[str] = mapped_column(String(5))
+    end_time: Mapped[str] = mapped_column(String(5))
+
+
+class AuditEntry(Base):
+    """Who changed what in the roster or the team, and when. No visitor data, ever."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    #: The staff member who made the change; None for the command line.
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), default=None
+    )
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(64))
+    #: A short JSON object of the changed values.
+    details: Mapped[str] = mapped_column(Text, default="{}")

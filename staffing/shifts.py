@@ -101,6 +101,30 @@ async def _overlapping(
     return (await session.execute(query)).first() is not None
 
 
+async def overlapping_shift_days(
+    session: AsyncSession,
+    user_id: int,
+    occurrences: list[tuple[dt.date, dt.datetime, dt.datetime]],
+) -> list[dt.date]:
+    """The days of ``(day, start, end)`` occurrences that overlap a shift of ``user_id``."""
+    if not occurrences:
+        return []
+    first = min(start for _, start, _ in occurrences)
+    last = max(end for _, _, end in occurrences)
+    query = (
+        select(Shift.starts_at, Shift.ends_at)
+        .where(Shift.user_id == user_id)
+        .where(Shift.starts_at < last)
+        .where(Shift.ends_at > first)
+    )
+    existing = [(row[0], row[1]) for row in await session.execute(query)]
+    return sorted(
+        day
+        for day, start, end in occurrences
+        if any(other_start < end and other_end > start for other_start, other_end in existing)
+    )
+
+
 async def list_shifts(session: AsyncSession, start: dt.datetime, end: dt.datetime) -> list[Shift]:
     """Return the shifts overlapping [start, end), ordered by start, each with its user loaded."""
     query = (
