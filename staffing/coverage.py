@@ -17,13 +17,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from staffing.models import ChatHours, Shift
-from staffing.shifts import list_shifts
+from staffing.shifts import Interval, list_shifts, merge_intervals
 from staffing.weekly import WeeklyWindow
 
 #: A shift longer than this gets a warning (the evaluation: the experts' own balance).
 LONG_SHIFT = dt.timedelta(hours=6)
-
-Interval = tuple[dt.datetime, dt.datetime]
 
 
 @dataclass(frozen=True)
@@ -66,21 +64,11 @@ def coverage_gaps(
     tz: ZoneInfo,
 ) -> list[Interval]:
     """The parts of the target windows starting on local days [first, last] not covered."""
-    wanted = _merge(
+    wanted = merge_intervals(
         (start, end) for window in targets for _, start, end in window.occurrences(first, last, tz)
     )
-    have = _merge(covered)
+    have = merge_intervals(covered)
     return [gap for interval in wanted for gap in _subtract(interval, have)]
-
-
-def _merge(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _subtract(interval: Interval, covered: list[Interval]) -> list[Interval]:

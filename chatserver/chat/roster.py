@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from staffing.shifts import next_opening, on_shift_ids
+from staffing.shifts import Interval, next_opening, on_shift_ids, opening_hours
 
 #: Mean length of a low-threshold contact in the team's evaluation (35 minutes).
 AVERAGE_CONTACT_S = 35 * 60
@@ -28,6 +28,12 @@ class Roster:
         """Start of the next shift after ``at``, or None when nothing is planned."""
         async with self._db() as session:
             return await next_opening(session, dt.datetime.fromtimestamp(at, dt.UTC))
+
+    async def opening_hours(self, at: float, days: int) -> list[Interval]:
+        """The staffed stretches of the next ``days`` days (the published opening hours)."""
+        start = dt.datetime.fromtimestamp(at, dt.UTC)
+        async with self._db() as session:
+            return await opening_hours(session, start, start + dt.timedelta(days=days))
 
 
 def estimated_wait_s(position: int, open_capacity: int) -> int:

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
+#: How many days ahead ``GET /api/status`` publishes the opening hours.
+PUBLISHED_DAYS = 7
 #: A visitor retrying a closed chat within this time counts as one missed request.
 MISSED_ONCE_PER_S = 30 * 60
 
@@ -81,7 +83,14 @@ class ChatService:
         now = self.clock()
         _, seats = await self.open_capacity(now)
         opening = await self.roster.next_opening(now)
-        return {"open": seats > 0, "next_opening": opening.isoformat() if opening else None}
+        hours = await self.roster.opening_hours(now, PUBLISHED_DAYS)
+        return {
+            "open": seats > 0,
+            "next_opening": opening.isoformat() if opening else None,
+            "opening_hours": [
+                {"starts_at": s.isoformat(), "ends_at": e.isoformat()} for s, e in hours
+            ],
+        }
 
     # -- visitor actions ------------------------------------------------------------------
 

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver.chat.service import ChatService
+from staffing.patterns import extend_patterns
 from staffing.sessions import purge_expired_login_sessions
 
-#: How often expired staff sessions are deleted.
-SESSION_PURGE_INTERVAL_S = 3600.0
+#: How often expired staff sessions are deleted and recurring shifts generated ahead.
+UPKEEP_INTERVAL_S = 3600
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class Sweeper:
         self.chat = chat
         self._db = db
         self._closed_since: float | None = None
-        self._sessions_purged_at = 0.0
+        self._upkeep_at = 0.0
 
     async def run(self, interval_s: float, stop: asyncio.Event) -> None:
         """Sweep every ``interval_s`` until ``stop`` is set; a failing sweep is logged, not fatal.
@@ -58,12 +59,23 @@ class Sweeper:
             logger.info("conversation erased conversation=%s", conversation_id)
         await store.claim_due("cooldown", now)
         await self._sweep_queue(now)
-        if now - self._sessions_purged_at >= SESSION_PURGE_INTERVAL_S:
+        if now - self._upkeep_at >= UPKEEP_INTERVAL_S:
+            self._upkeep_at = now
             await self._purge_sessions(now)
+            await self._extend_patterns(now)
+
+    async def _extend_patterns(self, now: float) -> None:
+        """Generate recurring shifts ahead; one process per hour does it (the store decides)."""
+        if await self.chat.store.hit_rate_limit("upkeep:patterns", 1, UPKEEP_INTERVAL_S, now):
+            return
+        tz = self.chat.settings.timezone
+        async with self._db.begin() as session:
+            added = await extend_patterns(session, dt.datetime.fromtimestamp(now, tz).date(), tz)
+        if added:
+            logger.info("recurring shifts generated count=%d", added)
 
     async def _purge_sessions(self, now: float) -> None:
         """Delete expired staff sessions (every process may do it; it is idempotent)."""
-        self._sessions_purged_at = now
         async with self._db.begin() as session:
             purged = await purge_expired_login_sessions(
                 session, dt.datetime.fromtimestamp(now, dt.UTC)

@@ -8,7 +8,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from chatserver.http import auth, pages, registrations, shifts, status
+from chatserver.http import auth, pages, registrations, roster, shifts, status
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -33,4 +33,18 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_put("/api/registrations/{registration_id}", registrations.update_handler)
     app.router.add_get("/api/shifts", shifts.list_handler)
     app.router.add_post("/api/shifts", shifts.create_handler)
+    app.router.add_put("/api/shifts/{shift_id}", shifts.update_handler)
     app.router.add_delete("/api/shifts/{shift_id}", shifts.delete_handler)
+    setup_roster_routes(app)
+
+
+def setup_roster_routes(app: web.Application) -> None:
+    """Recurring shifts, chat hours, coverage and the audit log."""
+    app.router.add_get("/api/roster/patterns", roster.list_patterns_handler)
+    app.router.add_post("/api/roster/patterns", roster.create_pattern_handler)
+    app.router.add_post("/api/roster/patterns/{pattern_id}/skip", roster.skip_days_handler)
+    app.router.add_post("/api/roster/patterns/{pattern_id}/end", roster.end_pattern_handler)
+    app.router.add_get("/api/roster/chat-hours", roster.get_chat_hours_handler)
+    app.router.add_put("/api/roster/chat-hours", roster.put_chat_hours_handler)
+    app.router.add_get("/api/roster/coverage", roster.coverage_handler)
+    app.router.add_get("/api/audit", roster.audit_handler)

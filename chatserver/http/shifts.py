@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from staffing.audit import record_change
 from staffing.models import Shift
 from staffing.shifts import (
     ShiftInputError,
     add_shift,
+    change_shift,
     delete_shift,
     list_shifts,
     parse_local_datetime,
 )
-
-logger = logging.getLogger(__name__)
 
 MAX_WINDOW = dt.timedelta(days=62)
 
@@ -67,36 +66,66 @@ async def list_handler(request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "shifts": [shift_payload(s, tz) for s in shifts]})
 
 
-async def create_handler(request: web.Request) -> web.Response:
-    """``POST /api/shifts {user_id, starts_at, ends_at}`` (coordinators)."""
-    actor = await require_staff(request, "coordinator")
+async def _shift_body(request: web.Request) -> tuple[int, dt.datetime, dt.datetime]:
     body = await read_json_object(request)
     unknown = set(body) - {"user_id", "starts_at", "ends_at"}
     if unknown or not isinstance(body.get("user_id"), int) or isinstance(body.get("user_id"), bool):
         raise APIError(400, "invalid", "Send {user_id, starts_at, ends_at}.")
     starts_at = _moment(request, "starts_at", body.get("starts_at"))
     ends_at = _moment(request, "ends_at", body.get("ends_at"))
+    return body["user_id"], starts_at, ends_at
+
+
+async def create_handler(request: web.Request) -> web.Response:
+    """``POST /api/shifts {user_id, starts_at, ends_at}`` (coordinators)."""
+    actor = await require_staff(request, "coordinator")
+    user_id, starts_at, ends_at = await _shift_body(request)
     tz = request.app[keys.settings_key].timezone
     try:
         async with request.app[keys.db_key].begin() as session:
-            shift = await add_shift(
-                session, user_id=body["user_id"], starts_at=starts_at, ends_at=ends_at
-            )
+            shift = await add_shift(session, user_id=user_id, starts_at=starts_at, ends_at=ends_at)
             await session.refresh(shift, ["user"])
             payload = shift_payload(shift, tz)
+            await record_change(session, actor.id, "shift.add", f"shift:{shift.id}", **payload)
     except ShiftInputError as exc:
         raise APIError(400, "invalid", "Some fields need a correction.", exc.errors) from None
-    logger.info("shift added id=%d by=%d", payload["id"], actor.id)
     return web.json_response({"ok": True, "shift": payload}, status=201)
+
+
+async def update_handler(request: web.Request) -> web.Response:
+    """``PUT /api/shifts/{id} {user_id, starts_at, ends_at}``: move, change or reassign."""
+    actor = await require_staff(request, "coordinator")
+    shift_id = _shift_id(request)
+    user_id, starts_at, ends_at = await _shift_body(request)
+    tz = request.app[keys.settings_key].timezone
+    try:
+        async with request.app[keys.db_key].begin() as session:
+            shift = await change_shift(
+                session, shift_id, user_id=user_id, starts_at=starts_at, ends_at=ends_at
+            )
+            if shift is None:
+                raise APIError(404, "not_found", "No such shift.")
+            await session.refresh(shift, ["user"])
+            payload = shift_payload(shift, tz)
+            await record_change(session, actor.id, "shift.change", f"shift:{shift_id}", **payload)
+    except ShiftInputError as exc:
+        raise APIError(400, "invalid", "Some fields need a correction.", exc.errors) from None
+    return web.json_response({"ok": True, "shift": payload})
+
+
+def _shift_id(request: web.Request) -> int:
+    raw = request.match_info["shift_id"]
+    if not raw.isdigit():
+        raise APIError(404, "not_found", "No such shift.")
+    return int(raw)
 
 
 async def delete_handler(request: web.Request) -> web.Response:
     """``DELETE /api/shifts/{id}`` (coordinators)."""
     actor = await require_staff(request, "coordinator")
-    raw = request.match_info["shift_id"]
+    shift_id = _shift_id(request)
     async with request.app[keys.db_key].begin() as session:
-        deleted = raw.isdigit() and await delete_shift(session, int(raw))
-    if not deleted:
-        raise APIError(404, "not_found", "No such shift.")
-    logger.info("shift deleted id=%s by=%d", raw, actor.id)
+        if not await delete_shift(session, shift_id):
+            raise APIError(404, "not_found", "No such shift.")
+        await record_change(session, actor.id, "shift.delete", f"shift:{shift_id}")
     return web.json_response({"ok": True})
