@@ -133,3 +133,40 @@ class AuditEntry(Base):
     subject: Mapped[str] = mapped_column(String(64))
     #: A short JSON object of the changed values.
     details: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class CalendarToken(Base):
+    """The secret in an expert's private calendar-feed URL; only its SHA-256 is kept."""
+
+    __tablename__ = "calendar_tokens"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ShiftRequest(Base):
+    """An expert's request to drop a shift or hand it to a colleague; a coordinator decides."""
+
+    __tablename__ = "shift_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shifts.id", ondelete="SET NULL"), index=True
+    )
+    requester_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    #: "drop" (nobody takes over) or "swap" (``to_user_id`` takes over).
+    kind: Mapped[str] = mapped_column(String(8))
+    to_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), default=None
+    )
+    note: Mapped[str] = mapped_column(String(500), default="")
+    #: "pending", "approved" or "refused".
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)

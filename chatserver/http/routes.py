@@ -8,7 +8,16 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from chatserver.http import auth, pages, registrations, roster, shifts, status
+from chatserver.http import (
+    auth,
+    calendar,
+    pages,
+    registrations,
+    roster,
+    shiftrequests,
+    shifts,
+    status,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -48,3 +57,10 @@ def setup_roster_routes(app: web.Application) -> None:
     app.router.add_put("/api/roster/chat-hours", roster.put_chat_hours_handler)
     app.router.add_get("/api/roster/coverage", roster.coverage_handler)
     app.router.add_get("/api/audit", roster.audit_handler)
+    app.router.add_post("/api/me/calendar", calendar.issue_handler)
+    app.router.add_delete("/api/me/calendar", calendar.revoke_handler)
+    app.router.add_get("/calendar/{token}.ics", calendar.feed_handler)
+    app.router.add_get("/api/shift-requests", shiftrequests.list_handler)
+    app.router.add_post("/api/shift-requests", shiftrequests.create_handler)
+    app.router.add_post("/api/shift-requests/{request_id}/approve", shiftrequests.approve_handler)
+    app.router.add_post("/api/shift-requests/{request_id}/refuse", shiftrequests.refuse_handler)
