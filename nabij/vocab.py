@@ -10,6 +10,9 @@ AUDIENCES: Final = ("victim", "perpetrator", "relative", "professional", "unknow
 #: The audiences an expert can be matched to by experience.
 FOCUS_CODES: Final = ("victim", "perpetrator", "relative", "professional")
 
+#: Languages a chat can be held in (the widget's languages; experts list theirs).
+LANGUAGES: Final = ("nl", "en")
+
 #: Staff roles, least to most privileged; each includes the rights of the ones before it.
 ROLES: Final = ("expert", "coordinator", "admin")
 

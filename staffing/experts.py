@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nabij.vocab import FOCUS_CODES, ROLES
+from nabij.vocab import FOCUS_CODES, LANGUAGES, ROLES
 from staffing.models import StaffUser
 from staffing.passwords import hash_password, needs_rehash, password_problem, verify_password
 from staffing.sessions import end_all_login_sessions
@@ -43,15 +43,18 @@ async def create_staff_user(
     focus: Iterable[str] | str = (),
     capacity: int = 2,
     cooldown_s: int = 0,
+    languages: Iterable[str] | str = ("nl",),
 ) -> StaffUser:
     """Create a staff account; raise StaffInputError with every field error, changing nothing.
 
-    ``focus`` is an iterable of codes or one comma-separated string of codes.
+    ``focus`` and ``languages`` are iterables of codes or comma-separated strings of codes.
     """
     username = username.strip()
     display_name = display_name.strip()
     focus_codes = _split_focus(focus)
     errors = _field_errors(username, display_name, role, focus_codes, capacity, cooldown_s)
+    language_codes = _split_focus(languages)
+    errors.update(_language_errors(language_codes))
     if problem := password_problem(password):
         errors["password"] = problem
     if "username" not in errors and await get_staff_by_username(session, username):
@@ -64,6 +67,7 @@ async def create_staff_user(
         password_hash=await asyncio.to_thread(hash_password, password),
         role=role,
         focus=",".join(code for code in FOCUS_CODES if code in focus_codes),
+        languages=",".join(code for code in LANGUAGES if code in language_codes),
         capacity=capacity,
         cooldown_s=cooldown_s,
         active=True,
@@ -94,8 +98,8 @@ def _field_errors(
     display_name: str,
     role: str,
     focus: list[str],
-    capacity: int,
-    cooldown_s: int,
+    capacity: object,
+    cooldown_s: object,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not USERNAME_RE.fullmatch(username):
@@ -111,6 +115,72 @@ def _field_errors(
     if not _int_in(cooldown_s, COOLDOWN_RANGE):
         errors["cooldown_s"] = "Use a whole number of seconds from 0 to 3600."
     return errors
+
+
+def _language_errors(languages: list[str]) -> dict[str, str]:
+    if unknown := sorted(set(languages) - set(LANGUAGES)):
+        return {"languages": f"Unknown language {', '.join(unknown)}; use {', '.join(LANGUAGES)}."}
+    if not languages:
+        return {"languages": "Choose at least one language."}
+    return {}
+
+
+#: What a coordinator may change of an account (the username and password are not here).
+EDITABLE = ("display_name", "role", "focus", "languages", "capacity", "cooldown_s")
+
+
+async def update_staff_user(
+    session: AsyncSession, user_id: int, changes: dict[str, object]
+) -> StaffUser | None:
+    """Change the ``EDITABLE`` fields given; raise StaffInputError, changing nothing.
+
+    ``focus`` and ``languages`` are lists of codes. None: no such user.
+    """
+    user = await get_staff_by_id(session, user_id)
+    if user is None:
+        return None
+    if unknown := sorted(set(changes) - set(EDITABLE)):
+        raise StaffInputError({name: "This cannot be changed here." for name in unknown})
+    values = {**_editable_values(user), **changes}
+    focus = _code_list(values["focus"])
+    languages = _code_list(values["languages"])
+    display_name = values["display_name"]
+    role, capacity, cooldown_s = values["role"], values["capacity"], values["cooldown_s"]
+    if not isinstance(display_name, str) or not isinstance(role, str):
+        raise StaffInputError({"display_name": "Give text."})
+    display_name = display_name.strip()
+    errors = _field_errors(user.username, display_name, role, focus or [], capacity, cooldown_s)
+    errors.update(_language_errors(languages or []))
+    if focus is None or languages is None:
+        errors["focus" if focus is None else "languages"] = "Give a list of codes."
+    # The type checks repeat what _field_errors found, for the type checker's sake.
+    if errors or focus is None or languages is None:
+        raise StaffInputError(errors)
+    if not isinstance(capacity, int) or not isinstance(cooldown_s, int):
+        raise StaffInputError(errors)
+    user.display_name, user.role = display_name, role
+    user.focus = ",".join(code for code in FOCUS_CODES if code in focus)
+    user.languages = ",".join(code for code in LANGUAGES if code in languages)
+    user.capacity, user.cooldown_s = capacity, cooldown_s
+    await session.flush()
+    return user
+
+
+def _code_list(value: object) -> list[str] | None:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        return None
+    return value
+
+
+def _editable_values(user: StaffUser) -> dict[str, object]:
+    return {
+        "display_name": user.display_name,
+        "role": user.role,
+        "focus": sorted(user.focus_codes),
+        "languages": [code for code in user.languages.split(",") if code],
+        "capacity": user.capacity,
+        "cooldown_s": user.cooldown_s,
+    }
 
 
 def _int_in(value: object, allowed: range) -> bool:

@@ -22,6 +22,8 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16), default="expert")
     #: Comma-separated focus codes (nabij.vocab.FOCUS_CODES); empty means no preference.
     focus: Mapped[str] = mapped_column(String(128), default="")
+    #: Comma-separated language codes the expert chats in (nabij.vocab.LANGUAGES).
+    languages: Mapped[str] = mapped_column(String(32), default="nl", server_default="nl")
     capacity: Mapped[int] = mapped_column(Integer, default=2)
     cooldown_s: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -170,3 +172,15 @@ class ShiftRequest(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class PasswordReset(Base):
+    """A one-time link to set a password (a new account, or a reset by a coordinator)."""
+
+    __tablename__ = "password_resets"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -64,6 +64,12 @@ async def end_login_session(session: AsyncSession, token: str) -> None:
         )
 
 
+async def login_session_hashes(session: AsyncSession, user_id: int) -> list[str]:
+    """The stored hashes of every login session of ``user_id`` (to revoke open sockets)."""
+    query = select(StaffSession.token_hash).where(StaffSession.user_id == user_id)
+    return list((await session.execute(query)).scalars())
+
+
 async def end_all_login_sessions(session: AsyncSession, user_id: int) -> None:
     """End every login session of ``user_id`` (password change, deactivation)."""
     await session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))

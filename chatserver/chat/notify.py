@@ -114,3 +114,7 @@ class Notifier:
     async def notify_alert_raised(self, payload: dict[str, Any]) -> None:
         """Reach the coordinators and mentors signed in now."""
         await self.sio.emit("alert:new", payload, to="coordinators", namespace=STAFF)
+
+    async def notify_signed_out(self, expert_id: int) -> None:
+        """Tell every console of ``expert_id`` that its session has ended (deactivated)."""
+        await self.sio.emit("session:ended", {}, to=expert_room(expert_id), namespace=STAFF)

@@ -23,6 +23,7 @@ from chatserver.chat.wire import iso, message_payload
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
 from chatserver.live.store import LiveStore
+from chatserver.staffauth import REVOKED_SESSION
 from nabij.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -330,6 +331,22 @@ class ChatService:
         states = await self.store.expert_states([expert_id])
         if states and states[0].connections > 0:
             return
+        await self._requeue_chats_of(expert_id)
+
+    async def do_sign_out_expert(self, expert_id: int, session_hashes: list[str]) -> None:
+        """The account was deactivated: its consoles are refused from their next event and
+        told so now, and its chats go back to the head of the queue without a grace.
+        """
+        now = self.clock()
+        for session_hash in session_hashes:
+            await self.store.mark(
+                REVOKED_SESSION, session_hash, self.settings.session_max_age_s, now
+            )
+        await self.store.set_available(expert_id, False, now)
+        await self.notifier.notify_signed_out(expert_id)
+        await self._requeue_chats_of(expert_id)
+
+    async def _requeue_chats_of(self, expert_id: int) -> None:
         now = self.clock()
         for conversation_id in reversed(await self.store.active_conversations(expert_id)):
             if await self.store.requeue(conversation_id, now):

@@ -17,6 +17,7 @@ from chatserver.http import (
     shiftrequests,
     shifts,
     status,
+    team,
 )
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -45,6 +46,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_put("/api/shifts/{shift_id}", shifts.update_handler)
     app.router.add_delete("/api/shifts/{shift_id}", shifts.delete_handler)
     setup_roster_routes(app)
+    setup_team_routes(app)
 
 
 def setup_roster_routes(app: web.Application) -> None:
@@ -64,3 +66,14 @@ def setup_roster_routes(app: web.Application) -> None:
     app.router.add_post("/api/shift-requests", shiftrequests.create_handler)
     app.router.add_post("/api/shift-requests/{request_id}/approve", shiftrequests.approve_handler)
     app.router.add_post("/api/shift-requests/{request_id}/refuse", shiftrequests.refuse_handler)
+
+
+def setup_team_routes(app: web.Application) -> None:
+    """Accounts, deactivation and one-time password links."""
+    app.router.add_get("/api/team", team.list_handler)
+    app.router.add_post("/api/team", team.create_handler)
+    app.router.add_put("/api/team/{user_id}", team.update_handler)
+    app.router.add_post("/api/team/{user_id}/deactivate", team.deactivate_handler)
+    app.router.add_post("/api/team/{user_id}/activate", team.activate_handler)
+    app.router.add_post("/api/team/{user_id}/password-link", team.password_link_handler)
+    app.router.add_post("/api/auth/password", team.use_link_handler)

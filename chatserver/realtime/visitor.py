@@ -20,11 +20,10 @@ from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import Conversation
 from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
-from nabij.vocab import AUDIENCES
+from nabij.vocab import AUDIENCES, LANGUAGES
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("nl", "en")
 
 REQUEST_FIELDS = {
     "audience": p.Field(p.choice(AUDIENCES)),
