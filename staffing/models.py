@@ -184,3 +184,19 @@ class PasswordReset(Base):
         ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
     )
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class PresencePeriod(Base):
+    """A stretch in which a staff member had the console open (for shifts never attended).
+
+    ``ended_at`` is None while it lasts. Only staff presence, never a visitor's.
+    """
+
+    __tablename__ = "presence_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)

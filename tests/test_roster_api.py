@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
+
+from chatserver.keys import db_key
+from staffing.models import PresencePeriod
 from tests.harness import Nabij
 from tests.test_http_api import _json, signed_in
 
@@ -162,3 +167,40 @@ async def test_skipping_days_removes_their_shifts(nabij: Nabij) -> None:
     assert backwards.status == 400 and missing.status == 404
     days = [s["starts_local"][:10] for s in shifts["shifts"]]
     assert second not in days and first.isoformat() in days and len(days) == 6
+
+
+async def test_console_presence_is_recorded_and_feeds_the_unattended_shifts(nabij: Nabij) -> None:
+    await nabij.add_expert("carla", role="coordinator", on_shift=False)
+    anna = await nabij.add_expert("anna")  # on a shift from an hour ago
+    bram = await nabij.add_expert("bram", on_shift=False)
+    now = dt.datetime.now(dt.UTC)
+    await nabij.add_shift(bram, now - dt.timedelta(hours=3), now - dt.timedelta(minutes=1))
+    token = await nabij.login("carla")
+    console = await nabij.staff("anna")
+    async with nabij.app[db_key]() as session:
+        rows = list((await session.execute(select(PresencePeriod))).scalars())
+    assert [(r.user_id, r.ended_at) for r in rows] == [(anna, None)]
+    assert rows[0].started_at >= now - dt.timedelta(seconds=5)
+    await console.disconnect()
+    await _wait_for_closed_presence(nabij)
+    yesterday = (dt.datetime.now(AMS) - dt.timedelta(days=1)).date().isoformat()
+    async with signed_in(token) as http:
+        coverage = await _json(
+            await http.get(f"{nabij.url}/api/roster/coverage", params={"from": yesterday})
+        )
+    # Bram's shift is over and he never came; Anna's has not ended yet.
+    assert [s["user_id"] for s in coverage["unattended"]] == [bram]
+
+
+async def _wait_for_closed_presence(nabij: Nabij) -> None:
+    for _ in range(100):
+        async with nabij.app[db_key]() as session:
+            open_rows = await session.scalar(
+                select(func.count())
+                .select_from(PresencePeriod)
+                .where(PresencePeriod.ended_at.is_(None))
+            )
+        if open_rows == 0:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the presence period was never closed")

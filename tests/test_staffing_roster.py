@@ -26,6 +26,7 @@ from staffing.patterns import (
     extend_patterns,
     skip_pattern_days,
 )
+from staffing.presence import presence_ended, presence_started, unattended_shifts
 from staffing.shifts import ShiftInputError
 from staffing.weekly import WeeklyWindow, WindowError
 from tests.test_staffing_shifts import make_expert, plan, utc
@@ -308,3 +309,26 @@ async def test_audit_entries_name_the_actor_and_the_change(sessionmaker: Maker) 
         changes = await list_changes(session)
     assert [(e.action, who) for e, who in changes] == [("user.add", None), ("shift.add", "anna")]
     assert json.loads(changes[1][0].details) == {"starts_at": "2026-11-23T19:00"}
+
+
+# -- presence ------------------------------------------------------------------------------
+
+
+async def test_unattended_shifts_are_the_ones_without_any_presence(sessionmaker: Maker) -> None:
+    maker = sessionmaker
+    anna = await make_expert(maker, "anna")
+    bert = await make_expert(maker, "bert")
+    cees = await make_expert(maker, "cees")
+    came = await plan(maker, anna, "2026-11-23T19:00", "2026-11-23T22:00")
+    left_before = await plan(maker, bert, "2026-11-23T19:00", "2026-11-23T22:00")
+    still_online = await plan(maker, cees, "2026-11-23T19:00", "2026-11-23T22:00")
+    async with maker.begin() as session:
+        await presence_started(session, anna.id, utc(2026, 11, 23, 18, 30))  # 19:30 local
+        await presence_ended(session, anna.id, utc(2026, 11, 23, 19))
+        await presence_started(session, bert.id, utc(2026, 11, 23, 16))
+        await presence_ended(session, bert.id, utc(2026, 11, 23, 17, 59))  # 18:59 local
+        await presence_started(session, cees.id, utc(2026, 11, 23, 12))  # never closed
+    async with maker() as session:
+        unattended = await unattended_shifts(session, utc(2026, 11, 23), utc(2026, 11, 24))
+    assert [s.id for s in unattended] == [left_before.id]
+    assert came.id != still_online.id

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from staffing.presence import presence_ended, presence_started
 from staffing.shifts import Interval, next_opening, on_shift_ids, opening_hours
 
 #: Mean length of a low-threshold contact in the team's evaluation (35 minutes).
@@ -34,6 +35,16 @@ class Roster:
         start = dt.datetime.fromtimestamp(at, dt.UTC)
         async with self._db() as session:
             return await opening_hours(session, start, start + dt.timedelta(days=days))
+
+    async def record_online(self, expert_id: int, at: float) -> None:
+        """The expert's first console opened (presence history)."""
+        async with self._db.begin() as session:
+            await presence_started(session, expert_id, dt.datetime.fromtimestamp(at, dt.UTC))
+
+    async def record_offline(self, expert_id: int, at: float) -> None:
+        """The expert's last console closed."""
+        async with self._db.begin() as session:
+            await presence_ended(session, expert_id, dt.datetime.fromtimestamp(at, dt.UTC))
 
 
 def estimated_wait_s(position: int, open_capacity: int) -> int:

@@ -176,8 +176,10 @@ class ChatService:
 
     async def do_expert_online(self, profile: ExpertProfile) -> None:
         """Count a console connection; a returning expert keeps their chats."""
-        await self.store.expert_connected(profile, self.clock())
+        connections = await self.store.expert_connected(profile, self.clock())
         await self.store.cancel("expert_gone", str(profile.expert_id))
+        if connections == 1:
+            await self._record_presence(profile.expert_id, online=True)
 
     async def do_expert_offline(self, expert_id: int) -> None:
         """On the last console gone, start the grace period for the expert's chats."""
@@ -185,6 +187,18 @@ class ChatService:
         if remaining == 0 and await self.store.active_conversations(expert_id):
             deadline = self.clock() + self.settings.reconnect_grace_s
             await self.store.schedule("expert_gone", str(expert_id), deadline)
+        if remaining == 0:
+            await self._record_presence(expert_id, online=False)
+
+    async def _record_presence(self, expert_id: int, *, online: bool) -> None:
+        """Presence history is for the roster's figures; a failed write must not stop chat."""
+        try:
+            if online:
+                await self.roster.record_online(expert_id, self.clock())
+            else:
+                await self.roster.record_offline(expert_id, self.clock())
+        except Exception:
+            logger.exception("could not record presence expert=%s", expert_id)
 
     async def check_set_presence(self, expert_id: int, available: bool) -> bool:
         """Only an expert on shift can become available; then the queue is drained."""

@@ -14,10 +14,12 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.shifts import shift_payload
 from staffing.audit import list_changes, record_change
 from staffing.coverage import chat_hours, replace_chat_hours, roster_gaps, roster_warnings
 from staffing.models import ShiftPattern
 from staffing.patterns import create_pattern, end_pattern, list_patterns, skip_pattern_days
+from staffing.presence import unattended_shifts
 from staffing.shifts import ShiftInputError, list_shifts
 from staffing.weekly import WeeklyWindow, WindowError
 
@@ -227,6 +229,8 @@ async def coverage_handler(request: web.Request) -> web.Response:
     async with request.app[keys.db_key]() as session:
         gaps = await roster_gaps(session, first, last, tz)
         warnings = roster_warnings(await list_shifts(session, start, end))
+        missed = await unattended_shifts(session, start, min(end, dt.datetime.now(tz)))
+        unattended = [shift_payload(shift, tz) for shift in missed]
     return web.json_response(
         {
             "ok": True,
@@ -239,6 +243,7 @@ async def coverage_handler(request: web.Request) -> web.Response:
                 }
                 for s, e in gaps
             ],
+            "unattended": unattended,
             "warnings": [
                 {"kind": w.kind, "shift_id": w.shift_id, "user_id": w.user_id, "message": w.message}
                 for w in warnings
