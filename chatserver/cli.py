@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings, SettingsError, load_settings, local_secret_key
+from staffing.audit import record_change
 from staffing.experts import (
     StaffInputError,
     count_staff,
@@ -137,6 +138,7 @@ def _add_user_parsers(parser: argparse.ArgumentParser) -> None:
         "--capacity", type=int, help="concurrent chats (default: NABIJ_DEFAULT_CAPACITY)"
     )
     add.add_argument("--cooldown", type=int, default=0, help="seconds of rest after each chat")
+    add.add_argument("--languages", default="nl", help="comma-separated, e.g. nl,en")
     add.set_defaults(command=cmd_user_add)
     actions.add_parser("list", help="list staff accounts").set_defaults(command=cmd_user_list)
 
@@ -208,7 +210,7 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     password = _read_password()
 
     async def work(session: AsyncSession) -> StaffUser:
-        return await create_staff_user(
+        user = await create_staff_user(
             session,
             username=args.username,
             display_name=args.display_name,
@@ -217,7 +219,10 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
             focus=args.focus,
             capacity=settings.default_capacity if args.capacity is None else args.capacity,
             cooldown_s=args.cooldown,
+            languages=args.languages,
         )
+        await record_change(session, None, "user.add", f"user:{user.id}", role=user.role)
+        return user
 
     user = _run_in_db(settings, work)
     print(f"Created {user.role} {user.username!r} ({user.display_name}) with id {user.id}.")
@@ -265,6 +270,8 @@ def cmd_shift_add(args: argparse.Namespace, settings: Settings) -> int:
         if user is None:
             raise InputError({"--user": f"There is no staff member {args.user!r}."})
         shift = await add_shift(session, user_id=user.id, starts_at=starts_at, ends_at=ends_at)
+        details = {"user_id": user.id, "starts_at": starts_at, "ends_at": ends_at}
+        await record_change(session, None, "shift.add", f"shift:{shift.id}", **details)
         return _shift_line(shift, user, tz)
 
     print(f"Added shift ({tz.key}):\n{_run_in_db(settings, work)}")

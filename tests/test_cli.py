@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.cli import main
 from nabij.db import create_engine, make_sessionmaker
+from staffing.audit import list_changes
 from staffing.experts import authenticate, count_staff, get_staff_by_username
 from staffing.models import Shift
 from staffing.shifts import list_shifts
@@ -95,11 +96,15 @@ def test_user_add_reads_one_line_of_stdin(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     argv = [*ADD_ANNA, "--focus", "victim,relative", "--capacity", "3", "--cooldown", "60"]
+    argv += ["--languages", "en,nl"]
     assert run(monkeypatch, *argv, stdin=f"{PASSWORD}\nnot part of it\n") == 0
     assert "Created expert 'anna' (Anna)" in capsys.readouterr().out
     anna = in_db(database_url, lambda session: authenticate(session, "anna", PASSWORD))
     assert anna is not None
     assert (anna.focus, anna.capacity, anna.cooldown_s) == ("victim,relative", 3, 60)
+    assert anna.languages == "nl,en"
+    changes = in_db(database_url, list_changes)
+    assert [(entry.action, actor) for entry, actor in changes] == [("user.add", None)]
     assert run(monkeypatch, "user", "list") == 0
     listing = capsys.readouterr().out
     assert "anna" in listing and "victim,relative" in listing
