@@ -141,7 +141,7 @@ async def update_staff_user(
         return None
     if unknown := sorted(set(changes) - set(EDITABLE)):
         raise StaffInputError({name: "This cannot be changed here." for name in unknown})
-    values = {**_editable_values(user), **changes}
+    values = {**editable_values(user), **changes}
     focus = _code_list(values["focus"])
     languages = _code_list(values["languages"])
     display_name = values["display_name"]
@@ -172,7 +172,8 @@ def _code_list(value: object) -> list[str] | None:
     return value
 
 
-def _editable_values(user: StaffUser) -> dict[str, object]:
+def editable_values(user: StaffUser) -> dict[str, object]:
+    """The ``EDITABLE`` fields of ``user``, as the API shows and takes them."""
     return {
         "display_name": user.display_name,
         "role": user.role,

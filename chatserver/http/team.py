@@ -20,6 +20,7 @@ from staffing.experts import (
     EDITABLE,
     StaffInputError,
     create_staff_user,
+    editable_values,
     get_staff_by_id,
     list_staff,
     set_staff_active,
@@ -38,12 +39,7 @@ def member_payload(user: StaffUser) -> dict[str, Any]:
     return {
         "id": user.id,
         "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "focus": sorted(user.focus_codes),
-        "languages": [code for code in user.languages.split(",") if code],
-        "capacity": user.capacity,
-        "cooldown_s": user.cooldown_s,
+        **editable_values(user),
         "active": user.active,
     }
 
