@@ -193,18 +193,23 @@ class ExpertReport:
 
 async def contact_report_by_expert(session: AsyncSession, period: Period) -> list[ExpertReport]:
     """One report per expert with contacts in ``period``, by display name then id."""
-    rows = await done_registrations(session, period)
-    expert_ids = sorted({row.expert_id for row in rows})
-    names = await _display_names(session, expert_ids)
-    reports = [
-        ExpertReport(
-            expert_id,
-            names.get(expert_id, f"#{expert_id}"),
-            build_contact_report(period, [row for row in rows if row.expert_id == expert_id]),
-        )
-        for expert_id in expert_ids
+    groups = await group_by_expert(session, await done_registrations(session, period))
+    return [
+        ExpertReport(expert_id, name, build_contact_report(period, rows))
+        for expert_id, name, rows in groups
     ]
-    return sorted(reports, key=lambda item: (item.display_name.lower(), item.expert_id))
+
+
+async def group_by_expert(
+    session: AsyncSession, rows: Sequence[Registration]
+) -> list[tuple[int, str, list[Registration]]]:
+    """``rows`` per expert as (id, display name, rows), by display name then id."""
+    groups: dict[int, list[Registration]] = {}
+    for row in rows:
+        groups.setdefault(row.expert_id, []).append(row)
+    names = await _display_names(session, sorted(groups))
+    result = [(i, names.get(i, f"#{i}"), items) for i, items in groups.items()]
+    return sorted(result, key=lambda item: (item[1].lower(), item[0]))
 
 
 async def _display_names(session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
