@@ -125,3 +125,48 @@ def _whole_months(period: Period) -> int:
     if period.start.day != 1 or after.day != 1:
         return 0
     return (after.year - period.start.year) * 12 + after.month - period.start.month
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """What the report page's period picker chose: a preset or custom dates."""
+
+    kind: str
+    year: int
+    number: int
+    period: Period
+
+
+def choose_period(
+    kind: str | None,
+    year: str | None,
+    number: str | None,
+    raw_from: str | None,
+    raw_to: str | None,
+    today: dt.date,
+) -> PeriodChoice:
+    """The picker's period; without a choice, the current month.
+
+    Raises:
+        PeriodInputError: an unknown kind, a year or number out of range, or bad dates.
+    """
+    kind = kind or "month"
+    if kind not in PRESETS:
+        raise PeriodInputError({"kind": f"Choose one of: {', '.join(PRESETS)}."})
+    if kind == "custom":
+        period = parse_period(raw_from, raw_to)
+        return PeriodChoice(kind, period.start.year, 1, period)
+    default = {"year": 1, "quarter": (today.month + 2) // 3, "month": today.month}[kind]
+    chosen_year = _whole(year, "year", today.year, 2000, 2100)
+    highest = {"year": 1, "quarter": 4, "month": 12}[kind]
+    chosen_number = _whole(number, "number", default, 1, highest) if kind != "year" else 1
+    period = preset_period(kind, chosen_year, chosen_number)
+    return PeriodChoice(kind, chosen_year, chosen_number, period)
+
+
+def _whole(raw: str | None, name: str, default: int, low: int, high: int) -> int:
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise PeriodInputError({name: f"Give a whole number from {low} to {high}."})
+    return int(raw)
