@@ -12,6 +12,7 @@ from registration.models import Registration
 from registration.periods import (
     Period,
     PeriodInputError,
+    choose_period,
     parse_period,
     preset_period,
     previous_period,
@@ -265,3 +266,17 @@ def test_period_bounds_follow_local_midnight_across_summer_time() -> None:
     )
     assert start == dt.datetime(2026, 3, 28, 23, tzinfo=dt.UTC)
     assert end - start == dt.timedelta(hours=23)
+
+
+def test_the_page_picker_chooses_presets_and_custom_periods() -> None:
+    today = dt.date(2026, 5, 17)
+    default = choose_period(None, None, None, None, None, today)
+    assert (default.kind, default.period) == ("month", preset_period("month", 2026, 5))
+    quarter = choose_period("quarter", "2025", None, None, None, today)
+    assert quarter.period == Period(dt.date(2025, 4, 1), dt.date(2025, 6, 30))  # Q2, like May
+    assert choose_period("year", "2024", "7", None, None, today).period.days == 366
+    custom = choose_period("custom", None, None, "2026-03-10", "2026-03-16", today)
+    assert custom.period.days == 7
+    for kind, year, number in (("week", None, None), ("month", "26", None), ("month", None, "13")):
+        with pytest.raises(PeriodInputError):
+            choose_period(kind, year, number, None, None, today)
