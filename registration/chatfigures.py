@@ -203,21 +203,23 @@ def build_chat_report(
         slot = slot_of(hour, tz)
         opens_by_slot[slot] = opens_by_slot.get(slot, 0) + count
     week = tuple(
-        tuple(
-            HourCell(
-                day,
-                hour,
-                chat_figures(by_slot.get((day, hour), [])),
-                opens_by_slot.get((day, hour), 0),
-                round(staffed.get((day, hour), 0.0), 2),
-            )
-            for hour in range(24)
-        )
+        tuple(_cell(day, hour, by_slot, opens_by_slot, staffed) for hour in range(24))
         for day in range(7)
     )
-    return ChatReport(
-        period, chat_figures(records), sum(opens.values()), round(sum(staffed.values()), 2), week
-    )
+    total_staffed = round(sum(staffed.values()), 2)
+    return ChatReport(period, chat_figures(records), sum(opens.values()), total_staffed, week)
+
+
+def _cell(
+    day: int,
+    hour: int,
+    records: dict[tuple[int, int], list[ConversationRecord]],
+    opens: dict[tuple[int, int], int],
+    staffed: dict[tuple[int, int], float],
+) -> HourCell:
+    slot = (day, hour)
+    figures = chat_figures(records.get(slot, []))
+    return HourCell(day, hour, figures, opens.get(slot, 0), round(staffed.get(slot, 0.0), 2))
 
 
 def figures_as_dict(figures: ChatFigures) -> dict[str, Any]:

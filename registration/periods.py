@@ -50,6 +50,11 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
+def today_in(tz: dt.tzinfo) -> dt.date:
+    """Today's local date (the page's default period is the current month)."""
+    return dt.datetime.now(tz).date()
+
+
 def parse_period(raw_from: str | None, raw_to: str | None) -> Period:
     """Return the period of two ``YYYY-MM-DD`` texts; raise PeriodInputError with every error."""
     errors: dict[str, str] = {}

@@ -13,7 +13,6 @@ Definitions (docs/reports.md explains them for readers of the report):
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -256,8 +255,3 @@ def expert_report_as_dict(item: ExpertReport) -> dict[str, Any]:
         "display_name": item.display_name,
         **report_as_dict(item.report),
     }
-
-
-def today_in(tz: dt.tzinfo) -> dt.date:
-    """Today's local date (the page's default period ends today)."""
-    return dt.datetime.now(tz).date()

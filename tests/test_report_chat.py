@@ -6,8 +6,11 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from chatserver.chat.persist import ConversationArchive
+from chatserver.live.models import Conversation
 from registration.chatfigures import (
     chat_report,
     chat_report_as_dict,
@@ -15,6 +18,7 @@ from registration.chatfigures import (
     nearest_rank,
     staffed_hours_by_slot,
 )
+from registration.models import ConversationRecord
 from registration.periods import Period
 from registration.records import save_conversation_record
 from registration.widget_opens import count_widget_open, total_widget_opens
@@ -151,3 +155,25 @@ def test_percentiles_and_medians_in_whole_seconds() -> None:
     assert nearest_rank(list(range(1, 11)), 50) == 5
     assert median_half_up([1, 2]) == 2  # 1.5 goes up
     assert median_half_up([3, 1, 2]) == 2
+
+
+async def test_the_archive_records_why_a_chat_was_missed(sessionmaker: Maker) -> None:
+    archive = ConversationArchive(sessionmaker, AMS)
+    at = local(5, 22).timestamp()
+    await archive.record_missed("refused", "victim", at, "closed")
+    # A visitor let into the queue whose chat the sweeper closed: nobody became free.
+    queued = Conversation(
+        "queued", "victim", "nl", "ended", at, ended_at=at + 90, end_reason="closed"
+    )
+    await archive.record_finished(queued)
+    left = Conversation("left", "victim", "nl", "ended", at, ended_at=at + 30, end_reason="x")
+    await archive.record_finished(left)
+    async with sessionmaker() as session:
+        records = {r.id: r for r in await session.scalars(select(ConversationRecord))}
+    assert (records["refused"].outcome, records["refused"].missed_reason) == ("missed", "closed")
+    assert (records["queued"].outcome, records["queued"].missed_reason) == (
+        "missed",
+        "nobody_free",
+    )
+    assert (records["left"].outcome, records["left"].missed_reason) == ("abandoned", None)
+    assert records["queued"].wait_s == 90

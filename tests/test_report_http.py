@@ -15,8 +15,7 @@ from chatserver.keys import chat_key, db_key, settings_key
 from registration.chatfigures import chat_report
 from registration.codes import CODES
 from registration.models import ConversationRecord
-from registration.periods import Period
-from registration.reports import today_in
+from registration.periods import Period, today_in
 from tests.harness import Nabij, NabijFactory
 from tests.test_reports import seed
 

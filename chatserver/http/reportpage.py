@@ -24,8 +24,9 @@ from registration.periods import (
     PeriodInputError,
     choose_period,
     previous_period,
+    today_in,
 )
-from registration.reports import CodeCount, ContactReport, FieldTable, contact_report, today_in
+from registration.reports import CodeCount, ContactReport, FieldTable, contact_report
 
 #: Width in pixels of a bar at 100%.
 BAR_WIDTH = 200
@@ -188,28 +189,30 @@ async def report_page(request: web.Request) -> web.Response:
     except APIError as exc:
         return web.Response(status=exc.status_code, text=_REFUSALS[exc.status_code])
     choice, errors = _choice(request)
-    previous = previous_period(choice.period)
+    context = {**await _figures(request, choice.period), "choice": choice, "errors": errors}
+    status = 400 if errors else 200
+    return aiohttp_jinja2.render_template("reports/report.html", request, context, status=status)
+
+
+async def _figures(request: web.Request, period: Period) -> dict[str, Any]:
+    """Every table of ``period`` beside the previous period's, ready for the template."""
+    previous = previous_period(period)
     tz = request.app[keys.settings_key].timezone
     async with request.app[keys.db_key]() as session:
         contacts = contact_context(
-            await contact_report(session, choice.period), await contact_report(session, previous)
+            await contact_report(session, period), await contact_report(session, previous)
         )
         chat = chat_context(
-            await chat_report(session, choice.period, tz), await chat_report(session, previous, tz)
+            await chat_report(session, period, tz), await chat_report(session, previous, tz)
         )
-    context = {
-        "choice": choice,
-        "errors": errors,
-        "period": choice.period.as_dict(),
-        "period_label": period_label(choice.period),
+    return {
+        "period": period.as_dict(),
+        "period_label": period_label(period),
         "previous_label": period_label(previous),
-        "months": MONTHS,
         "hours": range(24),
         "contacts": contacts,
         "chat": chat,
     }
-    status = 400 if errors else 200
-    return aiohttp_jinja2.render_template("reports/report.html", request, context, status=status)
 
 
 _REFUSALS = {401: "Meld je eerst aan.", 403: "Rapportages zijn voor coördinatoren."}
