@@ -68,6 +68,8 @@ class Settings:
     sweep_interval_s: float = 1.0
     chat_requests_per_hour: int = 10
     trusted_proxy: bool = False
+    #: In exports that leave the team, counts from 1 to below this show as "<5".
+    small_cell_threshold: int = 5
 
     @property
     def cookie_secure(self) -> bool:
@@ -186,6 +188,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reconnect_grace_s=_optional(env, "RECONNECT_GRACE_S", _non_negative_float, 60.0),
         chat_requests_per_hour=_optional(env, "CHAT_REQUESTS_PER_HOUR", _positive_int, 10),
         trusted_proxy=_optional(env, "TRUSTED_PROXY", _bool, False),
+        small_cell_threshold=_optional(env, "SMALL_CELL_THRESHOLD", _positive_int, 5),
     )
 
 

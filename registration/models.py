@@ -22,6 +22,8 @@ class ConversationRecord(Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     #: answered, missed (nobody available) or abandoned (visitor left while waiting).
     outcome: Mapped[str] = mapped_column(String(16))
+    #: Only for missed: closed (nobody on the roster) or nobody_free (rostered, none free).
+    missed_reason: Mapped[str | None] = mapped_column(String(16))
     wait_s: Mapped[int | None] = mapped_column(Integer)
     talk_s: Mapped[int | None] = mapped_column(Integer)
     expert_id: Mapped[int | None] = mapped_column(
@@ -54,3 +56,12 @@ class Registration(Base):
     advised_help: Mapped[list[str]] = mapped_column(JSON, default=list)
     advised_help_other: Mapped[str | None] = mapped_column(String(100))
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class WidgetOpenCount(Base):
+    """How often the widget was opened in one UTC hour: a bare counter, nothing about anyone."""
+
+    __tablename__ = "widget_open_counts"
+
+    hour_start: Mapped[dt.datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 #: answered; missed: nobody was available; abandoned: the visitor left while waiting.
 OUTCOMES: Final = ("answered", "missed", "abandoned")
+#: Why a request was missed. closed: nobody was on the roster; nobody_free: experts were
+#: rostered but none was online and available (refused at once, or the queue was closed).
+MISSED_REASONS: Final = ("closed", "nobody_free")
 
 
 async def save_conversation_record(
@@ -27,16 +30,21 @@ async def save_conversation_record(
     ended_at: dt.datetime | None,
     outcome: str,
     expert_id: int | None,
+    missed_reason: str | None = None,
 ) -> ConversationRecord:
     """Store (or overwrite, by id) the record of one conversation with its wait and talk seconds.
 
     ``wait_s`` runs from the request to the assignment, or to the end when never assigned;
     ``talk_s`` from the assignment to the end. Both are whole seconds, never negative.
 
+    ``missed_reason`` (one of MISSED_REASONS) is kept for missed requests only.
+
     Raises:
-        ValueError: unknown outcome or audience, or a naive datetime.
+        ValueError: unknown outcome, audience or missed reason, or a naive datetime.
     """
     _check(audience, outcome, requested_at, assigned_at, ended_at)
+    if missed_reason is not None and missed_reason not in MISSED_REASONS:
+        raise ValueError(f"missed_reason must be one of {', '.join(MISSED_REASONS)}")
     record = ConversationRecord(
         id=conversation_id,
         audience=audience,
@@ -44,6 +52,7 @@ async def save_conversation_record(
         assigned_at=assigned_at,
         ended_at=ended_at,
         outcome=outcome,
+        missed_reason=missed_reason if outcome == "missed" else None,
         wait_s=_seconds(requested_at, assigned_at or ended_at),
         talk_s=_seconds(assigned_at, ended_at),
         expert_id=expert_id,

@@ -49,8 +49,10 @@ class ConversationArchive:
         self._db = db
         self._tz = timezone
 
-    async def record_missed(self, conversation_id: str, audience: str, at: float) -> None:
-        """Count a request refused because the chat was closed."""
+    async def record_missed(
+        self, conversation_id: str, audience: str, at: float, reason: str = "closed"
+    ) -> None:
+        """Count a request refused at once; ``reason`` is a MISSED_REASONS code."""
         async with self._db.begin() as session:
             await save_conversation_record(
                 session,
@@ -61,6 +63,7 @@ class ConversationArchive:
                 ended_at=_utc(at),
                 outcome="missed",
                 expert_id=None,
+                missed_reason=reason,
             )
 
     async def record_finished(
@@ -73,6 +76,7 @@ class ConversationArchive:
         or None when no registration is due.
         """
         expert_id = conversation.expert_id or conversation.last_expert_id
+        outcome = outcome_of(conversation)
         async with self._db.begin() as session:
             await save_conversation_record(
                 session,
@@ -81,8 +85,11 @@ class ConversationArchive:
                 requested_at=_utc(conversation.requested_at),
                 assigned_at=_utc_or_none(conversation.assigned_at),
                 ended_at=_utc_or_none(conversation.ended_at),
-                outcome=outcome_of(conversation),
+                outcome=outcome,
                 expert_id=expert_id,
+                # A queued visitor was told the chat was open: the queue closing under them
+                # means nobody became free, not that the roster had no one.
+                missed_reason="nobody_free" if outcome == "missed" else None,
             )
             if not conversation.was_answered or expert_id is None:
                 return None

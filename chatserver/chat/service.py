@@ -100,7 +100,8 @@ class ChatService:
         now = self.clock()
         candidates, seats = await self.open_capacity(now)
         if seats == 0:
-            await self._record_missed(audience, rate_key, now)
+            reason = "nobody_free" if candidates else "closed"
+            await self._record_missed(audience, rate_key, now, reason)
             opening = await self.roster.next_opening(now)
             raise ProtocolError("closed", next_opening=opening.isoformat() if opening else None)
         limited = await self.store.hit_rate_limit(
@@ -331,12 +332,15 @@ class ChatService:
             expert_id, payload = pending
             await self.notifier.notify_registration_pending(expert_id, payload)
 
-    async def _record_missed(self, audience: str, rate_key: str, now: float) -> None:
-        """Count a visitor who found the chat closed once, however often they retry."""
+    async def _record_missed(self, audience: str, rate_key: str, now: float, reason: str) -> None:
+        """Count a visitor who found the chat closed once, however often they retry.
+
+        ``reason``: closed (nobody on the roster) or nobody_free (rostered, none available).
+        """
         if await self.store.hit_rate_limit(f"missed:{rate_key}", 1, MISSED_ONCE_PER_S, now):
             return
         try:
-            await self.archive.record_missed(uuid.uuid4().hex, audience, now)
+            await self.archive.record_missed(uuid.uuid4().hex, audience, now, reason)
         except Exception:
             logger.exception("could not record a missed chat request")
 

@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Cookie-free endpoints that widget host sites may POST to; the handler checks the origin.
+CROSS_SITE_POSTS = frozenset({"/api/events/widget-open"})
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -58,6 +60,8 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     it without a preflight); this check of Origin (or Referer) is the third layer.
     """
     if request.method in SAFE_METHODS or request.path.startswith("/socket.io/"):
+        return await handler(request)
+    if request.path in CROSS_SITE_POSTS:
         return await handler(request)
     expected = request.app[keys.settings_key].public_origin
     origin = request.headers.get("Origin") or _referer_origin(request.headers.get("Referer"))

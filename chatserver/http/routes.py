@@ -11,8 +11,11 @@ from aiohttp import web
 from chatserver.http import (
     auth,
     calendar,
+    events,
     pages,
     registrations,
+    reportpage,
+    reports,
     roster,
     shiftrequests,
     shifts,
@@ -21,6 +24,7 @@ from chatserver.http import (
 )
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def setup_templates(app: web.Application) -> None:
@@ -47,6 +51,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_delete("/api/shifts/{shift_id}", shifts.delete_handler)
     setup_roster_routes(app)
     setup_team_routes(app)
+    setup_report_routes(app)
 
 
 def setup_roster_routes(app: web.Application) -> None:
@@ -77,3 +82,15 @@ def setup_team_routes(app: web.Application) -> None:
     app.router.add_post("/api/team/{user_id}/activate", team.activate_handler)
     app.router.add_post("/api/team/{user_id}/password-link", team.password_link_handler)
     app.router.add_post("/api/auth/password", team.use_link_handler)
+
+
+def setup_report_routes(app: web.Application) -> None:
+    """Reports (coordinators), the anonymous widget-open counter, and static files."""
+    app.router.add_get("/reports", reportpage.report_page)
+    app.router.add_get("/api/reports/contacts", reports.contacts_handler)
+    app.router.add_get("/api/reports/chat", reports.chat_handler)
+    app.router.add_get("/api/reports/export.csv", reports.export_handler)
+    app.router.add_get("/api/reports/breakdown.csv", reports.breakdown_handler)
+    app.router.add_get("/api/reports/codebook.csv", reports.codebook_handler)
+    app.router.add_post("/api/events/widget-open", events.widget_open)
+    app.router.add_static("/static/", STATIC, name="static")

@@ -1,0 +1,218 @@
+"""``GET /reports``: the coordinators' report page, rendered on the server.
+
+No script at all and no style attributes (the CSP has no 'unsafe-inline'): bars are SVG
+rects sized by their ``width`` attribute, heat map cells get classes. The previous period
+stands beside the chosen one; the page prints cleanly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from chatserver import keys
+from chatserver.http.jsonapi import APIError, require_staff
+from chatserver.http.reports import REPORT_ROLE
+from registration.chatfigures import DAY_NAMES, ChatFigures, ChatReport, HourCell, chat_report
+from registration.periods import (
+    Period,
+    PeriodChoice,
+    PeriodInputError,
+    choose_period,
+    previous_period,
+    today_in,
+)
+from registration.reports import CodeCount, ContactReport, FieldTable, contact_report
+
+#: Width in pixels of a bar at 100%.
+BAR_WIDTH = 200
+HEAT_LEVELS = 4
+#: Shown where there is no figure (an en dash, as Dutch tables do).
+DASH = "\u2013"
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def number_nl(value: float | None) -> str:
+    """A number the Dutch way (decimal comma); a dash when there is none."""
+    if value is None:
+        return DASH
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}".replace(".", ",")
+
+
+def duration_nl(seconds: int | None) -> str:
+    """Seconds as ``m:ss`` minutes; a dash when there are none."""
+    if seconds is None:
+        return DASH
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def bar(pct: int | None) -> int:
+    """The width of a bar of ``pct`` percent."""
+    return 0 if pct is None else round(BAR_WIDTH * min(pct, 100) / 100)
+
+
+def heat_level(value: int, highest: int) -> int:
+    """0 for nothing, else 1..HEAT_LEVELS relative to the busiest hour."""
+    return 0 if value <= 0 or highest <= 0 else math.ceil(HEAT_LEVELS * value / highest)
+
+
+def _row(now: CodeCount, before: CodeCount) -> dict[str, Any]:
+    return {
+        "label": now.label,
+        "n": now.n,
+        "pct": number_nl(now.pct),
+        "bar": bar(now.pct),
+        "prev_n": before.n,
+        "prev_pct": number_nl(before.pct),
+        "prev_bar": bar(before.pct),
+    }
+
+
+def _table(now: FieldTable, before: FieldTable) -> dict[str, Any]:
+    return {
+        "field": now.field,
+        "label": now.label,
+        "multi": now.multi,
+        "base": now.base,
+        "prev_base": before.base,
+        "missing": now.missing,
+        "prev_missing": before.missing,
+        "rows": [_row(a, b) for a, b in zip(now.rows, before.rows, strict=True)],
+    }
+
+
+def contact_context(now: ContactReport, before: ContactReport) -> dict[str, Any]:
+    """The contact tables of both periods, row beside row."""
+    return {
+        "contacts": now.contacts,
+        "prev_contacts": before.contacts,
+        "mean": number_nl(now.duration.mean),
+        "prev_mean": number_nl(before.duration.mean),
+        "median": number_nl(now.duration.median),
+        "prev_median": number_nl(before.duration.median),
+        "buckets": [
+            _row(a, b) for a, b in zip(now.duration.buckets, before.duration.buckets, strict=True)
+        ],
+        "tables": [_table(a, b) for a, b in zip(now.fields, before.fields, strict=True)],
+    }
+
+
+CHAT_ROWS: tuple[tuple[str, str], ...] = (
+    ("requests", "Chatverzoeken"),
+    ("answered", "Beantwoord"),
+    ("missed_closed", "Gemist: gesloten (niemand ingeroosterd)"),
+    ("missed_nobody_free", "Gemist: niemand vrij"),
+    ("missed_unknown", "Gemist: reden onbekend"),
+    ("abandoned", "Weggegaan tijdens het wachten"),
+)
+TIME_ROWS: tuple[tuple[str, str], ...] = (
+    ("wait_p50_s", "Wachttijd, mediaan (p50)"),
+    ("wait_p90_s", "Wachttijd, p90"),
+    ("talk_mean_s", "Gespreksduur, gemiddeld"),
+    ("talk_median_s", "Gespreksduur, mediaan"),
+)
+
+
+def chat_context(now: ChatReport, before: ChatReport) -> dict[str, Any]:
+    """The chat figures of both periods and the heat map of the chosen one."""
+    counts = [
+        {"label": label, "n": getattr(now.figures, key), "prev_n": getattr(before.figures, key)}
+        for key, label in CHAT_ROWS
+    ]
+    counts.append({"label": "Widget geopend", "n": now.widget_opens, "prev_n": before.widget_opens})
+    times = [
+        {
+            "label": label,
+            "now": duration_nl(getattr(now.figures, key)),
+            "prev": duration_nl(getattr(before.figures, key)),
+        }
+        for key, label in TIME_ROWS
+    ]
+    return {"counts": counts, "times": times, "heatmap": heatmap(now)}
+
+
+def heatmap(report: ChatReport) -> list[dict[str, Any]]:
+    """Seven rows (Monday first) of 24 cells with their classes, text and tooltip."""
+    highest = max(cell.figures.requests for row in report.week for cell in row)
+    return [
+        {"day": DAY_NAMES[index], "cells": [_cell(cell, highest) for cell in row]}
+        for index, row in enumerate(report.week)
+    ]
+
+
+def _cell(cell: HourCell, highest: int) -> dict[str, Any]:
+    figures: ChatFigures = cell.figures
+    classes = [f"heat-{heat_level(figures.requests, highest)}"]
+    classes += ["staffed"] if cell.staffed_hours else []
+    classes += [f"gap-{cell.gap}"] if cell.gap else []
+    title = (
+        f"{DAY_NAMES[cell.day]} {cell.hour:02d}:00: {figures.requests} verzoeken, "
+        f"{figures.answered} beantwoord, {figures.missed} gemist, "
+        f"{cell.widget_opens} keer geopend, {number_nl(cell.staffed_hours)} uur bezet"
+    )
+    return {"classes": " ".join(classes), "text": figures.requests or "", "title": title}
+
+
+def period_label(period: Period) -> str:
+    """The period in words, e.g. ``1 maart 2026 tot en met 31 maart 2026``."""
+
+    def day(value: dt.date) -> str:
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+    return f"{day(period.start)} tot en met {day(period.end)}"
+
+
+def _choice(request: web.Request) -> tuple[PeriodChoice, dict[str, str]]:
+    query, today = request.query, today_in(request.app[keys.settings_key].timezone)
+    try:
+        get = query.get
+        return choose_period(
+            get("kind"), get("year"), get("number"), get("from"), get("to"), today
+        ), {}
+    except PeriodInputError as exc:
+        return choose_period(None, None, None, None, None, today), exc.errors
+
+
+async def report_page(request: web.Request) -> web.Response:
+    """The page; 401/403 as plain text for the signed-out and for experts."""
+    try:
+        await require_staff(request, REPORT_ROLE)
+    except APIError as exc:
+        return web.Response(status=exc.status_code, text=_REFUSALS[exc.status_code])
+    choice, errors = _choice(request)
+    context = {**await _figures(request, choice.period), "choice": choice, "errors": errors}
+    status = 400 if errors else 200
+    return aiohttp_jinja2.render_template("reports/report.html", request, context, status=status)
+
+
+async def _figures(request: web.Request, period: Period) -> dict[str, Any]:
+    """Every table of ``period`` beside the previous period's, ready for the template."""
+    previous = previous_period(period)
+    tz = request.app[keys.settings_key].timezone
+    async with request.app[keys.db_key]() as session:
+        contacts = contact_context(
+            await contact_report(session, period), await contact_report(session, previous)
+        )
+        chat = chat_context(
+            await chat_report(session, period, tz), await chat_report(session, previous, tz)
+        )
+    return {
+        "period": period.as_dict(),
+        "period_label": period_label(period),
+        "previous_label": period_label(previous),
+        "hours": range(24),
+        "contacts": contacts,
+        "chat": chat,
+    }
+
+
+_REFUSALS = {401: "Meld je eerst aan.", 403: "Rapportages zijn voor coördinatoren."}

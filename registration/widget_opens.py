@@ -1,0 +1,61 @@
+"""Widget opens, counted without identifying anyone: one bare counter per UTC hour.
+
+Nothing about the visitor is stored or even read: no IP address, no cookie, no user
+agent, no page. The hour bucket is all, so the counts show demand but not who or when
+exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration.models import WidgetOpenCount
+
+
+def hour_start(at: dt.datetime) -> dt.datetime:
+    """The start of the UTC hour ``at`` falls in.
+
+    Raises:
+        ValueError: ``at`` is naive.
+    """
+    if at.tzinfo is None:
+        raise ValueError("give an aware datetime")
+    return at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+async def count_widget_open(session: AsyncSession, at: dt.datetime) -> None:
+    """Add one to the counter of ``at``'s hour, atomically (an upsert, safe under load)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(WidgetOpenCount).values(hour_start=hour_start(at), count=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[WidgetOpenCount.hour_start],
+        set_={"count": WidgetOpenCount.count + 1},
+    )
+    await session.execute(statement)
+
+
+async def widget_opens_by_hour(
+    session: AsyncSession, start: dt.datetime, end: dt.datetime
+) -> dict[dt.datetime, int]:
+    """The counters of the hours in [start, end), by the hour's UTC start."""
+    query = (
+        select(WidgetOpenCount.hour_start, WidgetOpenCount.count)
+        .where(WidgetOpenCount.hour_start >= start)
+        .where(WidgetOpenCount.hour_start < end)
+    )
+    return {hour: count for hour, count in await session.execute(query)}
+
+
+async def total_widget_opens(session: AsyncSession, start: dt.datetime, end: dt.datetime) -> int:
+    """The sum of the counters of the hours in [start, end)."""
+    query = (
+        select(func.coalesce(func.sum(WidgetOpenCount.count), 0))
+        .where(WidgetOpenCount.hour_start >= start)
+        .where(WidgetOpenCount.hour_start < end)
+    )
+    return int((await session.execute(query)).scalar_one())
