@@ -9,6 +9,7 @@ import jinja2
 from aiohttp import web
 
 from chatserver.http import auth, pages, registrations, shifts, status
+from chatserver.http.widget_assets import setup_widget_routes
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -34,3 +35,4 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/api/shifts", shifts.list_handler)
     app.router.add_post("/api/shifts", shifts.create_handler)
     app.router.add_delete("/api/shifts/{shift_id}", shifts.delete_handler)
+    setup_widget_routes(app)
