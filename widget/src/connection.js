@@ -30,7 +30,12 @@ export class Connection {
   listen() {
     const { socket, handlers } = this;
     socket.on("connect", () => this.connected());
-    socket.on("disconnect", () => handlers.offline());
+    socket.on("disconnect", (reason) => {
+      handlers.offline();
+      // The server only closes a visitor's socket when it shuts down or restarts; come
+      // back (socket.io-client reconnects by itself after every other kind of drop).
+      if (reason === "io server disconnect" && this.token) setTimeout(() => this.closed || socket.connect(), 500);
+    });
     socket.on("connect_error", (err) => {
       if (socket.active) handlers.offline();
       else handlers.refused((err.data && err.data.code) || "failed");
@@ -103,6 +108,7 @@ export class Connection {
   }
 
   close() {
+    this.closed = true;
     this.socket.off();
     this.socket.disconnect();
   }
