@@ -89,6 +89,7 @@ async def test_closed_shows_the_next_opening_alternatives_and_the_staff_link(
     await ui.wait_text(".emergency", r"In direct gevaar\? Bel 112\. Veilig Thuis: 0800-2000")
     assert await ui.visible(".exit")
     await assert_accessible(browser, "closed, panel")
+    await browser.screenshot("widget-closed")
 
     await browser.run(ActionChains(browser.driver).send_keys(Keys.ESCAPE).perform)
     assert not await ui.visible(".panel")
@@ -126,6 +127,7 @@ async def test_a_whole_chat_on_a_strict_csp_host_site(
     await _visitor_writes(ui, expert)
     await _expert_writes(ui, expert, conversation_id)
     await assert_accessible(browser, "chatting")
+    await browser.screenshot("widget-chatting")
     await _nothing_kept(browser)
 
     await ui.click(".end")
@@ -311,6 +313,7 @@ async def test_english_at_320_px_and_at_200_percent_zoom(
     await ui.wait_text(".emergency", r"In immediate danger\? Call 112")
     assert await _fits(browser, 320, 640)
     await assert_accessible(browser, "intro at 320 px")
+    await browser.screenshot("widget-320px")
 
     await _viewport(browser, 640, 450)  # 1280 x 900 at 200 % zoom
     assert await _fits(browser, 640, 450)
