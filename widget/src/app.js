@@ -98,6 +98,7 @@ class Widget {
 
   setView(name) {
     this.view = name;
+    this.ui.panel.classList.toggle("chatting", name === "chat");
     for (const [key, el] of Object.entries(this.ui.views)) show(el, key === name);
   }
 

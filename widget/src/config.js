@@ -11,7 +11,6 @@ export function readConfig(script) {
     position: data.position === "left" ? "left" : "right",
     accent: colour(data.accent),
     exitUrl: webUrl(data.exitUrl) || DEFAULT_EXIT_URL,
-    team: (data.team || "").slice(0, 80),
     contacts: contacts(data.contacts),
   };
 }
