@@ -73,7 +73,10 @@ class Widget {
   }
 
   open() {
-    if (this.view === "intro" || this.view === "closed") this.showStart(false);
+    if (this.view === "intro" || this.view === "closed") {
+      this.showStart(false);
+      this.refreshStatus(); // the page may have been open for hours
+    }
     show(this.ui.panel, true);
     show(this.ui.launcher, false);
     this.ui.root.classList.add("expanded");
@@ -169,7 +172,7 @@ class Widget {
   accepted(ack, nickname) {
     this.ui.nickname.value = "";
     this.remember();
-    if (ack.position > 0 && !this.assigned) this.queued(ack);
+    if (ack.position > 0 && !this.assigned) this.queued(ack); // chat:assigned may come first
     if (nickname) this.post(this.t.nicknameMessage(nickname));
   }
 
@@ -197,11 +200,11 @@ class Widget {
       refused: () => this.gone(),
       message: (m) => this.received(m),
       ack: (clientId, ack) => this.acked(clientId, ack),
-      "chat:queued": (data) => this.assigned || this.queued(data),
+      "chat:queued": (data) => this.queued(data), // also after the expert's grace ran out
       "chat:assigned": (data) => this.assign(data.expert && data.expert.display_name),
       "chat:resumed": (data) => this.resumed(data),
       typing: (data) => this.expertTyping(data.is_typing === true),
-      "chat:ended": (data) => this.ended(data.by),
+      "chat:ended": (data) => this.ended(data.by, data.reason),
     };
   }
 
@@ -218,6 +221,7 @@ class Widget {
   }
 
   queued(data) {
+    this.assigned = false;
     const wait = data.estimated_wait_s ? ` ${this.t.wait(waitMinutes(data.estimated_wait_s))}` : "";
     this.ui.status.textContent = this.t.queued(data.position) + wait;
     show(this.ui.waitHint, true);
@@ -317,11 +321,11 @@ class Widget {
     if (this.view === "chat" && (ack.ok || ack.error.code === "not_found")) this.ended("visitor");
   }
 
-  ended(by) {
+  ended(by, reason) {
     if (this.view !== "chat") return;
-    const reason = this.t.endedBy;
+    const text = this.t.endedBy;
     this.ui.endedReason.textContent =
-      by === "visitor" ? reason.visitor : by === "expert" ? reason.expert(this.expertName) : reason.other;
+      by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertName) : text[reason] || text.other;
     this.ui.endedAlternatives.replaceChildren(...alternatives(this.t, this.config));
     this.dropConnection();
     this.setView("ended");

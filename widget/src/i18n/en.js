@@ -49,6 +49,7 @@ export default {
   endedBy: {
     visitor: "You ended the chat.",
     expert: (name) => `${name} ended the chat.`,
+    closed: "Nobody from our team is available now. Please try again later, or choose another way below.",
     other: "The chat has stopped.",
   },
   endedErased: "What was written is being erased now.",

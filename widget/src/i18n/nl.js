@@ -49,6 +49,7 @@ export default {
   endedBy: {
     visitor: "Je hebt het gesprek beëindigd.",
     expert: (name) => `${name} heeft het gesprek beëindigd.`,
+    closed: "Er is nu niemand van ons beschikbaar. Probeer het later opnieuw, of kies hieronder een andere manier.",
     other: "Het gesprek is gestopt.",
   },
   endedErased: "Wat er geschreven is, wordt nu gewist.",
