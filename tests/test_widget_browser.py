@@ -298,16 +298,21 @@ async def press(browser: Browser, *keys: str) -> None:
     await browser.run(ActionChains(browser.driver).send_keys(*keys).perform)
 
 
-async def test_english_at_320_px_and_at_200_percent_zoom(
+async def test_english_left_in_yellow_at_320_px_and_at_200_percent_zoom(
     nabij_factory: NabijFactory, host_site: HostSite, browser: Browser
 ) -> None:
     nabij = await embedded(nabij_factory, host_site)
     await nabij.add_expert("anna")
     await nabij.staff("anna")
     await _viewport(browser, 320, 640)
-    await browser.open(host_site.page_url(lang="en"))
+    await browser.open(host_site.page_url(lang="en", position="left", accent="%23ffd800"))
     ui = WidgetUI(browser)
     await ui.wait_text(".launcher", "Chat anonymously\nopen now")
+    launcher = await browser.script(
+        f"const b = {WIDGET_ROOT}.querySelector('.launcher'); const s = getComputedStyle(b);"
+        "return {left: b.getBoundingClientRect().left, bg: s.backgroundColor, fg: s.color};"
+    )
+    assert launcher == {"left": 16, "bg": "rgb(255, 216, 0)", "fg": "rgb(0, 0, 0)"}
     await ui.click(".launcher")
     await ui.wait_text(".intro legend", "^Who are you?")
     await ui.wait_text(".emergency", r"In immediate danger\? Call 112")
@@ -338,4 +343,32 @@ async def _fits(browser: Browser, width: int, height: int) -> bool:
     return inside and box["right"] <= width and box["bottom"] <= height and box["scroll"] <= width
 
 
-WIDGET_PANEL = "document.getElementById('nabij-widget').shadowRoot.querySelector('.panel')"
+WIDGET_ROOT = "document.getElementById('nabij-widget').shadowRoot"
+WIDGET_PANEL = f"{WIDGET_ROOT}.querySelector('.panel')"
+
+
+async def test_an_expert_who_drops_out_hands_the_visitor_back_to_the_queue(
+    nabij_factory: NabijFactory, browser: Browser
+) -> None:
+    nabij = await nabij_factory(reconnect_grace_s=1.5)
+    await nabij.add_expert("anna")
+    await nabij.add_expert("bram")
+    anna = await nabij.staff("anna")
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await start_chat(ui, "relative")
+    await anna.next("chat:assigned")
+    await ui.wait_text(".chat-status", "Anna is er voor je")
+
+    await anna.disconnect()
+    await ui.wait_text(".chat-status", "nummer 1 in de wachtrij")
+    bram = await nabij.staff("bram")
+    conversation_id = (await bram.next("chat:assigned"))["conversation_id"]
+    await ui.wait_text(".chat-status", "Bram is er voor je")
+    payload = {"conversation_id": conversation_id, "client_id": "b1", "body": "Ik ben Bram."}
+    assert (await bram.call("message:send", payload))["ok"]
+    await ui.wait_text(".msg.theirs", r"^Bram\nIk ben Bram\.$")
+
+    await bram.disconnect()  # nobody left: back in the queue, then closed after the grace
+    await ui.wait_text(".ended-reason", "Er is nu niemand van ons beschikbaar", timeout=10)
+    assert await ui.visible(".new-chat")

@@ -18,11 +18,11 @@ export function mount(config) {
   const host = h("div", { id: HOST_ID });
   const root = host.attachShadow({ mode: "open" });
   adoptStyles(root, css);
-  applyAccent(host, root, config.accent);
   const t = catalogue(config.lang);
   const ui = buildWidget(t, config);
   root.append(ui.root);
   document.body.append(host);
+  applyAccent(host, root, config.accent); // needs the host in the document to resolve it
   return new Widget(config, t, host, ui);
 }
 
