@@ -6,6 +6,7 @@ as a team's website would; the closed state and the resume run on the demo page 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from typing import Any
@@ -131,6 +132,14 @@ async def test_a_whole_chat_on_a_strict_csp_host_site(
     await _nothing_kept(browser)
 
     await ui.click(".end")
+    await ui.wait_text(".confirm", "Wil je het gesprek echt beëindigen?")
+    assert (await ui.focused())["cls"] == "secondary cancel-end"
+    await ui.click(".cancel-end")
+    assert (await ui.focused())["cls"] == "secondary end"
+    await asyncio.sleep(0.2)
+    assert all(e["conversation_id"] != conversation_id for e in expert.pending("chat:ended"))
+    await ui.click(".end")
+    await ui.click(".confirm-end")
     await ui.wait_text(".ended-reason", "Je hebt het gesprek beëindigd.")
     ended = await expert.until("chat:ended", lambda d: d["conversation_id"] == conversation_id)
     assert ended["by"] == "visitor"

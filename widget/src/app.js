@@ -61,7 +61,9 @@ class Widget {
       }
     });
     ui.message.addEventListener("input", () => this.typed());
-    ui.end.addEventListener("click", () => this.endChat());
+    ui.end.addEventListener("click", () => this.askEnd(true));
+    ui.cancelEnd.addEventListener("click", () => this.askEnd(false));
+    ui.confirmEnd.addEventListener("click", () => this.endChat());
     ui.newChat.addEventListener("click", () => this.showStart(true));
     ui.close.addEventListener("click", () => this.hide());
   }
@@ -184,6 +186,8 @@ class Widget {
 
   beginChat(token) {
     this.ui.log.replaceChildren();
+    show(this.ui.end, true);
+    show(this.ui.confirm, false);
     this.pending.clear();
     this.assigned = false;
     this.expertName = this.t.expert;
@@ -314,6 +318,14 @@ class Widget {
   }
 
   // -- the end ----------------------------------------------------------------------
+
+  // Ending cannot be undone (the conversation is anonymous), so it takes a second step;
+  // the focus goes to "no", the safe answer.
+  askEnd(asking) {
+    show(this.ui.end, !asking);
+    show(this.ui.confirm, asking);
+    (asking ? this.ui.cancelEnd : this.ui.end).focus();
+  }
 
   async endChat() {
     if (!this.conn) return;

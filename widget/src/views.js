@@ -129,6 +129,14 @@ function chatView(t, ui) {
   ui.counter = h("p", { id: "nabij-counter", class: "counter", text: t.counter(0, MAX_BODY) });
   ui.send = h("button", { type: "submit", class: "primary send", text: t.send });
   ui.end = h("button", { type: "button", class: "secondary end", text: t.end });
+  ui.confirmEnd = h("button", { type: "button", class: "primary confirm-end", text: t.endYes });
+  ui.cancelEnd = h("button", { type: "button", class: "secondary cancel-end", text: t.endNo });
+  ui.confirm = h(
+    "div",
+    { class: "confirm", role: "group", "aria-labelledby": "nabij-confirm", hidden: true },
+    h("p", { id: "nabij-confirm", text: t.endQuestion }),
+    h("div", { class: "actions" }, ui.confirmEnd, ui.cancelEnd),
+  );
   ui.composer = h(
     "form",
     { class: "composer", novalidate: true },
@@ -136,7 +144,7 @@ function chatView(t, ui) {
     ui.message,
     h("div", { class: "composer-row" }, ui.counter, ui.send),
   );
-  return h("section", { class: "view chat", hidden: true }, ui.status, ui.waitHint, ui.log, ui.typing, ui.composer, ui.end);
+  return h("section", { class: "view chat", hidden: true }, ui.status, ui.waitHint, ui.log, ui.typing, ui.composer, ui.end, ui.confirm);
 }
 
 function endedView(t, ui) {

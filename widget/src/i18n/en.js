@@ -44,6 +44,9 @@ export default {
   delivered: "Delivered",
   notSent: "Not sent",
   end: "End the chat",
+  endQuestion: "Do you really want to end the chat? It will be gone.",
+  endYes: "Yes, end it",
+  endNo: "No, keep chatting",
   reconnecting: "The connection was lost. Trying to reconnect…",
   endedTitle: "The chat has ended",
   endedBy: {

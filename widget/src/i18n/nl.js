@@ -44,6 +44,9 @@ export default {
   delivered: "Afgeleverd",
   notSent: "Niet verstuurd",
   end: "Gesprek beëindigen",
+  endQuestion: "Wil je het gesprek echt beëindigen? Het is daarna weg.",
+  endYes: "Ja, beëindigen",
+  endNo: "Nee, verder chatten",
   reconnecting: "De verbinding is weg. We proberen opnieuw te verbinden…",
   endedTitle: "Het gesprek is beëindigd",
   endedBy: {
