@@ -130,7 +130,8 @@ class Widget {
       this.opening = { open: null, next: null }; // unknown: chat:request will tell
     }
     const { open } = this.opening;
-    this.ui.launcherState.textContent = open === null ? "" : open ? this.t.launcherOpen : this.t.launcherClosed;
+    const state = open ? this.t.launcherOpen : this.t.launcherClosed;
+    this.ui.launcherState.textContent = open === null ? "" : state;
     this.ui.launcher.classList.toggle("is-open", open === true);
     this.ui.launcher.classList.toggle("is-closed", open === false);
     if (this.view === "intro" || this.view === "closed") this.showStart(false);
@@ -166,7 +167,8 @@ class Widget {
       this.showClosed(this.opening.next);
     } else {
       this.setView("intro");
-      setText(this.ui.introError, ack.error.code === "rate_limited" ? this.t.rateLimited : this.t.failed);
+      const limited = ack.error.code === "rate_limited";
+      setText(this.ui.introError, limited ? this.t.rateLimited : this.t.failed);
     }
     this.focusView();
   }
@@ -283,7 +285,8 @@ class Widget {
       this.expertTyping(false);
     }
     item.el.dataset.seq = String(message.seq);
-    const after = Array.from(this.ui.log.children).find((el) => !el.dataset.seq || Number(el.dataset.seq) > message.seq);
+    const later = (el) => !el.dataset.seq || Number(el.dataset.seq) > message.seq;
+    const after = Array.from(this.ui.log.children).find(later);
     this.ui.log.insertBefore(item.el, after || null);
     this.scroll();
   }
@@ -336,8 +339,9 @@ class Widget {
   ended(by, reason) {
     if (this.view !== "chat") return;
     const text = this.t.endedBy;
+    const system = text[reason] || text.other;
     this.ui.endedReason.textContent =
-      by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertName) : text[reason] || text.other;
+      by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertName) : system;
     this.ui.endedAlternatives.replaceChildren(...alternatives(this.t, this.config));
     this.dropConnection();
     this.setView("ended");

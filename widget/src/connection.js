@@ -34,7 +34,9 @@ export class Connection {
       handlers.offline();
       // The server only closes a visitor's socket when it shuts down or restarts; come
       // back (socket.io-client reconnects by itself after every other kind of drop).
-      if (reason === "io server disconnect" && this.token) setTimeout(() => this.closed || socket.connect(), 500);
+      if (reason === "io server disconnect" && this.token) {
+        setTimeout(() => this.closed || socket.connect(), 500);
+      }
     });
     socket.on("connect_error", (err) => {
       if (socket.active) handlers.offline();

@@ -9,7 +9,7 @@ export function h(tag, props, ...children) {
     else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
     else el.setAttribute(key, value === true ? "" : String(value));
   }
-  el.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  el.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
 

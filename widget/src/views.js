@@ -16,7 +16,8 @@ export function buildWidget(t, config) {
   );
   ui.title = h("h2", { id: "nabij-title", tabindex: "-1", text: t.title });
   ui.exit = h("button", { type: "button", class: "exit", text: t.quickExit });
-  ui.hide = h("button", { type: "button", class: "hide", "aria-label": t.hide, title: t.hide }, icon());
+  const hideLabel = { "aria-label": t.hide, title: t.hide };
+  ui.hide = h("button", { type: "button", class: "hide", ...hideLabel }, icon());
   ui.notice = h("p", { class: "notice", role: "status" });
   ui.views = {
     closed: closedView(t, ui),
@@ -26,14 +27,16 @@ export function buildWidget(t, config) {
   };
   ui.panel = h(
     "div",
-    { id: "nabij-panel", class: "panel", role: "dialog", "aria-labelledby": "nabij-title", hidden: true },
+    { id: "nabij-panel", class: "panel", role: "dialog", "aria-labelledby": "nabij-title" },
     h("div", { class: "bar" }, ui.title, ui.exit, ui.hide),
     h("p", { class: "exit-hint", text: t.quickExitHint }),
     emergency(t),
     ui.notice,
     h("div", { class: "body" }, ...Object.values(ui.views)),
   );
-  ui.root = h("div", { class: `nabij ${config.position}`, lang: config.lang }, ui.launcher, ui.panel);
+  ui.panel.hidden = true;
+  const root = { class: `nabij ${config.position}`, lang: config.lang };
+  ui.root = h("div", root, ui.launcher, ui.panel);
   return ui;
 }
 
@@ -111,14 +114,23 @@ function introView(t, ui) {
 
 function radio(code, label) {
   const id = `nabij-audience-${code}`;
-  const input = h("input", { type: "radio", name: "audience", id, value: code, checked: code === "unknown" });
+  const checked = code === "unknown"; // "rather not say" unless the visitor picks one
+  const input = h("input", { type: "radio", name: "audience", id, value: code, checked });
   return h("div", { class: "choice" }, input, h("label", { for: id, text: label }));
 }
 
 function chatView(t, ui) {
   ui.status = h("p", { class: "chat-status", role: "status" });
   ui.waitHint = h("p", { class: "hint wait-hint", text: t.queuedHint, hidden: true });
-  ui.log = h("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": t.title, tabindex: "0" });
+  // Polite, additions only: new messages are read out, "delivered" marks are not.
+  ui.log = h("div", {
+    class: "log",
+    role: "log",
+    "aria-live": "polite",
+    "aria-relevant": "additions",
+    "aria-label": t.title,
+    tabindex: "0",
+  });
   ui.typing = h("p", { class: "typing", hidden: true });
   ui.message = h("textarea", {
     id: "nabij-message",
@@ -144,7 +156,8 @@ function chatView(t, ui) {
     ui.message,
     h("div", { class: "composer-row" }, ui.counter, ui.send),
   );
-  return h("section", { class: "view chat", hidden: true }, ui.status, ui.waitHint, ui.log, ui.typing, ui.composer, ui.end, ui.confirm);
+  const parts = [ui.status, ui.waitHint, ui.log, ui.typing, ui.composer, ui.end, ui.confirm];
+  return h("section", { class: "view chat", hidden: true }, ...parts);
 }
 
 function endedView(t, ui) {
@@ -175,8 +188,12 @@ export function alternatives(t, config) {
 function contactItem(name, phone, url, note) {
   const link = phone
     ? h("a", { href: `tel:${phone.replace(/[^\d+]/g, "")}`, text: phone })
-    : h("a", { href: url, rel: "noopener noreferrer", target: "_blank", text: url.replace(/^https?:\/\//, "") });
+    : h("a", { href: url, rel: "noopener noreferrer", target: "_blank", text: shortUrl(url) });
   return h("li", null, h("strong", { text: name }), ": ", link, note ? ` (${note})` : null);
+}
+
+function shortUrl(url) {
+  return url.replace(/^https?:\/\//, "").replace(/\/$/, "");
 }
 
 export function messageItem(t, who, body, mine) {
