@@ -277,7 +277,8 @@ async def test_keyboard_only_and_escape_once_hides_escape_twice_leaves(
     await press(browser, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP)
     assert (await ui.focused())["id"] == "nabij-audience-victim"
     await press(browser, Keys.TAB, Keys.TAB, Keys.ENTER)  # past the nickname, onto start
-    assert (await expert.next("chat:assigned"))["audience"] == "victim"
+    assigned = await expert.next("chat:assigned")
+    assert assigned["audience"] == "victim"
     await browser.until(f"{_ACTIVE_IN_WIDGET} === 'nabij-message'")
     await press(browser, *"hallo", Keys.ENTER)
     assert (await expert.next("message:new"))["body"] == "hallo"
@@ -287,9 +288,21 @@ async def test_keyboard_only_and_escape_once_hides_escape_twice_leaves(
     assert "launcher" in (await ui.focused())["cls"]
     assert (await storage(browser))["session"] is not None
     assert await expert.quiet("chat:ended")
+    await ui.wait_text(".launcher-state", "^gesprek loopt$")
+    payload = {
+        "conversation_id": assigned["conversation_id"],
+        "client_id": "e1",
+        "body": "Ben je er?",
+    }
+    assert (await expert.call("message:send", payload))["ok"]
+    await ui.wait_text(".launcher-state", "^nieuw bericht$")
     await press(browser, Keys.ENTER)
     assert (await ui.focused())["id"] == "nabij-message"
-    assert await ui.texts(".msg .text") == ["hallo"]
+    assert await ui.texts(".msg .text") == ["hallo", "Ben je er?"]
+    state = await browser.script(
+        f"return {WIDGET_ROOT}.querySelector('.launcher-state').textContent;"
+    )
+    assert state == "gesprek loopt", "opening the panel marks the message read"
 
     await press(browser, Keys.ESCAPE, Keys.ESCAPE)
     await browser.until(f"location.href === '{host_site.origin}/neutral'")

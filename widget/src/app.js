@@ -83,6 +83,8 @@ class Widget {
     show(this.ui.launcher, false);
     this.ui.root.classList.add("expanded");
     this.ui.launcher.setAttribute("aria-expanded", "true");
+    this.unread = false;
+    this.updateLauncher();
     this.remember();
     this.focusView();
   }
@@ -92,6 +94,7 @@ class Widget {
     show(this.ui.launcher, true);
     this.ui.root.classList.remove("expanded");
     this.ui.launcher.setAttribute("aria-expanded", "false");
+    this.updateLauncher();
     this.remember();
     this.ui.launcher.focus();
   }
@@ -129,12 +132,21 @@ class Widget {
     } catch {
       this.opening = { open: null, next: null }; // unknown: chat:request will tell
     }
-    const { open } = this.opening;
-    const state = open ? this.t.launcherOpen : this.t.launcherClosed;
-    this.ui.launcherState.textContent = open === null ? "" : state;
-    this.ui.launcher.classList.toggle("is-open", open === true);
-    this.ui.launcher.classList.toggle("is-closed", open === false);
+    this.updateLauncher();
     if (this.view === "intro" || this.view === "closed") this.showStart(false);
+  }
+
+  // The launcher says whether the chat is open, or, during a chat, whether a message
+  // came in while the panel was hidden.
+  updateLauncher() {
+    const { open } = this.opening;
+    const { t, ui } = this;
+    let state = open === null ? "" : open ? t.launcherOpen : t.launcherClosed;
+    if (this.conn) state = this.unread ? t.launcherUnread : t.launcherActive;
+    ui.launcherState.textContent = state;
+    ui.launcher.classList.toggle("is-open", !!this.conn || open === true);
+    ui.launcher.classList.toggle("is-closed", !this.conn && open === false);
+    ui.launcher.classList.toggle("is-unread", !!this.conn && this.unread);
   }
 
   showStart(focus) {
@@ -283,6 +295,8 @@ class Widget {
       item.el.classList.add("delivered");
     } else {
       this.expertTyping(false);
+      this.unread = !this.isOpen();
+      this.updateLauncher();
     }
     item.el.dataset.seq = String(message.seq);
     const later = (el) => !el.dataset.seq || Number(el.dataset.seq) > message.seq;
@@ -359,6 +373,8 @@ class Widget {
     this.pending.clear();
     this.ui.status.textContent = "";
     this.notice("");
+    this.unread = false;
+    this.updateLauncher();
   }
 
   // -- safety -----------------------------------------------------------------------

@@ -4,6 +4,8 @@ export default {
   launcher: "Chat anonymously",
   launcherOpen: "open now",
   launcherClosed: "closed now",
+  launcherActive: "chat in progress",
+  launcherUnread: "new message",
   title: "Anonymous chat",
   hide: "Hide the chat window (the conversation goes on)",
   quickExit: "Quick exit",

@@ -4,6 +4,8 @@ export default {
   launcher: "Chat anoniem",
   launcherOpen: "nu open",
   launcherClosed: "nu gesloten",
+  launcherActive: "gesprek loopt",
+  launcherUnread: "nieuw bericht",
   title: "Anoniem chatten",
   hide: "Chatvenster verbergen (het gesprek loopt door)",
   quickExit: "Snel weg",
