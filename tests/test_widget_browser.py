@@ -327,7 +327,7 @@ async def test_english_left_in_yellow_at_320_px_and_at_200_percent_zoom(
     await nabij.add_expert("anna")
     await nabij.staff("anna")
     await _viewport(browser, 320, 640)
-    await browser.open(host_site.page_url(lang="en", position="left", accent="%23ffd800"))
+    await browser.open(host_site.page_url(lang="en", position="left", accent="#ffd800"))
     ui = WidgetUI(browser)
     await ui.wait_text(".launcher", "Chat anonymously\nopen now")
     launcher = await browser.script(

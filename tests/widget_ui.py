@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from aiohttp import web
@@ -117,8 +118,7 @@ class HostSite:
 
     def page_url(self, **params: str) -> str:
         """The embedding page; ``params`` become data attributes of the script tag."""
-        query = "&".join(f"{key}={value}" for key, value in params.items())
-        return f"{self.origin}/?{query}"
+        return f"{self.origin}/?{urlencode(params)}"
 
 
 def _host_page(site: HostSite, request: web.Request) -> web.Response:
