@@ -7,7 +7,8 @@ import { catalogue } from "./i18n/index.js";
 import { watchEscape } from "./safety.js";
 import { clearState, loadState, saveState } from "./storage.js";
 import { adoptStyles, applyAccent } from "./theme.js";
-import { MAX_BODY, alternatives, buildWidget, messageItem } from "./views.js";
+import { Transcript } from "./transcript.js";
+import { MAX_BODY, alternatives, buildWidget } from "./views.js";
 import css from "./widget.css";
 
 export const HOST_ID = "nabij-widget";
@@ -32,7 +33,7 @@ class Widget {
     this.view = "intro";
     this.conn = null;
     this.expertName = t.expert;
-    this.pending = new Map();
+    this.transcript = new Transcript(ui.log, t);
     this.opening = { open: null, next: null };
     this.wire();
     this.stopEscape = watchEscape(() => this.quickExit(), () => this.escapeOnce());
@@ -199,10 +200,9 @@ class Widget {
   }
 
   beginChat(token) {
-    this.ui.log.replaceChildren();
+    this.transcript.clear();
     show(this.ui.end, true);
     show(this.ui.confirm, false);
-    this.pending.clear();
     this.assigned = false;
     this.expertName = this.t.expert;
     show(this.ui.waitHint, false);
@@ -217,7 +217,7 @@ class Widget {
       offline: () => this.view === "chat" && this.notice(this.t.reconnecting),
       refused: () => this.gone(),
       message: (m) => this.received(m),
-      ack: (clientId, ack) => this.acked(clientId, ack),
+      ack: (clientId, ack) => this.transcript.acked(clientId, ack),
       "chat:queued": (data) => this.queued(data), // also after the expert's grace ran out
       "chat:assigned": (data) => this.assign(data.expert && data.expert.display_name),
       "chat:resumed": (data) => this.resumed(data),
@@ -264,49 +264,15 @@ class Widget {
   }
 
   post(body) {
-    const clientId = this.conn.send(body);
-    const item = messageItem(this.t, this.t.you, body, true);
-    this.pending.set(clientId, item);
-    this.ui.log.append(item.el);
-    this.scroll();
-  }
-
-  acked(clientId, ack) {
-    const item = this.pending.get(clientId);
-    if (!item) return;
-    this.pending.delete(clientId);
-    if (!ack.ok) {
-      item.status.textContent = this.t.notSent;
-      item.el.classList.add("failed");
-      return;
-    }
-    const twin = this.ui.log.querySelector(`[data-seq="${ack.seq}"]`);
-    if (twin) twin.remove(); // the replay after a reconnect already showed it
-    item.el.dataset.seq = String(ack.seq);
-    item.el.classList.add("delivered");
-    item.status.textContent = this.t.delivered;
+    this.transcript.sent(this.conn.send(body), body);
   }
 
   received(message) {
-    const mine = message.sender === "visitor";
-    const item = messageItem(this.t, mine ? this.t.you : this.expertName, message.body, mine);
-    if (mine) {
-      item.status.textContent = this.t.delivered;
-      item.el.classList.add("delivered");
-    } else {
-      this.expertTyping(false);
-      this.unread = !this.isOpen();
-      this.updateLauncher();
-    }
-    item.el.dataset.seq = String(message.seq);
-    const later = (el) => !el.dataset.seq || Number(el.dataset.seq) > message.seq;
-    const after = Array.from(this.ui.log.children).find(later);
-    this.ui.log.insertBefore(item.el, after || null);
-    this.scroll();
-  }
-
-  scroll() {
-    this.ui.log.scrollTop = this.ui.log.scrollHeight;
+    this.transcript.received(message, this.expertName);
+    if (message.sender === "visitor") return;
+    this.expertTyping(false);
+    this.unread = !this.isOpen();
+    this.updateLauncher();
   }
 
   updateCounter() {
@@ -369,8 +335,7 @@ class Widget {
     if (this.conn) this.conn.close();
     this.conn = null;
     clearState();
-    this.ui.log.replaceChildren();
-    this.pending.clear();
+    this.transcript.clear();
     this.ui.status.textContent = "";
     this.notice("");
     this.unread = false;
