@@ -1,14 +1,32 @@
-"""HTML pages (the widget demo and the console arrive with their own issues)."""
+"""HTML pages: the demo host page at ``/`` (the console arrives with its own issue)."""
 
 from __future__ import annotations
 
-from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
 
+from chatserver import keys
+from chatserver.http.middleware import SECURITY_HEADERS
 
-@aiohttp_jinja2.template("index.html")
-async def index(request: web.Request) -> dict[str, Any]:
-    """The landing page: where the pieces are."""
-    return {}
+
+def demo_csp(public_url: str) -> str:
+    """The default CSP, plus the service's own WebSocket origin for the widget's socket.
+
+    CSP Level 3 lets ``'self'`` match ``ws:``/``wss:`` on the same host, but not every
+    browser in use implements that yet, so the socket origin is named explicitly.
+    """
+    parts = urlsplit(public_url)
+    socket_origin = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
+    default = SECURITY_HEADERS["Content-Security-Policy"]
+    return default.replace("connect-src 'self'", f"connect-src 'self' {socket_origin}")
+
+
+async def index(request: web.Request) -> web.Response:
+    """The demo: a peer-support team's web page with the widget embedded as a host would."""
+    settings = request.app[keys.settings_key]
+    context = {"widget_src": f"{settings.public_origin}/widget/widget.js"}
+    response = aiohttp_jinja2.render_template("index.html", request, context)
+    response.headers["Content-Security-Policy"] = demo_csp(settings.public_url)
+    return response

@@ -22,6 +22,7 @@ from chatserver.http import (
     status,
     team,
 )
+from chatserver.http.widget_assets import setup_widget_routes
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -52,6 +53,7 @@ def setup_routes(app: web.Application) -> None:
     setup_roster_routes(app)
     setup_team_routes(app)
     setup_report_routes(app)
+    setup_widget_routes(app)
 
 
 def setup_roster_routes(app: web.Application) -> None:

@@ -1,0 +1,381 @@
+// The controller: one Widget per page. It owns the state (closed, intro, chat, ended),
+// the connection, and the rules for focus, storage and the quick exit.
+import { Connection } from "./connection.js";
+import { h, setText, show } from "./dom.js";
+import { formatOpening, waitMinutes } from "./format.js";
+import { catalogue } from "./i18n/index.js";
+import { watchEscape } from "./safety.js";
+import { clearState, loadState, saveState } from "./storage.js";
+import { adoptStyles, applyAccent } from "./theme.js";
+import { Transcript } from "./transcript.js";
+import { MAX_BODY, alternatives, buildWidget } from "./views.js";
+import css from "./widget.css";
+
+export const HOST_ID = "nabij-widget";
+const TYPING_IDLE_MS = 3000;
+const TYPING_SHOWN_MS = 8000;
+
+export function mount(config) {
+  const host = h("div", { id: HOST_ID });
+  const root = host.attachShadow({ mode: "open" });
+  adoptStyles(root, css);
+  const t = catalogue(config.lang);
+  const ui = buildWidget(t, config);
+  root.append(ui.root);
+  document.body.append(host);
+  applyAccent(host, root, config.accent); // needs the host in the document to resolve it
+  return new Widget(config, t, host, ui);
+}
+
+class Widget {
+  constructor(config, t, host, ui) {
+    Object.assign(this, { config, t, host, ui });
+    this.view = "intro";
+    this.conn = null;
+    this.expertName = t.expert;
+    this.transcript = new Transcript(ui.log, t);
+    this.opening = { open: null, next: null };
+    this.wire();
+    this.stopEscape = watchEscape(() => this.quickExit(), () => this.escapeOnce());
+    this.refreshStatus();
+    const stored = loadState();
+    if (stored) this.resume(stored);
+  }
+
+  wire() {
+    const { ui } = this;
+    ui.launcher.addEventListener("click", () => this.open());
+    ui.hide.addEventListener("click", () => this.hide());
+    ui.exit.addEventListener("click", () => this.quickExit());
+    ui.introForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.startChat();
+    });
+    ui.composer.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.sendMessage();
+    });
+    ui.message.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.sendMessage();
+      }
+    });
+    ui.message.addEventListener("input", () => this.typed());
+    ui.end.addEventListener("click", () => this.askEnd(true));
+    ui.cancelEnd.addEventListener("click", () => this.askEnd(false));
+    ui.confirmEnd.addEventListener("click", () => this.endChat());
+    ui.newChat.addEventListener("click", () => this.showStart(true));
+    ui.close.addEventListener("click", () => this.hide());
+  }
+
+  // -- the panel --------------------------------------------------------------------
+
+  isOpen() {
+    return !this.ui.panel.hidden;
+  }
+
+  open() {
+    if (this.view === "intro" || this.view === "closed") {
+      this.showStart(false);
+      this.refreshStatus(); // the page may have been open for hours
+      this.countOpen();
+    }
+    show(this.ui.panel, true);
+    show(this.ui.launcher, false);
+    this.ui.root.classList.add("expanded");
+    this.ui.launcher.setAttribute("aria-expanded", "true");
+    this.unread = false;
+    this.updateLauncher();
+    this.remember();
+    this.focusView();
+  }
+
+  // Once per page view, for the team's figures: the server stores only the hour.
+  countOpen() {
+    if (this.counted) return;
+    this.counted = true;
+    fetch(`${this.config.origin}/api/events/widget-open`, {
+      method: "POST",
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+      keepalive: true,
+    }).catch(() => {});
+  }
+
+  hide() {
+    show(this.ui.panel, false);
+    show(this.ui.launcher, true);
+    this.ui.root.classList.remove("expanded");
+    this.ui.launcher.setAttribute("aria-expanded", "false");
+    this.updateLauncher();
+    this.remember();
+    this.ui.launcher.focus();
+  }
+
+  focusView() {
+    if (this.view === "chat") this.ui.message.focus();
+    else this.ui.title.focus();
+  }
+
+  setView(name) {
+    this.view = name;
+    this.ui.panel.classList.toggle("chatting", name === "chat");
+    for (const [key, el] of Object.entries(this.ui.views)) show(el, key === name);
+  }
+
+  notice(text) {
+    setText(this.ui.notice, text);
+  }
+
+  remember() {
+    if (this.conn && this.conn.token) saveState({ token: this.conn.token, open: this.isOpen() });
+  }
+
+  // -- open or closed -----------------------------------------------------------------
+
+  async refreshStatus() {
+    try {
+      const response = await fetch(`${this.config.origin}/api/status`, {
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+      });
+      const status = await response.json();
+      this.opening = { open: !!status.open, next: status.next_opening || null };
+    } catch {
+      this.opening = { open: null, next: null }; // unknown: chat:request will tell
+    }
+    this.updateLauncher();
+    if (this.view === "intro" || this.view === "closed") this.showStart(false);
+  }
+
+  // The launcher says whether the chat is open, or, during a chat, whether a message
+  // came in while the panel was hidden.
+  updateLauncher() {
+    const { open } = this.opening;
+    const { t, ui } = this;
+    let state = open === null ? "" : open ? t.launcherOpen : t.launcherClosed;
+    if (this.conn) state = this.unread ? t.launcherUnread : t.launcherActive;
+    ui.launcherState.textContent = state;
+    ui.launcher.classList.toggle("is-open", !!this.conn || open === true);
+    ui.launcher.classList.toggle("is-closed", !this.conn && open === false);
+    ui.launcher.classList.toggle("is-unread", !!this.conn && this.unread);
+  }
+
+  showStart(focus) {
+    if (this.opening.open === false) this.showClosed(this.opening.next);
+    else this.setView("intro");
+    if (focus) this.focusView();
+  }
+
+  showClosed(nextOpening) {
+    const when = formatOpening(nextOpening, this.t);
+    this.ui.nextOpening.textContent = when ? this.t.nextOpening(when) : this.t.noOpening;
+    this.ui.closedAlternatives.replaceChildren(...alternatives(this.t, this.config));
+    this.setView("closed");
+  }
+
+  // -- a new chat, or the same one after a reload -------------------------------------
+
+  async startChat() {
+    const audience = this.ui.audience.querySelector("input:checked");
+    const nickname = this.ui.nickname.value.trim();
+    setText(this.ui.introError, "");
+    this.beginChat(null);
+    this.ui.status.textContent = this.t.connecting;
+    const ack = await this.conn.request(audience ? audience.value : "unknown", this.config.lang);
+    if (ack.ok) return this.accepted(ack, nickname);
+    this.conn.close();
+    this.conn = null;
+    if (ack.error.code === "closed") {
+      this.opening = { open: false, next: ack.next_opening || null };
+      this.showClosed(this.opening.next);
+    } else {
+      this.setView("intro");
+      const limited = ack.error.code === "rate_limited";
+      setText(this.ui.introError, limited ? this.t.rateLimited : this.t.failed);
+    }
+    this.focusView();
+  }
+
+  accepted(ack, nickname) {
+    this.ui.nickname.value = "";
+    this.remember();
+    if (ack.position > 0 && !this.assigned) this.queued(ack); // chat:assigned may come first
+    if (nickname) this.post(this.t.nicknameMessage(nickname));
+  }
+
+  resume(stored) {
+    this.beginChat(stored.token);
+    this.ui.status.textContent = this.t.connecting;
+    if (stored.open) this.open();
+  }
+
+  beginChat(token) {
+    this.transcript.clear();
+    show(this.ui.end, true);
+    show(this.ui.confirm, false);
+    this.assigned = false;
+    this.expertName = this.t.expert;
+    show(this.ui.waitHint, false);
+    this.setView("chat");
+    this.conn = new Connection(this.config.origin, token, this.handlers());
+    if (this.isOpen()) this.focusView();
+  }
+
+  handlers() {
+    return {
+      online: () => this.notice(""),
+      offline: () => this.view === "chat" && this.notice(this.t.reconnecting),
+      refused: () => this.gone(),
+      message: (m) => this.received(m),
+      ack: (clientId, ack) => this.transcript.acked(clientId, ack),
+      "chat:queued": (data) => this.queued(data), // also after the expert's grace ran out
+      "chat:assigned": (data) => this.assign(data.expert && data.expert.display_name),
+      "chat:resumed": (data) => this.resumed(data),
+      typing: (data) => this.expertTyping(data.is_typing === true),
+      "chat:ended": (data) => this.ended(data.by, data.reason),
+    };
+  }
+
+  gone() {
+    this.dropConnection();
+    this.showStart(false);
+    this.notice(this.t.gone);
+    if (this.isOpen()) this.focusView();
+  }
+
+  resumed(data) {
+    if (data.state === "active") this.assign(data.expert && data.expert.display_name);
+    else if (data.state === "waiting" && data.position) this.queued({ position: data.position });
+  }
+
+  queued(data) {
+    this.assigned = false;
+    const wait = data.estimated_wait_s ? ` ${this.t.wait(waitMinutes(data.estimated_wait_s))}` : "";
+    this.ui.status.textContent = this.t.queued(data.position) + wait;
+    show(this.ui.waitHint, true);
+  }
+
+  assign(name) {
+    this.assigned = true;
+    this.expertName = name || this.t.expert;
+    this.ui.status.textContent = this.t.assigned(this.expertName);
+    show(this.ui.waitHint, false);
+  }
+
+  // -- messages ---------------------------------------------------------------------
+
+  sendMessage() {
+    const body = this.ui.message.value;
+    if (!body.trim() || !this.conn) return;
+    this.post(body);
+    this.ui.message.value = "";
+    this.updateCounter();
+    this.stopTyping();
+  }
+
+  post(body) {
+    this.transcript.sent(this.conn.send(body), body);
+  }
+
+  received(message) {
+    this.transcript.received(message, this.expertName);
+    if (message.sender === "visitor") return;
+    this.expertTyping(false);
+    this.unread = !this.isOpen();
+    this.updateLauncher();
+  }
+
+  updateCounter() {
+    this.ui.counter.textContent = this.t.counter(this.ui.message.value.length, MAX_BODY);
+  }
+
+  typed() {
+    this.updateCounter();
+    if (!this.conn || !this.assigned) return;
+    if (!this.typingSent) this.conn.typing(true);
+    this.typingSent = true;
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  stopTyping() {
+    clearTimeout(this.typingTimer);
+    if (this.typingSent && this.conn) this.conn.typing(false);
+    this.typingSent = false;
+  }
+
+  expertTyping(isTyping) {
+    clearTimeout(this.shownTimer);
+    setText(this.ui.typing, isTyping ? this.t.typing(this.expertName) : "");
+    if (isTyping) this.shownTimer = setTimeout(() => this.expertTyping(false), TYPING_SHOWN_MS);
+  }
+
+  // -- the end ----------------------------------------------------------------------
+
+  // Ending cannot be undone (the conversation is anonymous), so it takes a second step;
+  // the focus goes to "no", the safe answer.
+  askEnd(asking) {
+    show(this.ui.end, !asking);
+    show(this.ui.confirm, asking);
+    (asking ? this.ui.cancelEnd : this.ui.end).focus();
+  }
+
+  async endChat() {
+    if (!this.conn) return;
+    const ack = await this.conn.end();
+    if (this.view === "chat" && (ack.ok || ack.error.code === "not_found")) this.ended("visitor");
+  }
+
+  ended(by, reason) {
+    if (this.view !== "chat") return;
+    const text = this.t.endedBy;
+    const system = text[reason] || text.other;
+    this.ui.endedReason.textContent =
+      by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertName) : system;
+    this.ui.endedAlternatives.replaceChildren(...alternatives(this.t, this.config));
+    this.dropConnection();
+    this.setView("ended");
+    if (this.isOpen()) this.ui.views.ended.querySelector("h3").focus();
+  }
+
+  // Forget the conversation here: no token, no text left in the page.
+  dropConnection() {
+    this.stopTyping();
+    this.expertTyping(false);
+    if (this.conn) this.conn.close();
+    this.conn = null;
+    clearState();
+    this.transcript.clear();
+    this.ui.status.textContent = "";
+    this.notice("");
+    this.unread = false;
+    this.updateLauncher();
+  }
+
+  // -- safety -----------------------------------------------------------------------
+
+  escapeOnce() {
+    if (this.isOpen() && document.activeElement === this.host) this.hide();
+  }
+
+  quickExit() {
+    if (this.conn) this.conn.abandon();
+    this.conn = null;
+    clearState();
+    this.destroy();
+    location.replace(this.config.exitUrl);
+  }
+
+  // Take the widget off the page (the stored token stays, so a new mount resumes).
+  destroy() {
+    this.stopEscape();
+    clearTimeout(this.typingTimer);
+    clearTimeout(this.shownTimer);
+    if (this.conn) this.conn.close();
+    this.conn = null;
+    this.host.remove();
+  }
+}
