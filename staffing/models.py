@@ -61,3 +61,17 @@ class Shift(Base):
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
 
     user: Mapped[StaffUser] = relationship(back_populates="shifts", lazy="raise")
+
+
+class QuickReply(Base):
+    """A canned answer the whole team can insert into a chat; managed by coordinators."""
+
+    __tablename__ = "quick_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(String(1000))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -69,6 +69,19 @@ async def end_all_login_sessions(session: AsyncSession, user_id: int) -> None:
     await session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
 
 
+async def login_session_hashes(session: AsyncSession, user_id: int) -> list[str]:
+    """The stored token hashes of every login session of ``user_id`` (to revoke live sockets)."""
+    result = await session.execute(
+        select(StaffSession.token_hash).where(StaffSession.user_id == user_id)
+    )
+    return list(result.scalars())
+
+
+async def delete_session_by_hash(session: AsyncSession, token_hash: str) -> None:
+    """End the session stored under ``token_hash``."""
+    await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash))
+
+
 async def purge_expired_login_sessions(session: AsyncSession, now: dt.datetime) -> int:
     """Delete expired sessions and return how many there were."""
     _require_aware(now)

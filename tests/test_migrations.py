@@ -116,6 +116,7 @@ async def test_upgrade_builds_exactly_the_models_schema(empty_database_url: str)
         "shifts",
         "conversation_records",
         "registrations",
+        "quick_replies",
     }
     assert await _inspect(empty_database_url, _revision) == _head()
 
