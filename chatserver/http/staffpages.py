@@ -50,6 +50,12 @@ def page_context(request: web.Request, user: StaffUser | None, **extra: Any) -> 
 
 
 def staff_page_headers(response: web.StreamResponse) -> web.StreamResponse:
-    """Staff pages are never cached (they show who is signed in)."""
+    """Staff pages are never cached (they show who is signed in).
+
+    ``Referrer-Policy: same-origin`` instead of the global ``no-referrer``: under
+    ``no-referrer`` a browser sends ``Origin: null`` with same-origin form posts and fetch
+    calls, which the Origin check (middleware.py) would refuse.
+    """
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"
     return response

@@ -55,7 +55,7 @@
 
   function timeOf(iso) {
     const date = new Date(iso);
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return date.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
   }
 
   async function api(method, url, body) {
@@ -595,6 +595,14 @@
     $("reg-dialog").close();
     notice(T["reg.saved"]);
     loadRegistrations();
+  });
+
+  // Ctrl+Enter saves from any field, so the form can be done without leaving the keyboard.
+  REG.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      REG.requestSubmit();
+    }
   });
 
   function showFieldErrors(error) {
