@@ -1,6 +1,6 @@
 // Nabij staff console: the live parts over Socket.IO namespace /staff, the rest over the
 // JSON API. No framework and no build step. Everything received is rendered with
-// textContent (never innerHTML), so script or markup in a message stays text.
+// textContent (never parsed as HTML), so script or markup in a message stays text.
 "use strict";
 
 (() => {

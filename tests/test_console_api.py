@@ -1,0 +1,180 @@
+"""The console's server side without a browser: CSRF, pages, quick replies, staff list,
+password change and deactivation (on both stacks)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import aiohttp
+
+from chatserver.keys import chat_key, db_key
+from chatserver.staffauth import do_deactivate_staff
+from staffing.quickreplies import list_quick_replies
+from tests.harness import PASSWORD, Nabij
+
+REPLY = {"title": "Welkom", "body": "Fijn dat je er bent."}
+
+
+def no_redirects() -> dict[str, Any]:
+    return {"allow_redirects": False}
+
+
+async def _reply_titles(nabij: Nabij) -> list[str]:
+    async with nabij.app[db_key]() as session:
+        return [reply.title for reply in await list_quick_replies(session)]
+
+
+async def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(
+    nabij: Nabij,
+) -> None:
+    await nabij.add_expert("coco", role="coordinator")
+    token = await nabij.login("coco")
+    url = f"{nabij.url}/console/quick-replies"
+    async with aiohttp.ClientSession(headers={"Cookie": f"nabij_session={token}"}) as http:
+        missing = await http.post(url, data=REPLY, **no_redirects())
+        wrong = await http.post(url, data={**REPLY, "csrf_token": "0" * 64}, **no_redirects())
+        other = await http.post(
+            url, data={**REPLY, "csrf_token": nabij.csrf("another-session")}, **no_redirects()
+        )
+        assert (missing.status, wrong.status, other.status) == (403, 403, 403)
+        assert await _reply_titles(nabij) == []
+        good = await http.post(
+            url, data={**REPLY, "csrf_token": nabij.csrf(token)}, **no_redirects()
+        )
+        assert good.status == 303
+    assert await _reply_titles(nabij) == ["Welkom"]
+
+
+async def test_json_calls_with_a_session_need_the_csrf_header(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    token = await nabij.login("anna")
+    cookie = {"Cookie": f"nabij_session={token}"}
+    async with aiohttp.ClientSession(headers=cookie) as http:
+        refused = await http.post(f"{nabij.url}/api/auth/logout")
+        assert refused.status == 403
+        assert (await refused.json())["error"]["code"] == "forbidden"
+        assert (await http.get(f"{nabij.url}/api/me")).status == 200  # still signed in
+    async with nabij.http(token) as http:
+        assert (await http.post(f"{nabij.url}/api/auth/logout")).status == 200
+        assert (await http.get(f"{nabij.url}/api/me")).status == 401
+
+
+async def test_the_sign_in_form_needs_its_own_token_and_throttles_like_the_api(
+    nabij: Nabij,
+) -> None:
+    await nabij.add_expert("anna")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        page = await http.get(f"{nabij.url}/login")
+        html = await page.text()
+        assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        field = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', html)
+        assert field is not None
+        form = {"username": "anna", "password": PASSWORD}
+        bare = await http.post(f"{nabij.url}/login", data=form, **no_redirects())
+        assert bare.status == 403
+        wrong = {**form, "password": "wrong", "csrf_token": field[1]}
+        failed = await http.post(f"{nabij.url}/login", data=wrong, **no_redirects())
+        assert failed.status == 401
+        assert "klopt niet" in await failed.text()
+        signed_in = await http.post(
+            f"{nabij.url}/login", data={**form, "csrf_token": field[1]}, **no_redirects()
+        )
+        assert signed_in.status == 303 and signed_in.headers["Location"] == "/console"
+        assert "nabij_session" in signed_in.cookies
+        for _ in range(9):
+            await http.post(f"{nabij.url}/login", data={**wrong, "csrf_token": field[1]})
+        throttled = await http.post(
+            f"{nabij.url}/login", data={**form, "csrf_token": field[1]}, **no_redirects()
+        )
+        assert throttled.status == 429
+
+
+async def test_the_console_page_has_no_inline_script_or_style(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    async with aiohttp.ClientSession() as http:
+        away = await http.get(f"{nabij.url}/console", **no_redirects())
+        assert (away.status, away.headers["Location"]) == (303, "/login")
+    async with nabij.http(await nabij.login("anna"), **{"Accept-Language": "en"}) as http:
+        page = await http.get(f"{nabij.url}/console")
+        html = await page.text()
+        assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+        assert page.headers["Cache-Control"] == "no-store"
+        assert "You are on shift now." in html
+        scripts = re.findall(r"<script([^>]*)>", html)
+        assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
+        assert " style=" not in html and "<style" not in html and " on" + "click" not in html
+        client = await http.get(f"{nabij.url}/static/vendor/socket.io.min.js")
+        assert client.status == 200 and len(await client.read()) > 10_000
+        script = await http.get(f"{nabij.url}/static/console/console.js")
+        assert "innerHTML" not in await script.text()
+
+
+async def test_quick_replies_are_read_by_all_and_managed_by_coordinators(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    await nabij.add_expert("coco", role="coordinator")
+    url = f"{nabij.url}/api/quick-replies"
+    async with nabij.http(await nabij.login("anna")) as http:
+        assert (await http.post(url, json=REPLY)).status == 403
+        assert (await (await http.get(url)).json()) == {"ok": True, "quick_replies": []}
+    async with nabij.http(await nabij.login("coco")) as http:
+        bad = await http.post(url, json={"title": " ", "body": "x" * 1001})
+        assert bad.status == 400
+        assert set((await bad.json())["error"]["fields"]) == {"title", "body"}
+        created = await http.post(url, json=REPLY)
+        assert created.status == 201
+        reply = (await created.json())["quick_reply"]
+        assert (await (await http.get(url)).json())["quick_replies"] == [reply]
+        assert (await http.delete(f"{url}/{reply['id']}")).status == 200
+        assert (await http.delete(f"{url}/{reply['id']}")).status == 404
+    assert await _reply_titles(nabij) == []
+
+
+async def test_the_staff_list_shows_colleagues_on_shift_with_a_console_open(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    bert = await nabij.add_expert("bert", capacity=3)
+    await nabij.add_expert("dirk")  # on shift, no console open
+    await nabij.add_expert("erik", on_shift=False)
+    await nabij.staff("anna")
+    await nabij.staff("bert", available=False)
+    await nabij.staff("erik", available=False)
+    async with nabij.http(await nabij.login("anna")) as http:
+        body = await (await http.get(f"{nabij.url}/api/staff/online")).json()
+    assert body == {
+        "ok": True,
+        "staff": [
+            {"id": bert, "display_name": "Bert", "available": False, "load": 0, "capacity": 3}
+        ],
+    }
+
+
+async def test_changing_the_password_signs_out_the_other_sessions(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    elsewhere = await nabij.staff("anna", available=False)
+    token = await nabij.login("anna")
+    url = f"{nabij.url}/password"
+    async with aiohttp.ClientSession(headers={"Cookie": f"nabij_session={token}"}) as http:
+        form = {"csrf_token": nabij.csrf(token), "current_password": "nope", "new_password": "x"}
+        refused = await http.post(url, data=form)
+        assert refused.status == 400
+        assert "not your current password" in await refused.text()
+        form.update(current_password=PASSWORD, new_password="a much better passphrase")
+        assert (await http.post(url, data=form)).status == 200
+        assert (await http.get(f"{nabij.url}/api/me")).status == 200
+    assert (await elsewhere.call("chats:sync"))["error"]["code"] == "unauthorized"
+    await nabij.login("anna", "a much better passphrase")
+
+
+async def test_deactivating_an_account_closes_its_open_consoles(nabij: Nabij) -> None:
+    anna = await nabij.add_expert("anna")
+    console = await nabij.staff("anna", available=False)
+    chat = nabij.app[chat_key]
+    assert await do_deactivate_staff(
+        nabij.app[db_key], chat.store, chat.settings, anna, chat.clock()
+    )
+    assert (await console.call("chats:sync"))["error"]["code"] == "unauthorized"
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            f"{nabij.url}/api/auth/login", json={"username": "anna", "password": PASSWORD}
+        )
+        assert response.status == 401
