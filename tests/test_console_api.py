@@ -43,6 +43,9 @@ async def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing
             url, data={**REPLY, "csrf_token": nabij.csrf(token)}, **no_redirects()
         )
         assert good.status == 303
+        typed = {"title": "", "body": "Bewaard", "csrf_token": nabij.csrf(token)}
+        refused = await http.post(url, data=typed)
+        assert refused.status == 400 and ">Bewaard</textarea>" in await refused.text()
     assert await _reply_titles(nabij) == ["Welkom"]
 
 

@@ -59,12 +59,15 @@ async def console_page(request: web.Request) -> web.StreamResponse:
 
 
 async def _quick_reply_page(
-    request: web.Request, status: int = 200, errors: dict[str, str] | None = None
+    request: web.Request,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
 ) -> web.StreamResponse:
     user = await page_user(request, "coordinator")
     async with request.app[keys.db_key]() as session:
         replies = await list_quick_replies(session)
-    context = page_context(request, user, replies=replies, errors=errors or {})
+    context = page_context(request, user, replies=replies, errors=errors or {}, typed=typed or {})
     response = aiohttp_jinja2.render_template(
         "console/quickreplies.html", request, context, status=status
     )
@@ -86,7 +89,8 @@ async def quick_reply_add(request: web.Request) -> web.StreamResponse:
                 session, title=form.get("title"), body=form.get("body"), created_by=user.id
             )
     except QuickReplyInputError as exc:
-        return await _quick_reply_page(request, 400, exc.errors)
+        typed = {name: str(form.get(name, ""))[:1000] for name in ("title", "body")}
+        return await _quick_reply_page(request, 400, exc.errors, typed)
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 
 
