@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser import Browser
+from tests.browser import Browser, describe
 from tests.consolehelp import HOSTILE, add_reply, no_markup_rendered, sign_in
 from tests.harness import Nabij, Peer
 
@@ -33,6 +33,7 @@ async def test_an_expert_takes_two_chats_answers_and_registers(
     await browser.open(f"{nabij.url}/console")  # not signed in: to the form
     await browser.find("#login-form")
     await browser.screenshot("console-login")
+    assert await browser.axe() == []
     await sign_in(browser, nabij, "anna")
     await browser.wait_text("#shift-status", "dienst")
 
@@ -100,6 +101,8 @@ async def test_an_expert_takes_two_chats_answers_and_registers(
         "via de buurvrouw"  # nothing typed is lost
     )
     await browser.screenshot("console-registration-errors")
+    violations = await browser.axe()
+    assert violations == [], describe(violations)
     await browser.script("document.getElementById('f-first_or_followup').focus();")
     await browser.keys("e")  # "Eerste contact"
     await browser.type("#f-referral_other", "", clear=True)

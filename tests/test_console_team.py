@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser import BrowserFactory
+from tests.browser import BrowserFactory, describe
 from tests.consolehelp import HOSTILE, add_staff, no_markup_rendered, sign_in
 from tests.harness import PASSWORD, Nabij
 
@@ -64,6 +64,8 @@ async def test_an_alert_reaches_the_coordinator_who_then_takes_the_chat_over(
     )
     assert (await visitor.next("message:new"))["body"] == "Ik neem het over."
     await coordinator.screenshot("console-coordinator-took-over")
+    violations = await coordinator.axe()
+    assert violations == [], describe(violations)
 
 
 async def test_pending_registrations_survive_reload_and_signing_out(
@@ -130,5 +132,7 @@ async def test_the_manual_registration_and_the_quick_reply_page(
     await browser.wait_text(".qr-item .qr-title", "script")
     assert await no_markup_rendered(browser, "#qr-list")
     await browser.screenshot("console-quick-replies")
+    violations = await browser.axe()
+    assert violations == [], describe(violations)
     await browser.click(".qr-item .qr-delete")
     await browser.find("#qr-none")
