@@ -181,3 +181,42 @@ async def test_deactivating_an_account_closes_its_open_consoles(nabij: Nabij) ->
             f"{nabij.url}/api/auth/login", json={"username": "anna", "password": PASSWORD}
         )
         assert response.status == 401
+
+
+async def test_a_coordinator_reads_along_and_takes_a_chat_over(nabij: Nabij) -> None:
+    anna_id = await nabij.add_expert("anna")
+    await nabij.add_expert("coco", role="coordinator", on_shift=False)  # a mentor on call
+    anna = await nabij.staff("anna")
+    coco = await nabij.staff("coco", available=False)
+    visitor = await nabij.visitor()
+    conversation_id = (await visitor.call("chat:request", {"audience": "victim"}))[
+        "conversation_id"
+    ]
+    await anna.next("chat:assigned")
+    await visitor.call("message:send", {"client_id": "v1", "body": "Hallo"})
+    await anna.next("message:new")
+    target = {"conversation_id": conversation_id}
+
+    assert (await anna.call("chat:watch", target))["error"]["code"] == "forbidden"
+    assert (await anna.call("chat:takeover", target))["error"]["code"] == "forbidden"
+    watched = await coco.call("chat:watch", target)
+    assert watched["ok"] and [m["body"] for m in watched["chat"]["messages"]] == ["Hallo"]
+    await anna.call("message:send", {**target, "client_id": "a1", "body": "Ik ben er"})
+    assert (await coco.next("message:new"))["body"] == "Ik ben er"
+    await visitor.call("message:send", {"client_id": "v2", "body": "Fijn"})
+    assert (await coco.next("message:new"))["conversation_id"] == conversation_id
+
+    assert (await coco.call("chat:takeover", target)) == {"ok": True}
+    assert (await anna.next("chat:released")) == {**target, "reason": "taken_over"}
+    assigned = await coco.next("chat:assigned")
+    assert (assigned["conversation_id"], assigned["transferred_from"]) == (
+        conversation_id,
+        anna_id,
+    )
+    await visitor.until("chat:assigned", lambda d: d["expert"]["display_name"] == "Coco")
+    sent = await coco.call("message:send", {**target, "client_id": "c1", "body": "Coco hier"})
+    assert sent["ok"]
+    assert (await anna.call("message:send", {**target, "client_id": "a2", "body": "x"}))["error"][
+        "code"
+    ] == "forbidden"
+    assert (await coco.call("chat:takeover", target))["error"]["code"] == "invalid"

@@ -45,26 +45,48 @@ async def test_an_alert_reaches_the_coordinator_who_then_takes_the_chat_over(
     assert await no_markup_rendered(coordinator, "#alert-list")
     await coordinator.screenshot("console-coordinator-alert")
 
-    # Take-over: the expert hands the chat to the coordinator, who is on shift and online.
-    await expert.until(
-        "[...document.querySelectorAll('.chat-panel:not([hidden]) .chat-transfer-to option')]"
-        ".some(o => o.text.startsWith('Coco'))"
+    # Reading along: the coordinator sees both sides live but cannot write.
+    await coordinator.click(".alert-item .alert-watch")
+    await coordinator.find(".chat-panel:not([hidden]) .chat-watching")
+    assert await coordinator.script(
+        "return document.querySelector('.chat-panel:not([hidden]) .chat-input').disabled;"
     )
-    await expert.script(
-        "const s = document.querySelector('.chat-panel:not([hidden]) .chat-transfer-to');"
-        "s.value = [...s.options].find(o => o.text.startsWith('Coco')).value;"
-    )
-    await expert.type(".chat-panel:not([hidden]) .chat-transfer-note", "Graag overnemen")
-    await expert.click(".chat-panel:not([hidden]) .chat-transfer")
+    await visitor.call("message:send", {"client_id": "v1", "body": "Ik ben bang."})
+    await coordinator.wait_text(".chat-panel:not([hidden]) .msg.visitor", "Ik ben bang.")
+    await expert.type(".chat-panel:not([hidden]) .chat-input", "Ik blijf bij je." + Keys.ENTER)
+    await coordinator.wait_text(".chat-panel:not([hidden]) .msg.expert", "Ik blijf bij je.")
+    assert (await visitor.next("message:new"))["body"] == "Ik blijf bij je."
+
+    # Taking over: the chat moves to the coordinator, who can now answer.
+    await coordinator.click(".alert-item .alert-takeover")
     assert (await visitor.next("chat:assigned"))["expert"]["display_name"] == "Coco"
     await expert.until("document.querySelectorAll('.chat-tab').length === 0")
-    await coordinator.wait_text(".chat-panel:not([hidden]) .chat-note", "Graag overnemen")
+    await expert.wait_text("#notice", "overgenomen")
+    await coordinator.absent(".chat-panel:not([hidden]) .chat-watching")
     await coordinator.type(
         ".chat-panel:not([hidden]) .chat-input", "Ik neem het over." + Keys.ENTER
     )
     assert (await visitor.next("message:new"))["body"] == "Ik neem het over."
     await coordinator.screenshot("console-coordinator-took-over")
-    violations = await coordinator.axe()
+
+    # Handing over: back to the expert, with a note, chosen from the colleagues online.
+    await coordinator.click(".chat-panel:not([hidden]) .chat-actions summary")
+    await coordinator.until(
+        "[...document.querySelectorAll('.chat-panel:not([hidden]) .chat-transfer-to option')]"
+        ".some(o => o.text.includes('Anna'))"
+    )
+    await coordinator.script(
+        "const s = document.querySelector('.chat-panel:not([hidden]) .chat-transfer-to');"
+        "s.value = [...s.options].find(o => o.text.includes('Anna')).value;"
+    )
+    await coordinator.type(".chat-panel:not([hidden]) .chat-transfer-note", "Rustig nu")
+    await coordinator.click(".chat-panel:not([hidden]) .chat-transfer")
+    assert (await visitor.next("chat:assigned"))["expert"]["display_name"] == EXPERT_NAME
+    await coordinator.until("document.querySelectorAll('.chat-tab').length === 0")
+    await expert.wait_text(".chat-panel:not([hidden]) .chat-note", "Rustig nu")
+    await expert.wait_text(".chat-panel:not([hidden]) .msg.expert", "Ik neem het over.")
+    await expert.screenshot("console-expert-after-handover")
+    violations = await expert.axe()
     assert violations == [], describe(violations)
 
 

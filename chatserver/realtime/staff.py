@@ -11,7 +11,8 @@ import asyncio
 import secrets
 from typing import Any
 
-from chatserver.chat.notify import STAFF, expert_room
+from chatserver.chat.notify import STAFF, expert_room, watch_room
+from chatserver.chat.oversight import access_watchable_conversation, check_take_over
 from chatserver.chat.service import ChatService
 from chatserver.chat.wire import iso, message_ack, staff_chat_payload, waiting_payload
 from chatserver.errors import Ack, ProtocolError, ok
@@ -203,3 +204,32 @@ class StaffNamespace(ProtocolNamespace):
         }
         await self.chat.notifier.notify_alert_raised(alert)
         return ok(alert_id=alert["alert_id"])
+
+    async def _coordinator(self, sid: str) -> int:
+        if not role_at_least(await self.session_value(sid, "role"), "coordinator"):
+            raise ProtocolError("forbidden", "This needs the coordinator role.")
+        return await self._expert(sid)
+
+    async def on_chat_watch(self, sid: str, data: Any) -> Ack:
+        """``chat:watch {conversation_id}``: a coordinator reads along (messages, ending)."""
+        values = p.parse(data, CONVERSATION_FIELDS)
+        await self._coordinator(sid)
+        conversation, messages = await access_watchable_conversation(
+            self.chat, values["conversation_id"]
+        )
+        await self.enter_room(sid, watch_room(conversation.id))
+        return ok(chat=staff_chat_payload(conversation, messages))
+
+    async def on_chat_unwatch(self, sid: str, data: Any) -> Ack:
+        """``chat:unwatch {conversation_id}``: stop reading along."""
+        values = p.parse(data, CONVERSATION_FIELDS)
+        await self.leave_room(sid, watch_room(values["conversation_id"]))
+        return ok()
+
+    async def on_chat_takeover(self, sid: str, data: Any) -> Ack:
+        """``chat:takeover {conversation_id}``: a coordinator takes an expert's chat over."""
+        values = p.parse(data, CONVERSATION_FIELDS)
+        coordinator_id = await self._coordinator(sid)
+        await check_take_over(self.chat, coordinator_id, values["conversation_id"])
+        await self.leave_room(sid, watch_room(values["conversation_id"]))
+        return ok()

@@ -149,11 +149,14 @@
     addChat(data, true);
     attention();
   });
-  socket.on("chat:released", (data) => removeChat(data.conversation_id));
+  socket.on("chat:released", (data) => {
+    removeChat(data.conversation_id);
+    if (data.reason === "taken_over") notice(T["chat.taken_over"]);
+  });
   socket.on("message:new", (data) => {
     const chat = chats.get(data.conversation_id);
     if (!chat || !appendMessage(chat, data)) return;
-    if (data.sender !== "expert") {
+    if (data.sender !== "expert" || chat.watching) {
       if (activeId !== data.conversation_id || document.hidden) chat.unread += 1;
       renderTab(chat);
       attention();
@@ -246,11 +249,14 @@
 
   // -- chats ---------------------------------------------------------------------------
 
-  function addChat(data, focus) {
+  function addChat(data, focus, watching = false) {
     let chat = chats.get(data.conversation_id);
     if (!chat) {
       chat = buildChat(data);
       chats.set(data.conversation_id, chat);
+      setWatching(chat, watching);
+    } else if (chat.watching && !watching) {
+      setWatching(chat, false); // taken over: from reading along to answering
     }
     chat.conv = data;
     for (const message of data.messages || []) appendMessage(chat, message);
@@ -330,7 +336,8 @@
     chat.seqs.add(message.seq);
     const log = chat.panel.querySelector(".chat-log");
     const item = el("li", { className: "msg " + message.sender, dataset: { seq: String(message.seq) } });
-    const who = message.sender === "expert" ? T["chat.you"] : T["chat.visitor"];
+    const expert = chat.watching ? T["chat.expert"] : T["chat.you"];
+    const who = message.sender === "expert" ? expert : T["chat.visitor"];
     item.append(el("span", { className: "who" }, `${who} · ${timeOf(message.sent_at)}`));
     item.append(el("span", { className: "body" }, message.body));
     const later = [...log.children].find((li) => Number(li.dataset.seq) > message.seq);
@@ -413,13 +420,24 @@
       }
     });
     panel.querySelector(".chat-end").addEventListener("click", async () => {
-      if (chat.ended) {
+      if (chat.ended || chat.watching) {
+        if (chat.watching && !chat.ended) emit("chat:unwatch", { conversation_id: id });
         removeChat(id);
         return;
       }
       const ack = await emit("chat:end", { conversation_id: id });
       if (ack.ok) endChat(id);
     });
+  }
+
+  function setWatching(chat, watching) {
+    chat.watching = watching;
+    chat.panel.querySelector(".chat-watching").hidden = !watching;
+    chat.panel.querySelector(".chat-end").textContent = watching ? T["chat.stop_watching"] : T["chat.end"];
+    for (const control of chat.panel.querySelectorAll(".chat-form textarea, .chat-form select, .chat-send, details")) {
+      if (control.tagName === "DETAILS") control.hidden = watching;
+      else control.disabled = watching;
+    }
   }
 
   function endChat(id) {
@@ -486,6 +504,14 @@
     item.append(el("span", { className: "alert-time" }, ` · ${timeOf(alert.raised_at)} · `));
     item.append(el("code", { className: "alert-conversation" }, alert.conversation_id.slice(0, 8)));
     item.append(el("p", { className: "alert-note" }, alert.note || "—"));
+    const watch = el("button", { type: "button", className: "alert-watch" }, T["alerts.watch"]);
+    watch.addEventListener("click", async () => {
+      const ack = await emit("chat:watch", { conversation_id: alert.conversation_id });
+      if (ack.ok) addChat(ack.chat, true, true);
+    });
+    const takeover = el("button", { type: "button", className: "alert-takeover" }, T["alerts.takeover"]);
+    takeover.addEventListener("click", () => emit("chat:takeover", { conversation_id: alert.conversation_id }));
+    item.append(watch, takeover);
     list.prepend(item);
     $("alerts-none").hidden = true;
   }
