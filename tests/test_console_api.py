@@ -220,3 +220,11 @@ async def test_a_coordinator_reads_along_and_takes_a_chat_over(nabij: Nabij) -> 
         "code"
     ] == "forbidden"
     assert (await coco.call("chat:takeover", target))["error"]["code"] == "invalid"
+
+
+async def test_off_shift_the_console_says_why_availability_is_off(nabij: Nabij) -> None:
+    await nabij.add_expert("erik", on_shift=False)
+    async with nabij.http(await nabij.login("erik")) as http:
+        html = await (await http.get(f"{nabij.url}/console")).text()
+    assert "buiten je dienst kun je niet beschikbaar zijn" in html
+    assert re.search(r'<input type="checkbox" id="available"\s+disabled>', html)

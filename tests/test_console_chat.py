@@ -44,6 +44,9 @@ async def test_an_expert_takes_two_chats_answers_and_registers(
     assigned = await visitor.next("chat:assigned")
     assert assigned["expert"]["display_name"] == "Anna"
     await browser.find(".chat-tab[aria-selected='true']")
+    await browser.wait_text(
+        ".chat-panel:not([hidden]) .chat-meta", r"Pleger · .* · wachtte \d+ min"
+    )
 
     await visitor.call("message:send", {"client_id": "v1", "body": HOSTILE})
     await browser.wait_text(".chat-panel:not([hidden]) .msg.visitor .body", "onerror")

@@ -137,6 +137,11 @@
     if (sync.ok) {
       renderQueue(sync.waiting);
       for (const chat of sync.chats) addChat(chat, false);
+      // A chat that went back to the queue while this console was away is no longer ours.
+      const held = new Set(sync.chats.map((c) => c.conversation_id));
+      for (const [id, chat] of chats) {
+        if (!held.has(id) && !chat.watching && !chat.ended) removeChat(id);
+      }
     }
     if ($("available").checked) await setPresence(true);
   });
@@ -291,8 +296,9 @@
     input.id = "input-" + id;
     panel.querySelector(".chat-input-label").htmlFor = input.id;
     const audience = T["audience." + data.audience] || data.audience;
+    const waited = Math.max(0, Math.round((Date.parse(data.assigned_at) - Date.parse(data.requested_at)) / 60000));
     panel.querySelector(".chat-meta").textContent =
-      `${audience} · ${timeOf(data.requested_at)}`;
+      `${audience} · ${timeOf(data.requested_at)} · ${fmt("chat.waited", { m: waited })}`;
     $("chat-tabs").append(tab);
     $("chat-panels").append(panel);
     const chat = { conv: data, seqs: new Set(), unread: 0, tab, panel, ended: false };
