@@ -197,6 +197,14 @@ async def test_a_coordinator_reads_along_and_takes_a_chat_over(nabij: Nabij) -> 
     await anna.next("message:new")
     target = {"conversation_id": conversation_id}
 
+    assert (await anna.call("chats:overview"))["error"]["code"] == "forbidden"
+    [running] = (await coco.call("chats:overview"))["chats"]
+    assert (running["conversation_id"], running["audience"], running["expert"]) == (
+        conversation_id,
+        "victim",
+        {"id": anna_id, "display_name": "Anna"},
+    )
+    assert "messages" not in running
     assert (await anna.call("chat:watch", target))["error"]["code"] == "forbidden"
     assert (await anna.call("chat:takeover", target))["error"]["code"] == "forbidden"
     watched = await coco.call("chat:watch", target)

@@ -33,6 +33,8 @@ async def test_an_alert_reaches_the_coordinator_who_then_takes_the_chat_over(
     assert ack["position"] == 0, ack
     assert (await visitor.next("chat:assigned"))["expert"]["display_name"] == EXPERT_NAME
     await expert.find(".chat-panel:not([hidden])")
+    await coordinator.wait_text(".overview-item .overview-meta", "Slachtoffer")
+    assert await coordinator.text(".overview-item .overview-expert") == EXPERT_NAME
 
     await expert.click(".chat-panel:not([hidden]) .chat-actions summary")
     await expert.type(

@@ -7,8 +7,11 @@ room is joined and left by the namespace; this module only validates and moves c
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 from chatserver.chat.service import ChatService
+from chatserver.chat.wire import iso
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, Message
 
@@ -52,3 +55,30 @@ async def check_take_over(chat: ChatService, coordinator_id: int, conversation_i
     await chat.notifier.notify_conversation_assigned(
         moved, messages, transferred_from=holder, note=""
     )
+
+
+async def active_chats_overview(
+    chat: ChatService, staff: Iterable[tuple[int, str]]
+) -> list[dict[str, Any]]:
+    """Every active chat of the given staff (id, display name), oldest request first.
+
+    No messages: a coordinator who wants to read along sends ``chat:watch``.
+    """
+    overview = []
+    for expert_id, display_name in staff:
+        for conversation_id in await chat.store.active_conversations(expert_id):
+            conversation = await chat.store.get_conversation(conversation_id)
+            if conversation is None or conversation.state != "active":
+                continue
+            overview.append(
+                {
+                    "conversation_id": conversation.id,
+                    "audience": conversation.audience,
+                    "lang": conversation.lang,
+                    "requested_at": iso(conversation.requested_at),
+                    "assigned_at": iso(conversation.assigned_at),
+                    "expert": {"id": expert_id, "display_name": display_name},
+                }
+            )
+    overview.sort(key=lambda entry: str(entry["requested_at"]))
+    return overview

@@ -61,6 +61,8 @@ NL: Final[dict[str, str]] = {
     "chat.visitor": "Bezoeker",
     "alerts.title": "Meldingen van experts",
     "alerts.none": "Geen meldingen.",
+    "overview.title": "Alle gesprekken",
+    "overview.none": "Er lopen geen gesprekken.",
     "alerts.watch": "Meelezen",
     "alerts.takeover": "Overnemen",
     "chat.watching": "Je leest mee; alleen de expert schrijft.",
@@ -148,6 +150,8 @@ EN: Final[dict[str, str]] = {
     "chat.visitor": "Visitor",
     "alerts.title": "Alerts from experts",
     "alerts.none": "No alerts.",
+    "overview.title": "All conversations",
+    "overview.none": "No conversations are running.",
     "alerts.watch": "Read along",
     "alerts.takeover": "Take over",
     "chat.watching": "You are reading along; only the expert writes.",
@@ -255,6 +259,7 @@ JS_PREFIXES: Final = (
     "alerts.",
     "title.",
     "connection.",
+    "overview.",
 )
 
 

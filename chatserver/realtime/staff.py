@@ -12,7 +12,11 @@ import secrets
 from typing import Any
 
 from chatserver.chat.notify import STAFF, expert_room, watch_room
-from chatserver.chat.oversight import access_watchable_conversation, check_take_over
+from chatserver.chat.oversight import (
+    access_watchable_conversation,
+    active_chats_overview,
+    check_take_over,
+)
 from chatserver.chat.service import ChatService
 from chatserver.chat.wire import iso, message_ack, staff_chat_payload, waiting_payload
 from chatserver.errors import Ack, ProtocolError, ok
@@ -21,6 +25,7 @@ from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
 from chatserver.staffauth import REVOKED_SESSION, token_from_cookie_header, user_for_token
 from nabij.vocab import role_at_least
+from staffing.experts import list_staff
 from staffing.models import StaffUser
 from staffing.sessions import hash_token
 
@@ -233,3 +238,11 @@ class StaffNamespace(ProtocolNamespace):
         await check_take_over(self.chat, coordinator_id, values["conversation_id"])
         await self.leave_room(sid, watch_room(values["conversation_id"]))
         return ok()
+
+    async def on_chats_overview(self, sid: str, data: Any) -> Ack:
+        """``chats:overview``: every active chat of the team, with its expert (coordinators)."""
+        p.parse(data, {})
+        await self._coordinator(sid)
+        async with self._db() as session:
+            staff = [(u.id, u.display_name) for u in await list_staff(session, active_only=True)]
+        return ok(chats=await active_chats_overview(self.chat, staff))

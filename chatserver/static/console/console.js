@@ -10,6 +10,7 @@
   const T = JSON.parse(document.getElementById("console-texts").textContent);
   const LABELS = JSON.parse(document.getElementById("console-labels").textContent);
   const CSRF = document.querySelector('meta[name="csrf-token"]').content;
+  const ME = Number(root.dataset.userId);
   const BASE_TITLE = document.title;
   const TYPING_IDLE_MS = 3000;
 
@@ -144,12 +145,16 @@
       }
     }
     if ($("available").checked) await setPresence(true);
+    loadOverview();
   });
   socket.on("disconnect", () => notice(T["connection.lost"]));
   socket.on("connect_error", (err) => {
     if (err && err.data && err.data.code === "unauthorized") location.assign("/login");
   });
-  socket.on("queue:update", (data) => renderQueue(data.waiting));
+  socket.on("queue:update", (data) => {
+    renderQueue(data.waiting);
+    loadOverview(); // every assignment and ending changes the queue or follows a change
+  });
   socket.on("chat:assigned", (data) => {
     addChat(data, true);
     attention();
@@ -510,17 +515,52 @@
     item.append(el("span", { className: "alert-time" }, ` · ${timeOf(alert.raised_at)} · `));
     item.append(el("code", { className: "alert-conversation" }, alert.conversation_id.slice(0, 8)));
     item.append(el("p", { className: "alert-note" }, alert.note || "—"));
-    const watch = el("button", { type: "button", className: "alert-watch" }, T["alerts.watch"]);
-    watch.addEventListener("click", async () => {
-      const ack = await emit("chat:watch", { conversation_id: alert.conversation_id });
-      if (ack.ok) addChat(ack.chat, true, true);
-    });
-    const takeover = el("button", { type: "button", className: "alert-takeover" }, T["alerts.takeover"]);
-    takeover.addEventListener("click", () => emit("chat:takeover", { conversation_id: alert.conversation_id }));
-    item.append(watch, takeover);
+    item.append(...oversightButtons(alert.conversation_id, "alert"));
     list.prepend(item);
     $("alerts-none").hidden = true;
+    loadOverview();
   }
+
+  function oversightButtons(conversationId, prefix) {
+    const watch = el("button", { type: "button", className: prefix + "-watch" }, T["alerts.watch"]);
+    watch.addEventListener("click", async () => {
+      const ack = await emit("chat:watch", { conversation_id: conversationId });
+      if (ack.ok) addChat(ack.chat, true, true);
+    });
+    const takeover = el("button", { type: "button", className: prefix + "-takeover" }, T["alerts.takeover"]);
+    takeover.addEventListener("click", () => emit("chat:takeover", { conversation_id: conversationId }));
+    return [watch, takeover];
+  }
+
+  // -- every running chat (coordinators) -------------------------------------------------
+
+  let overviewTimer = null;
+
+  function loadOverview() {
+    if (!$("overview-list")) return;
+    clearTimeout(overviewTimer); // several triggers at once make one request
+    overviewTimer = setTimeout(async () => {
+      const ack = await emit("chats:overview");
+      if (ack.ok) renderOverview(ack.chats);
+    }, 200);
+  }
+
+  function renderOverview(running) {
+    const list = $("overview-list");
+    list.replaceChildren();
+    for (const entry of running) {
+      const item = el("li", { className: "overview-item", dataset: { conversationId: entry.conversation_id } });
+      item.append(el("strong", { className: "overview-expert" }, entry.expert.display_name));
+      const audience = T["audience." + entry.audience] || entry.audience;
+      item.append(el("span", { className: "overview-meta" }, `${audience} · ${timeOf(entry.assigned_at)}`));
+      if (entry.expert.id !== ME) item.append(...oversightButtons(entry.conversation_id, "overview"));
+      list.append(item);
+    }
+    $("overview-count").textContent = String(running.length);
+    $("overview-none").hidden = running.length > 0;
+  }
+
+  if ($("overview-list")) setInterval(loadOverview, 30000);
 
   // -- registrations -------------------------------------------------------------------
 
