@@ -67,3 +67,8 @@ async def no_markup_rendered(browser: Browser, container: str) -> bool:
         " && window.pwned === undefined;"
     )
     return bool(result)
+
+
+def script_errors(messages: list[str]) -> list[str]:
+    """Uncaught script errors and CSP refusals among the browser console's messages."""
+    return [m for m in messages if "Uncaught" in m or "Content Security Policy" in m]

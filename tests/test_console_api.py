@@ -8,12 +8,14 @@ from typing import Any
 
 import aiohttp
 
+from chatserver.http.console import STATIC
 from chatserver.keys import chat_key, db_key
 from chatserver.staffauth import do_deactivate_staff
 from staffing.quickreplies import list_quick_replies
 from tests.harness import PASSWORD, Nabij
 
 REPLY = {"title": "Welkom", "body": "Fijn dat je er bent."}
+CONSOLE_MODULES = sorted(p.name for p in (STATIC / "console").glob("*.js"))
 
 
 def no_redirects() -> dict[str, Any]:
@@ -109,8 +111,11 @@ async def test_the_console_page_has_no_inline_script_or_style(nabij: Nabij) -> N
         assert " style=" not in html and "<style" not in html and " on" + "click" not in html
         client = await http.get(f"{nabij.url}/static/vendor/socket.io.min.js")
         assert client.status == 200 and len(await client.read()) > 10_000
-        script = await http.get(f"{nabij.url}/static/console/console.js")
-        assert "innerHTML" not in await script.text()
+        for module in CONSOLE_MODULES:
+            script = await http.get(f"{nabij.url}/static/console/{module}")
+            assert script.status == 200, module
+            assert "innerHTML" not in await script.text()
+            assert "insertAdjacentHTML" not in await script.text()
 
 
 async def test_quick_replies_are_read_by_all_and_managed_by_coordinators(nabij: Nabij) -> None:

@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import Browser, describe
-from tests.consolehelp import HOSTILE, add_reply, no_markup_rendered, sign_in
+from tests.consolehelp import HOSTILE, add_reply, no_markup_rendered, script_errors, sign_in
 from tests.harness import Nabij, Peer
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
@@ -123,3 +123,4 @@ async def test_an_expert_takes_two_chats_answers_and_registers(
         "perpetrator",
     )
     await browser.screenshot("console-after-registration")
+    assert not script_errors(await browser.console_messages())

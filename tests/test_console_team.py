@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import BrowserFactory, describe
-from tests.consolehelp import HOSTILE, add_staff, no_markup_rendered, sign_in
+from tests.consolehelp import HOSTILE, add_staff, no_markup_rendered, script_errors, sign_in
 from tests.harness import PASSWORD, Nabij
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
@@ -90,6 +90,8 @@ async def test_an_alert_reaches_the_coordinator_who_then_takes_the_chat_over(
     await expert.screenshot("console-expert-after-handover")
     violations = await expert.axe()
     assert violations == [], describe(violations)
+    for browser in (expert, coordinator):
+        assert not script_errors(await browser.console_messages())
 
 
 async def test_pending_registrations_survive_reload_and_signing_out(
