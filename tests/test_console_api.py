@@ -3,14 +3,18 @@ password change and deactivation (on both stacks)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import aiohttp
+import pytest
 
+from chatserver.console.i18n import NL_API_MESSAGES
 from chatserver.http.console import STATIC
 from chatserver.keys import chat_key, db_key
 from chatserver.staffauth import do_deactivate_staff
+from registration.validation import RegistrationInputError, validate_registration
 from staffing.quickreplies import list_quick_replies
 from tests.harness import PASSWORD, Nabij
 
@@ -241,3 +245,22 @@ async def test_off_shift_the_console_says_why_availability_is_off(nabij: Nabij) 
         html = await (await http.get(f"{nabij.url}/console")).text()
     assert "buiten je dienst kun je niet beschikbaar zijn" in html
     assert re.search(r'<input type="checkbox" id="available"\s+disabled>', html)
+
+
+def test_every_message_the_form_can_get_from_the_registration_api_has_dutch() -> None:
+    cases: list[dict[str, object]] = [
+        {},
+        {"contact_date": "2026-02-30", "duration_minutes": 2000, "referral_other": "x"},
+        {"contact_date": "2999-01-01", "duration_minutes": 1.5, "referral": "other"},
+        {"contact_date": "1999-12-31", "referral": "other", "referral_other": "mail a@b.nl"},
+        {"contact_date": "23-11-2026", "referral": "other", "referral_other": "x" * 101},
+        {"advised_help": ["gp"], "advised_help_other": "y"},
+        {"support": ["advice_professional_help"], "advised_help": ["other"]},
+    ]
+    seen: set[str] = set()
+    for case in cases:
+        with pytest.raises(RegistrationInputError) as refused:
+            validate_registration(case, today=dt.date(2026, 11, 23))
+        seen |= set(refused.value.errors.values())
+    assert seen <= set(NL_API_MESSAGES), seen - set(NL_API_MESSAGES)
+    assert len(seen) >= 12

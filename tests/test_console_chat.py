@@ -98,8 +98,8 @@ async def test_an_expert_takes_two_chats_answers_and_registers(
     assert values[3] == "first_or_followup"
     await browser.type("#f-referral_other", "via de buurvrouw")
     await browser.keys(Keys.CONTROL, Keys.ENTER)
-    await browser.wait_text("#err-first_or_followup", "required")
-    await browser.wait_text("#err-referral_other", ".")
+    await browser.wait_text("#err-first_or_followup", "Dit veld is verplicht.")
+    await browser.wait_text("#err-referral_other", "alleen in als 'binnengekomen via'")
     assert await browser.script("return document.getElementById('f-referral_other').value;") == (
         "via de buurvrouw"  # nothing typed is lost
     )

@@ -10,6 +10,12 @@ from __future__ import annotations
 from typing import Final
 
 from registration.codes import FIELD_LABELS, LABELS
+from registration.validation import (
+    EARLIEST_DATE,
+    IDENTIFYING_TEXT_MESSAGE,
+    MAX_DURATION_MINUTES,
+    MAX_FREE_TEXT,
+)
 
 LANGUAGES: Final = ("nl", "en")
 DEFAULT_LANGUAGE: Final = "nl"
@@ -247,6 +253,42 @@ EN_LABELS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
+#: Dutch for the field messages the registration API can return to the console's form
+#: (it answers in English for API clients). Unknown messages are shown as sent.
+NL_API_MESSAGES: Final[dict[str, str]] = {
+    "This field is required.": "Dit veld is verplicht.",
+    "Write the date as YYYY-MM-DD.": "Schrijf de datum als JJJJ-MM-DD.",
+    "This date does not exist.": "Deze datum bestaat niet.",
+    "The date cannot be in the future.": "De datum kan niet in de toekomst liggen.",
+    f"The date cannot be before {EARLIEST_DATE.isoformat()}.": (
+        f"De datum kan niet voor {EARLIEST_DATE.isoformat()} liggen."
+    ),
+    "Give the duration as a whole number of minutes.": "Geef de duur in hele minuten.",
+    f"Give a duration from 0 to {MAX_DURATION_MINUTES} minutes.": (
+        f"Geef een duur van 0 tot {MAX_DURATION_MINUTES} minuten."
+    ),
+    "Only fill this in when the support given includes advice to seek professional help.": (
+        "Vul dit alleen in als je hebt geadviseerd professionele hulp te zoeken."
+    ),
+    "Required when 'came in through' is 'other'; describe it briefly.": (
+        "Verplicht als 'binnengekomen via' 'anders' is; beschrijf het kort."
+    ),
+    "Only fill this in when 'came in through' is 'other'.": (
+        "Vul dit alleen in als 'binnengekomen via' 'anders' is."
+    ),
+    "Required when 'help advised' has 'other'; describe it briefly.": (
+        "Verplicht als bij 'geadviseerde hulp' 'anders' is aangevinkt; beschrijf het kort."
+    ),
+    "Only fill this in when 'help advised' has 'other'.": (
+        "Vul dit alleen in als bij 'geadviseerde hulp' 'anders' is aangevinkt."
+    ),
+    f"Use at most {MAX_FREE_TEXT} characters.": f"Gebruik hoogstens {MAX_FREE_TEXT} tekens.",
+    IDENTIFYING_TEXT_MESSAGE: (
+        "Dit lijkt op een e-mailadres of telefoonnummer. Noteer niets waarmee iemand"
+        " herkend kan worden."
+    ),
+}
+
 CATALOGUES: Final = {"nl": NL, "en": EN}
 
 #: Texts the console script shows (a subset of the catalogue).
@@ -280,8 +322,11 @@ def texts(lang: str) -> dict[str, str]:
 
 
 def js_texts(lang: str) -> dict[str, str]:
-    """The part of the catalogue the console script needs."""
-    return {k: v for k, v in texts(lang).items() if k.startswith(JS_PREFIXES)}
+    """The part of the catalogue the console script needs (``api:`` + message: a translation)."""
+    chosen = {k: v for k, v in texts(lang).items() if k.startswith(JS_PREFIXES)}
+    if lang == "nl":
+        chosen.update({f"api:{english}": dutch for english, dutch in NL_API_MESSAGES.items()})
+    return chosen
 
 
 def field_label(lang: str, field: str) -> str:

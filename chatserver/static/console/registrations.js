@@ -125,7 +125,7 @@ function showFieldErrors(error) {
   let first = null;
   for (const [name, message] of Object.entries(fields)) {
     const span = $("err-" + name);
-    if (span) span.textContent = message;
+    if (span) span.textContent = T["api:" + message] || message;
     const control = REG.elements[name];
     const target = control instanceof RadioNodeList ? control[0] : control;
     if (target) {
