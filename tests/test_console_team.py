@@ -111,6 +111,12 @@ async def test_pending_registrations_survive_reload_and_signing_out(
     await browser.keys(Keys.ESCAPE)
     await browser.absent("#reg-dialog[open]")
     await browser.wait_text("#pending-count", "1")
+    await browser.click(".pending-item .open-registration")  # what was typed is still there
+    assert await browser.script("return document.getElementById('f-first_or_followup').value;") == (
+        "followup"
+    )
+    await browser.keys(Keys.ESCAPE)
+    await browser.absent("#reg-dialog[open]")
 
     await browser.script("location.reload();")
     await browser.wait_text(".pending-item", "Chat")
