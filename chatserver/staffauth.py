@@ -8,10 +8,16 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from chatserver.live.store import LiveStore
 from nabij.db import utcnow
 from nabij.settings import Settings
 from staffing.models import StaffUser
-from staffing.sessions import user_for_session_token
+from staffing.sessions import (
+    delete_session_by_hash,
+    hash_token,
+    login_session_hashes,
+    user_for_session_token,
+)
 
 SESSION_COOKIE = "nabij_session"
 
@@ -54,3 +60,25 @@ async def user_for_token(db: async_sessionmaker[Any], token: str | None) -> Staf
         return None
     async with db() as session:
         return await user_for_session_token(session, token, utcnow())
+
+
+async def revoke_other_sessions(
+    db: async_sessionmaker[Any],
+    store: LiveStore,
+    settings: Settings,
+    user_id: int,
+    keep_token: str | None,
+    now: float,
+) -> None:
+    """End every session of ``user_id`` but ``keep_token``; their open sockets close too.
+
+    The live-store mark is what ``StaffNamespace.authorize`` checks before every event, so
+    consoles signed in with those sessions are refused and closed at their next event.
+    """
+    keep = hash_token(keep_token) if keep_token else None
+    async with db.begin() as session:
+        hashes = [h for h in await login_session_hashes(session, user_id) if h != keep]
+        for token_hash in hashes:
+            await delete_session_by_hash(session, token_hash)
+    for token_hash in hashes:
+        await store.mark(REVOKED_SESSION, token_hash, settings.session_max_age_s, now)

@@ -226,6 +226,23 @@ async def set_staff_active(session: AsyncSession, user_id: int, active: bool) ->
     return user
 
 
+async def change_password(session: AsyncSession, user_id: int, current: str, new: str) -> StaffUser:
+    """Replace a user's password after checking the current one; StaffInputError otherwise."""
+    user = await get_staff_by_id(session, user_id)
+    if user is None or not user.active:
+        raise StaffInputError({"current_password": "This account is not active."})
+    errors: dict[str, str] = {}
+    if not await asyncio.to_thread(_check_password, user.password_hash, current):
+        errors["current_password"] = "This is not your current password."  # noqa: S105 - a message
+    if problem := password_problem(new):
+        errors["new_password"] = problem
+    if errors:
+        raise StaffInputError(errors)
+    user.password_hash = await asyncio.to_thread(hash_password, new)
+    logger.info("password changed: id=%s", user_id)
+    return user
+
+
 async def authenticate(session: AsyncSession, username: str, password: str) -> StaffUser | None:
     """Return the active user whose password matches, else None; upgrades outdated hashes.
 

@@ -75,6 +75,11 @@ async def end_all_login_sessions(session: AsyncSession, user_id: int) -> None:
     await session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
 
 
+async def delete_session_by_hash(session: AsyncSession, token_hash: str) -> None:
+    """End the session stored under ``token_hash``."""
+    await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash))
+
+
 async def purge_expired_login_sessions(session: AsyncSession, now: dt.datetime) -> int:
     """Delete expired sessions and return how many there were."""
     _require_aware(now)

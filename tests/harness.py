@@ -22,7 +22,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from chatserver.app import create_app
-from chatserver.keys import db_key
+from chatserver.http.csrf import CSRF_HEADER, csrf_token
+from chatserver.keys import db_key, settings_key
 from nabij.settings import Secret, Settings
 from staffing.experts import create_staff_user
 from staffing.shifts import add_shift
@@ -147,6 +148,16 @@ class Nabij:
             )
             assert response.status == 200, await response.text()
             return response.cookies["nabij_session"].value
+
+    def csrf(self, token: str) -> str:
+        """The CSRF token that goes with a session token (header or form field)."""
+        return csrf_token(self.app[settings_key].secret_key.reveal(), token)
+
+    def http(self, token: str, **headers: str) -> aiohttp.ClientSession:
+        """An HTTP client carrying one staff session cookie and its CSRF header."""
+        return aiohttp.ClientSession(
+            headers={"Cookie": f"nabij_session={token}", CSRF_HEADER: self.csrf(token), **headers}
+        )
 
     async def _connect(self, namespace: str, **kwargs: Any) -> Peer:
         client = socketio.AsyncClient(reconnection=False)

@@ -12,13 +12,8 @@ VISITOR_TEXT = "Ik weet niet wat ik moet doen, hij wordt steeds bozer."
 EXPERT_TEXT = "Fijn dat je schrijft. Ik ben er. Ben je nu veilig?"
 
 
-def staff_http(token: str) -> aiohttp.ClientSession:
-    """An HTTP session signed in as one staff member."""
-    return aiohttp.ClientSession(headers={"Cookie": f"nabij_session={token}"})
-
-
 async def _pending(nabij: Nabij, token: str) -> list[dict[str, Any]]:
-    async with staff_http(token) as http:
+    async with nabij.http(token) as http:
         response = await http.get(f"{nabij.url}/api/registrations?status=pending")
         assert response.status == 200
         body = await response.json()
@@ -69,7 +64,7 @@ async def test_visitor_and_expert_talk_end_and_register(nabij: Nabij) -> None:
         "support": ["listening_ear", "advice_professional_help"],
         "advised_help": ["veilig_thuis"],
     }
-    async with staff_http(token) as http:
+    async with nabij.http(token) as http:
         url = f"{nabij.url}/api/registrations/{pending['registration_id']}"
         response = await http.put(url, json=completion)
         assert response.status == 200, await response.text()

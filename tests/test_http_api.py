@@ -22,11 +22,6 @@ PHONE_CONTACT = {
 }
 
 
-def signed_in(token: str, **headers: str) -> aiohttp.ClientSession:
-    """An HTTP client carrying one staff session cookie."""
-    return aiohttp.ClientSession(headers={"Cookie": f"nabij_session={token}", **headers})
-
-
 async def _json(response: aiohttp.ClientResponse) -> dict[str, Any]:
     body: dict[str, Any] = await response.json()
     return body
@@ -45,7 +40,7 @@ async def test_login_sets_a_strict_httponly_cookie_and_logout_ends_the_session(
         cookie = response.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
         token = response.cookies["nabij_session"].value
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         me = await _json(await http.get(f"{nabij.url}/api/me"))
         assert me["user"]["display_name"] == "Anna" and "password_hash" not in me["user"]
         assert (await http.post(f"{nabij.url}/api/auth/logout")).status == 200
@@ -76,7 +71,7 @@ async def test_manual_registration_is_validated_per_field_and_kept_private(nabij
     await nabij.add_expert("coco", role="coordinator")
     anna, bert, coco = [await nabij.login(n) for n in ("anna", "bert", "coco")]
     url = f"{nabij.url}/api/registrations"
-    async with signed_in(anna) as http:
+    async with nabij.http(anna) as http:
         bad = {**PHONE_CONTACT, "contact_type": "pigeon", "duration_minutes": -5}
         refused = await http.post(url, json=bad)
         assert refused.status == 400
@@ -90,11 +85,11 @@ async def test_manual_registration_is_validated_per_field_and_kept_private(nabij
         assert registration["status"] == "done" and registration["source"] == "manual"
         assert registration["referral_other"] == "Via de huisarts"
     own_url = f"{url}/{registration['id']}"
-    async with signed_in(bert) as http:
+    async with nabij.http(bert) as http:
         assert (await _json(await http.get(url)))["registrations"] == []
         assert (await http.get(own_url)).status == 404
         assert (await http.put(own_url, json=PHONE_CONTACT)).status == 404
-    async with signed_in(coco) as http:
+    async with nabij.http(coco) as http:
         listed = (await _json(await http.get(url)))["registrations"]
         assert [r["id"] for r in listed] == [registration["id"]]
 
@@ -105,9 +100,9 @@ async def test_state_changing_requests_need_json_same_origin_and_a_session(nabij
     url = f"{nabij.url}/api/registrations"
     async with aiohttp.ClientSession() as anonymous:
         assert (await anonymous.post(url, json=PHONE_CONTACT)).status == 401
-    async with signed_in(token, Origin="https://evil.example") as http:
+    async with nabij.http(token, Origin="https://evil.example") as http:
         assert (await http.post(url, json=PHONE_CONTACT)).status == 403
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         form = await http.post(url, data={"contact_type": "phone"})
         assert form.status == 415
         broken = await http.post(
@@ -122,9 +117,9 @@ async def test_only_coordinators_change_the_roster(nabij: Nabij) -> None:
     await nabij.add_expert("coco", role="coordinator", on_shift=False)
     shift = {"user_id": anna_id, "starts_at": "2030-01-07T19:00", "ends_at": "2030-01-07T22:00"}
     url = f"{nabij.url}/api/shifts"
-    async with signed_in(await nabij.login("anna")) as http:
+    async with nabij.http(await nabij.login("anna")) as http:
         assert (await http.post(url, json=shift)).status == 403
-    async with signed_in(await nabij.login("coco")) as http:
+    async with nabij.http(await nabij.login("coco")) as http:
         created = await http.post(url, json=shift)
         assert created.status == 201
         body = (await _json(created))["shift"]

@@ -64,7 +64,7 @@ async def test_signing_out_closes_the_open_console_socket(nabij: Nabij) -> None:
     token = await nabij.login("anna")
     peer = await nabij._connect("/staff", headers={"Cookie": f"nabij_session={token}"})
     assert (await peer.call("chats:sync"))["ok"]
-    async with aiohttp.ClientSession(headers={"Cookie": f"nabij_session={token}"}) as http:
+    async with nabij.http(token) as http:
         assert (await http.post(f"{nabij.url}/api/auth/logout")).status == 200
     refused = await peer.call("chats:sync")
     assert refused["error"]["code"] == "unauthorized"

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from chatserver.keys import db_key
 from staffing.models import PresencePeriod
 from tests.harness import Nabij
-from tests.test_http_api import _json, signed_in
+from tests.test_http_api import _json
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -45,7 +45,7 @@ async def test_a_pattern_rosters_every_chosen_day_and_sets_the_next_opening(nabi
     token, anna = await _coordinator(nabij)
     first = _tomorrow()
     body = _pattern(anna)
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         created = await http.post(f"{nabij.url}/api/roster/patterns", json=body)
         assert created.status == 201, await created.text()
         pattern = (await _json(created))["pattern"]
@@ -69,7 +69,7 @@ async def test_a_pattern_rosters_every_chosen_day_and_sets_the_next_opening(nabi
 async def test_bad_patterns_get_an_error_per_field_and_change_nothing(nabij: Nabij) -> None:
     token, anna = await _coordinator(nabij)
     url = f"{nabij.url}/api/roster/patterns"
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         no_days = await http.post(url, json=_pattern(anna, weekdays=[]))
         assert no_days.status == 400
         assert set((await _json(no_days))["error"]["fields"]) == {"weekdays"}
@@ -87,12 +87,12 @@ async def test_experts_read_the_roster_but_only_coordinators_change_it(nabij: Na
     await nabij.add_expert("anna", on_shift=False)
     token = await nabij.login("anna")
     body = {"hours": [{"weekdays": ["mon"], "start": "19:00", "end": "22:00"}]}
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         assert (await http.get(f"{nabij.url}/api/roster/patterns")).status == 200
         assert (await http.put(f"{nabij.url}/api/roster/chat-hours", json=body)).status == 403
         assert (await http.get(f"{nabij.url}/api/roster/coverage")).status == 403
         assert (await http.get(f"{nabij.url}/api/audit")).status == 403
-    async with signed_in("not-a-session") as http:
+    async with nabij.http("not-a-session") as http:
         assert (await http.get(f"{nabij.url}/api/roster/patterns")).status == 401
 
 
@@ -101,7 +101,7 @@ async def test_coverage_shows_the_chat_hours_nobody_covers(nabij: Nabij) -> None
     first = _tomorrow()
     hours = {"hours": [{"weekdays": EVERY_DAY, "start": "19:00", "end": "22:00"}]}
     shift = _shift(anna, first.isoformat(), "19:00", "21:00")
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         assert (await http.put(f"{nabij.url}/api/roster/chat-hours", json=hours)).status == 200
         assert (await http.post(f"{nabij.url}/api/shifts", json=shift)).status == 201
         coverage = await _json(
@@ -120,7 +120,7 @@ async def test_coverage_shows_the_chat_hours_nobody_covers(nabij: Nabij) -> None
 async def test_moving_a_shift_keeps_the_rules_and_every_change_is_audited(nabij: Nabij) -> None:
     token, anna = await _coordinator(nabij)
     day = _tomorrow().isoformat()
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         shifts = f"{nabij.url}/api/shifts"
         first = await _json(await http.post(shifts, json=_shift(anna, day, "10:00", "12:00")))
         second = await _json(await http.post(shifts, json=_shift(anna, day, "14:00", "16:00")))
@@ -149,7 +149,7 @@ async def test_skipping_days_removes_their_shifts(nabij: Nabij) -> None:
     token, anna = await _coordinator(nabij)
     first = _tomorrow()
     body = _pattern(anna)
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         pattern = (await _json(await http.post(f"{nabij.url}/api/roster/patterns", json=body)))[
             "pattern"
         ]
@@ -184,7 +184,7 @@ async def test_console_presence_is_recorded_and_feeds_the_unattended_shifts(nabi
     await console.disconnect()
     await _wait_for_closed_presence(nabij)
     yesterday = (dt.datetime.now(AMS) - dt.timedelta(days=1)).date().isoformat()
-    async with signed_in(token) as http:
+    async with nabij.http(token) as http:
         coverage = await _json(
             await http.get(f"{nabij.url}/api/roster/coverage", params={"from": yesterday})
         )

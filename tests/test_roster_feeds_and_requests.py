@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from tests.harness import Nabij
-from tests.test_http_api import _json, signed_in
+from tests.test_http_api import _json
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -22,7 +22,7 @@ async def _plan(
     nabij: Nabij, coordinator: str, user_id: int, day: str, start: str, end: str
 ) -> int:
     body = {"user_id": user_id, "starts_at": f"{day}T{start}", "ends_at": f"{day}T{end}"}
-    async with signed_in(coordinator) as http:
+    async with nabij.http(coordinator) as http:
         response = await http.post(f"{nabij.url}/api/shifts", json=body)
         assert response.status == 201, await response.text()
         shift_id: int = (await _json(response))["shift"]["id"]
@@ -44,7 +44,7 @@ async def test_the_calendar_feed_holds_only_your_shifts_until_revoked(nabij: Nab
     ids, tokens = team["ids"], team["tokens"]
     mine = await _plan(nabij, tokens["carla"], ids["anna"], _day(2), "19:00", "22:00")
     await _plan(nabij, tokens["carla"], ids["bram"], _day(3), "19:00", "22:00")
-    async with signed_in(tokens["anna"]) as http:
+    async with nabij.http(tokens["anna"]) as http:
         issued = await _json(await http.post(f"{nabij.url}/api/me/calendar"))
     feed_url = issued["url"]
     assert feed_url.startswith(f"{nabij.url}/calendar/") and feed_url.endswith(".ics")
@@ -57,7 +57,7 @@ async def test_the_calendar_feed_holds_only_your_shifts_until_revoked(nabij: Nab
     start = dt.datetime.fromisoformat(f"{_day(2)}T19:00").replace(tzinfo=AMS).astimezone(dt.UTC)
     assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z" in body
     assert "Anna" not in body and "Bram" not in body and "anna" not in body
-    async with signed_in(tokens["anna"]) as http:
+    async with nabij.http(tokens["anna"]) as http:
         reissued = await _json(await http.post(f"{nabij.url}/api/me/calendar"))
         async with aiohttp.ClientSession() as anonymous:
             assert (await anonymous.get(feed_url)).status == 404  # the old URL is revoked
@@ -72,14 +72,14 @@ async def test_an_approved_swap_hands_the_shift_over(nabij: Nabij) -> None:
     ids, tokens = team["ids"], team["tokens"]
     shift = await _plan(nabij, tokens["carla"], ids["anna"], _day(2), "19:00", "22:00")
     body = {"shift_id": shift, "kind": "swap", "to_user_id": ids["bram"], "note": "Verjaardag"}
-    async with signed_in(tokens["anna"]) as http:
+    async with nabij.http(tokens["anna"]) as http:
         created = await http.post(f"{nabij.url}/api/shift-requests", json=body)
         assert created.status == 201, await created.text()
         request_id = (await _json(created))["request"]["id"]
         # An expert cannot decide, not even on their own request.
         url = f"{nabij.url}/api/shift-requests/{request_id}/approve"
         assert (await http.post(url)).status == 403
-    async with signed_in(tokens["carla"]) as http:
+    async with nabij.http(tokens["carla"]) as http:
         pending = await _json(await http.get(f"{nabij.url}/api/shift-requests?status=pending"))
         approved = await http.post(url)
         again = await http.post(url)
@@ -96,11 +96,11 @@ async def test_a_swap_onto_a_busy_colleague_is_refused_and_changes_nothing(nabij
     shift = await _plan(nabij, tokens["carla"], ids["anna"], _day(2), "19:00", "22:00")
     await _plan(nabij, tokens["carla"], ids["bram"], _day(2), "20:00", "23:00")
     body = {"shift_id": shift, "kind": "swap", "to_user_id": ids["bram"]}
-    async with signed_in(tokens["anna"]) as http:
+    async with nabij.http(tokens["anna"]) as http:
         request_id = (await _json(await http.post(f"{nabij.url}/api/shift-requests", json=body)))[
             "request"
         ]["id"]
-    async with signed_in(tokens["carla"]) as http:
+    async with nabij.http(tokens["carla"]) as http:
         refused = await http.post(f"{nabij.url}/api/shift-requests/{request_id}/approve")
         pending = await _json(await http.get(f"{nabij.url}/api/shift-requests?status=pending"))
         shifts = await _json(await http.get(f"{nabij.url}/api/shifts", params={"from": _day(1)}))
@@ -116,7 +116,7 @@ async def test_drop_requests_and_their_refusals(nabij: Nabij) -> None:
     annas = await _plan(nabij, tokens["carla"], ids["anna"], _day(2), "19:00", "22:00")
     brams = await _plan(nabij, tokens["carla"], ids["bram"], _day(3), "19:00", "22:00")
     url = f"{nabij.url}/api/shift-requests"
-    async with signed_in(tokens["anna"]) as http:
+    async with nabij.http(tokens["anna"]) as http:
         not_mine = await http.post(url, json={"shift_id": brams, "kind": "drop"})
         drop_with_name = await http.post(
             url, json={"shift_id": annas, "kind": "drop", "to_user_id": ids["bram"]}
@@ -128,7 +128,7 @@ async def test_drop_requests_and_their_refusals(nabij: Nabij) -> None:
     }
     assert set((await _json(drop_with_name))["error"]["fields"]) == {"to_user_id"}
     assert [r["id"] for r in own_list["requests"]] == [dropped["request"]["id"]]
-    async with signed_in(tokens["carla"]) as http:
+    async with nabij.http(tokens["carla"]) as http:
         decided = await http.post(f"{url}/{dropped['request']['id']}/approve")
         shifts = await _json(await http.get(f"{nabij.url}/api/shifts", params={"from": _day(1)}))
         audit = await _json(await http.get(f"{nabij.url}/api/audit"))

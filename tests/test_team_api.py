@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from tests.harness import PASSWORD, Nabij
-from tests.test_http_api import _json, signed_in
+from tests.test_http_api import _json
 
 NEW_EXPERT = {
     "username": "daan",
@@ -30,7 +30,7 @@ async def test_a_new_expert_sets_their_own_password_through_a_one_time_link(
     nabij: Nabij,
 ) -> None:
     await nabij.add_expert("carla", role="coordinator", on_shift=False)
-    async with signed_in(await nabij.login("carla")) as http:
+    async with nabij.http(await nabij.login("carla")) as http:
         created = await http.post(f"{nabij.url}/api/team", json=NEW_EXPERT)
         assert created.status == 201, await created.text()
         body = await _json(created)
@@ -53,9 +53,9 @@ async def test_a_new_expert_sets_their_own_password_through_a_one_time_link(
 async def test_bad_input_and_rights_are_refused_and_change_nothing(nabij: Nabij) -> None:
     anna = await nabij.add_expert("anna", on_shift=False)
     await nabij.add_expert("carla", role="coordinator", on_shift=False)
-    async with signed_in(await nabij.login("anna")) as http:
+    async with nabij.http(await nabij.login("anna")) as http:
         assert (await http.get(f"{nabij.url}/api/team")).status == 403
-    async with signed_in(await nabij.login("carla")) as http:
+    async with nabij.http(await nabij.login("carla")) as http:
         admin = await http.post(f"{nabij.url}/api/team", json={**NEW_EXPERT, "role": "admin"})
         assert admin.status == 403
         bad = await http.post(
@@ -86,7 +86,7 @@ async def test_deactivation_signs_out_everywhere_and_returns_the_chats_to_the_qu
     request = await visitor.call("chat:request", {"audience": "victim"})
     assert request["ok"]
     await console.next("chat:assigned")
-    async with signed_in(await nabij.login("carla")) as http:
+    async with nabij.http(await nabij.login("carla")) as http:
         self_off = await http.post(f"{nabij.url}/api/team/{carla}/deactivate")
         assert self_off.status == 400
         off = await http.post(f"{nabij.url}/api/team/{anna}/deactivate")

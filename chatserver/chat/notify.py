@@ -1,8 +1,9 @@
 """Every server→client event goes out from here: pick the recipients, then emit.
 
 Rooms: ``/visitor`` has ``conv:{id}`` (the visitor's sockets); ``/staff`` has
-``expert:{id}`` (all consoles of one expert), ``staff`` (everyone signed in) and
-``coordinators`` (coordinators and admins, who receive alerts).
+``expert:{id}`` (all consoles of one expert), ``staff`` (everyone signed in),
+``coordinators`` (coordinators and admins, who receive alerts) and ``watch:{id}`` (the
+coordinators reading along with one conversation).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def conversation_room(conversation_id: str) -> str:
 def expert_room(expert_id: int) -> str:
     """The ``/staff`` room of all consoles of one expert."""
     return f"expert:{expert_id}"
+
+
+def watch_room(conversation_id: str) -> str:
+    """The ``/staff`` room of the coordinators reading along with one conversation."""
+    return f"watch:{conversation_id}"
 
 
 class Notifier:
@@ -88,6 +94,13 @@ class Notifier:
         if conversation.expert_id is not None and conversation.state == "active":
             payload = message_payload(message, conversation.id)
             await self._to_expert(conversation.expert_id, "message:new", payload, skip_sid)
+            await self._to_watchers(conversation.id, "message:new", payload, skip_sid)
+
+    async def _to_watchers(
+        self, conversation_id: str, event: str, data: dict[str, Any], skip_sid: str | None = None
+    ) -> None:
+        room = watch_room(conversation_id)
+        await self.sio.emit(event, data, to=room, namespace=STAFF, skip_sid=skip_sid)
 
     async def notify_typing_to_expert(self, conversation: Conversation, is_typing: bool) -> None:
         """Show the expert that the visitor is typing."""
@@ -106,6 +119,7 @@ class Notifier:
         if conversation.expert_id is not None:
             staff = {**payload, "conversation_id": conversation.id}
             await self._to_expert(conversation.expert_id, "chat:ended", staff)
+            await self._to_watchers(conversation.id, "chat:ended", staff)
 
     async def notify_registration_pending(self, expert_id: int, payload: dict[str, Any]) -> None:
         """Open the registration form of a chat that just ended on the expert's consoles."""

@@ -53,8 +53,11 @@ def _credentials(body: dict[str, object]) -> tuple[str, str]:
     return username.strip().lower(), password
 
 
-async def _throttle(request: web.Request, username: str) -> None:
-    """Count every attempt per username; a burst gets 429 (keys are hashes, kept briefly)."""
+async def check_login_throttle(request: web.Request, username: str) -> None:
+    """Count every attempt per username; a burst gets 429 (keys are hashes, kept briefly).
+
+    Shared by the JSON sign-in and the sign-in form.
+    """
     key = "login:" + hashlib.sha256(username.encode()).hexdigest()[:32]
     store = request.app[keys.store_key]
     now = request.app[keys.chat_key].clock()
@@ -62,10 +65,9 @@ async def _throttle(request: web.Request, username: str) -> None:
         raise APIError(429, "rate_limited", "Too many sign-in attempts; wait 15 minutes.")
 
 
-async def login(request: web.Request) -> web.Response:
-    """Sign in; a new session token every time (no fixation)."""
-    username, password = _credentials(await read_json_object(request))
-    await _throttle(request, username)
+async def sign_in(request: web.Request, username: str, password: str) -> tuple[StaffUser, str]:
+    """Throttle, check the password and open a session; APIError 429 or 401 otherwise."""
+    await check_login_throttle(request, username)
     settings, db = request.app[keys.settings_key], request.app[keys.db_key]
     async with db.begin() as session:
         user = await authenticate(session, username, password)
@@ -74,13 +76,11 @@ async def login(request: web.Request) -> web.Response:
             raise APIError(401, "unauthorized", "Wrong username or password.")
         token = await create_login_session(session, user.id, utcnow(), settings.session_max_age_s)
     logger.info("signed in user=%d", user.id)
-    response = web.json_response({"ok": True, "user": user_payload(user)})
-    set_session_cookie(response, token, settings)
-    return response
+    return user, token
 
 
-async def logout(request: web.Request) -> web.Response:
-    """Sign out this browser (the session row is deleted, the cookie cleared)."""
+async def sign_out(request: web.Request) -> None:
+    """End this browser's session and mark it revoked for the live sockets."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         async with request.app[keys.db_key].begin() as session:
@@ -89,6 +89,20 @@ async def logout(request: web.Request) -> web.Response:
         await chat.store.mark(
             REVOKED_SESSION, hash_token(token), settings.session_max_age_s, chat.clock()
         )
+
+
+async def login(request: web.Request) -> web.Response:
+    """Sign in; a new session token every time (no fixation)."""
+    username, password = _credentials(await read_json_object(request))
+    user, token = await sign_in(request, username, password)
+    response = web.json_response({"ok": True, "user": user_payload(user)})
+    set_session_cookie(response, token, request.app[keys.settings_key])
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    """Sign out this browser (the session row is deleted, the cookie cleared)."""
+    await sign_out(request)
     response = web.json_response({"ok": True})
     clear_session_cookie(response)
     return response

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.http.csrf import csrf_token_middleware
 from chatserver.http.jsonapi import APIError, json_error
 
 logger = logging.getLogger(__name__)
@@ -93,4 +94,6 @@ async def security_headers_middleware(request: web.Request, handler: Handler) ->
 
 def setup_middlewares(app: web.Application) -> None:
     """Install the middlewares, outermost first."""
-    app.middlewares.extend([security_headers_middleware, error_middleware, csrf_middleware])
+    app.middlewares.extend(
+        [security_headers_middleware, error_middleware, csrf_middleware, csrf_token_middleware]
+    )

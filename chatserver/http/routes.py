@@ -11,14 +11,18 @@ from aiohttp import web
 from chatserver.http import (
     auth,
     calendar,
+    console,
     events,
+    loginpages,
     pages,
+    quickreplies,
     registrations,
     reportpage,
     reports,
     roster,
     shiftrequests,
     shifts,
+    staffapi,
     status,
     team,
 )
@@ -50,6 +54,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/api/shifts", shifts.create_handler)
     app.router.add_put("/api/shifts/{shift_id}", shifts.update_handler)
     app.router.add_delete("/api/shifts/{shift_id}", shifts.delete_handler)
+    setup_console_routes(app)
     setup_roster_routes(app)
     setup_team_routes(app)
     setup_report_routes(app)
@@ -96,3 +101,21 @@ def setup_report_routes(app: web.Application) -> None:
     app.router.add_get("/api/reports/codebook.csv", reports.codebook_handler)
     app.router.add_post("/api/events/widget-open", events.widget_open)
     app.router.add_static("/static/", STATIC, name="static")
+
+
+def setup_console_routes(app: web.Application) -> None:
+    """The staff console: sign-in pages, the console, its API and its static files."""
+    app.router.add_get("/login", loginpages.login_page)
+    app.router.add_post("/login", loginpages.login_submit)
+    app.router.add_post("/logout", loginpages.logout_submit)
+    app.router.add_get("/password", loginpages.password_page)
+    app.router.add_post("/password", loginpages.password_submit)
+    app.router.add_get("/console", console.console_page)
+    app.router.add_get("/console/quick-replies", console.quick_replies_page)
+    app.router.add_post("/console/quick-replies", console.quick_reply_add)
+    app.router.add_post("/console/quick-replies/{reply_id}/delete", console.quick_reply_delete)
+    app.router.add_get("/api/quick-replies", quickreplies.list_handler)
+    app.router.add_post("/api/quick-replies", quickreplies.create_handler)
+    app.router.add_delete("/api/quick-replies/{reply_id}", quickreplies.delete_handler)
+    app.router.add_get("/api/staff/online", staffapi.online_handler)
+    app.router.add_get("/static/vendor/socket.io.min.js", console.socketio_client)

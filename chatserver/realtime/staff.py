@@ -11,7 +11,12 @@ import asyncio
 import secrets
 from typing import Any
 
-from chatserver.chat.notify import STAFF, expert_room
+from chatserver.chat.notify import STAFF, expert_room, watch_room
+from chatserver.chat.oversight import (
+    access_watchable_conversation,
+    active_chats_overview,
+    check_take_over,
+)
 from chatserver.chat.service import ChatService
 from chatserver.chat.wire import iso, message_ack, staff_chat_payload, waiting_payload
 from chatserver.errors import Ack, ProtocolError, ok
@@ -20,6 +25,7 @@ from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
 from chatserver.staffauth import REVOKED_SESSION, token_from_cookie_header, user_for_token
 from nabij.vocab import role_at_least
+from staffing.experts import list_staff
 from staffing.models import StaffUser
 from staffing.sessions import hash_token
 
@@ -203,3 +209,40 @@ class StaffNamespace(ProtocolNamespace):
         }
         await self.chat.notifier.notify_alert_raised(alert)
         return ok(alert_id=alert["alert_id"])
+
+    async def _coordinator(self, sid: str) -> int:
+        if not role_at_least(await self.session_value(sid, "role"), "coordinator"):
+            raise ProtocolError("forbidden", "This needs the coordinator role.")
+        return await self._expert(sid)
+
+    async def on_chat_watch(self, sid: str, data: Any) -> Ack:
+        """``chat:watch {conversation_id}``: a coordinator reads along (messages, ending)."""
+        values = p.parse(data, CONVERSATION_FIELDS)
+        await self._coordinator(sid)
+        conversation, messages = await access_watchable_conversation(
+            self.chat, values["conversation_id"]
+        )
+        await self.enter_room(sid, watch_room(conversation.id))
+        return ok(chat=staff_chat_payload(conversation, messages))
+
+    async def on_chat_unwatch(self, sid: str, data: Any) -> Ack:
+        """``chat:unwatch {conversation_id}``: stop reading along."""
+        values = p.parse(data, CONVERSATION_FIELDS)
+        await self.leave_room(sid, watch_room(values["conversation_id"]))
+        return ok()
+
+    async def on_chat_takeover(self, sid: str, data: Any) -> Ack:
+        """``chat:takeover {conversation_id}``: a coordinator takes an expert's chat over."""
+        values = p.parse(data, CONVERSATION_FIELDS)
+        coordinator_id = await self._coordinator(sid)
+        await check_take_over(self.chat, coordinator_id, values["conversation_id"])
+        await self.leave_room(sid, watch_room(values["conversation_id"]))
+        return ok()
+
+    async def on_chats_overview(self, sid: str, data: Any) -> Ack:
+        """``chats:overview``: every active chat of the team, with its expert (coordinators)."""
+        p.parse(data, {})
+        await self._coordinator(sid)
+        async with self._db() as session:
+            staff = [(u.id, u.display_name) for u in await list_staff(session, active_only=True)]
+        return ok(chats=await active_chats_overview(self.chat, staff))

@@ -1,0 +1,1 @@
+"""The staff console's presentation: language catalogues and form descriptions."""

@@ -1,0 +1,111 @@
+"""The staff console page, the coordinators' quick-reply page, and the console's script files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+import widget
+from chatserver import keys
+from chatserver.console.i18n import code_labels, field_label, js_texts
+from chatserver.http.staffpages import page_context, page_user, staff_page_headers, with_lang
+from registration.codes import CODES
+from staffing.quickreplies import (
+    QuickReplyInputError,
+    add_quick_reply,
+    delete_quick_reply,
+    list_quick_replies,
+)
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+SOCKETIO_CLIENT = widget.DIST / "vendor" / "socket.io.min.js"
+
+#: The registration form, in the order an expert fills it in.
+REGISTRATION_FIELDS = (
+    "contact_date",
+    "duration_minutes",
+    "contact_type",
+    "first_or_followup",
+    "contact_seeker",
+    "referral",
+    "referral_other",
+    "support",
+    "advised_help",
+    "advised_help_other",
+)
+
+
+def registration_form(lang: str) -> dict[str, Any]:
+    """Labels and options of every registration field for the template."""
+    return {
+        "labels": {name: field_label(lang, name) for name in REGISTRATION_FIELDS},
+        "options": {name: code_labels(lang, name) for name in CODES},
+    }
+
+
+async def console_page(request: web.Request) -> web.StreamResponse:
+    """``GET /console``: the live console; its data comes over ``/staff`` and the JSON API."""
+    user = await page_user(request)
+    chat = request.app[keys.chat_key]
+    on_shift = user.id in await chat.roster.on_shift(chat.clock())
+    context = page_context(request, user, on_shift=on_shift)
+    context["js_texts"] = js_texts(context["lang"])
+    context["form"] = registration_form(context["lang"])
+    response = aiohttp_jinja2.render_template("console/console.html", request, context)
+    return staff_page_headers(response)
+
+
+async def _quick_reply_page(
+    request: web.Request,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+) -> web.StreamResponse:
+    user = await page_user(request, "coordinator")
+    async with request.app[keys.db_key]() as session:
+        replies = await list_quick_replies(session)
+    context = page_context(request, user, replies=replies, errors=errors or {}, typed=typed or {})
+    response = aiohttp_jinja2.render_template(
+        "console/quickreplies.html", request, context, status=status
+    )
+    return staff_page_headers(response)
+
+
+async def quick_replies_page(request: web.Request) -> web.StreamResponse:
+    """``GET /console/quick-replies``: coordinators manage the team's quick replies."""
+    return await _quick_reply_page(request)
+
+
+async def quick_reply_add(request: web.Request) -> web.StreamResponse:
+    """``POST /console/quick-replies``: add one (form post)."""
+    user = await page_user(request, "coordinator")
+    form = await request.post()
+    try:
+        async with request.app[keys.db_key].begin() as session:
+            await add_quick_reply(
+                session, title=form.get("title"), body=form.get("body"), created_by=user.id
+            )
+    except QuickReplyInputError as exc:
+        typed = {name: str(form.get(name, ""))[:1000] for name in ("title", "body")}
+        return await _quick_reply_page(request, 400, exc.errors, typed)
+    raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
+
+
+async def quick_reply_delete(request: web.Request) -> web.StreamResponse:
+    """``POST /console/quick-replies/{reply_id}/delete``."""
+    await page_user(request, "coordinator")
+    raw = request.match_info["reply_id"]
+    if raw.isdigit() and len(raw) <= 12:
+        async with request.app[keys.db_key].begin() as session:
+            await delete_quick_reply(session, int(raw))
+    raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
+
+
+async def socketio_client(request: web.Request) -> web.StreamResponse:
+    """The Socket.IO browser client built by the widget's npm build."""
+    if not SOCKETIO_CLIENT.is_file():
+        raise web.HTTPNotFound(text="Build the widget first (scripts/run does).")
+    return web.FileResponse(SOCKETIO_CLIENT, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,133 @@
+// Nabij staff console: the live parts over Socket.IO namespace /staff, the rest over the
+// JSON API. No framework and no build step: plain ES modules. Everything received is
+// rendered with textContent (never parsed as HTML), so script or markup stays text.
+
+import { attention, countUnreadWith } from "./attention.js";
+import {
+  addChat,
+  appendMessage,
+  chats,
+  endChat,
+  isActive,
+  loadQuickReplies,
+  removeChat,
+  renderTab,
+} from "./chats.js";
+import { emit, socket } from "./live.js";
+import { addAlert, loadOverview } from "./oversight.js";
+import { addPending, loadRegistrations } from "./registrations.js";
+import { $, T, el, fmt, notice } from "./util.js";
+
+countUnreadWith(() => [...chats.values()].reduce((sum, chat) => sum + chat.unread, 0));
+
+socket.on("connect", async () => {
+  notice("");
+  const sync = await socket.emitWithAck("chats:sync");
+  if (sync.ok) {
+    renderQueue(sync.waiting);
+    for (const chat of sync.chats) addChat(chat, false);
+    // A chat that went back to the queue while this console was away is no longer ours.
+    const held = new Set(sync.chats.map((c) => c.conversation_id));
+    for (const [id, chat] of chats) {
+      if (!held.has(id) && !chat.watching && !chat.ended) removeChat(id);
+    }
+  }
+  if ($("available").checked) await setPresence(true);
+  loadOverview();
+});
+socket.on("disconnect", () => notice(T["connection.lost"]));
+socket.on("connect_error", (err) => {
+  if (err && err.data && err.data.code === "unauthorized") location.assign("/login");
+});
+socket.on("queue:update", (data) => {
+  renderQueue(data.waiting);
+  loadOverview(); // every assignment and ending changes the queue or follows a change
+});
+socket.on("chat:assigned", (data) => {
+  addChat(data, true);
+  attention();
+});
+socket.on("chat:released", (data) => {
+  removeChat(data.conversation_id);
+  if (data.reason === "taken_over") notice(T["chat.taken_over"]);
+});
+socket.on("message:new", (data) => {
+  const chat = chats.get(data.conversation_id);
+  if (!chat || !appendMessage(chat, data)) return;
+  if (data.sender !== "expert" || chat.watching) {
+    if (!isActive(data.conversation_id) || document.hidden) chat.unread += 1;
+    renderTab(chat);
+    attention();
+  }
+});
+socket.on("typing", (data) => {
+  const chat = chats.get(data.conversation_id);
+  if (!chat) return;
+  chat.panel.querySelector(".chat-typing").hidden = !data.is_typing;
+  clearTimeout(chat.typingTimer);
+  if (data.is_typing) {
+    chat.typingTimer = setTimeout(() => {
+      chat.panel.querySelector(".chat-typing").hidden = true;
+    }, 10000);
+  }
+});
+socket.on("chat:ended", (data) => endChat(data.conversation_id));
+socket.on("registration:pending", (data) => {
+  addPending(data);
+});
+socket.on("alert:new", (data) => {
+  addAlert(data);
+  attention();
+});
+
+// -- presence ------------------------------------------------------------------------
+
+async function setPresence(available) {
+  const ack = await emit("presence:set", { available });
+  if (!ack.ok) {
+    $("available").checked = false;
+    if (ack.error && ack.error.code === "not_on_shift") {
+      $("shift-status").textContent = T["error.not_on_shift"];
+      $("shift-status").className = "off";
+    }
+  }
+}
+
+$("available").addEventListener("change", () => setPresence($("available").checked));
+
+// -- the queue -----------------------------------------------------------------------
+
+let queue = [];
+
+function renderQueue(waiting) {
+  queue = waiting;
+  const list = $("queue-list");
+  list.replaceChildren();
+  for (const entry of waiting) {
+    const item = el("li", { className: "queue-item", dataset: { conversationId: entry.conversation_id } });
+    item.append(el("span", { className: "audience" }, T["audience." + entry.audience] || entry.audience));
+    item.append(el("span", { className: "waited" }, ""));
+    const take = el("button", { type: "button", className: "take" }, T["queue.take"]);
+    take.addEventListener("click", () => emit("chat:accept", { conversation_id: entry.conversation_id }));
+    item.append(take);
+    list.append(item);
+  }
+  $("queue-count").textContent = String(waiting.length);
+  $("queue-empty").hidden = waiting.length > 0;
+  tickQueue();
+}
+
+function tickQueue() {
+  const now = Date.now();
+  for (const item of $("queue-list").children) {
+    const entry = queue.find((e) => e.conversation_id === item.dataset.conversationId);
+    if (!entry) continue;
+    const minutes = Math.max(0, Math.floor((now - Date.parse(entry.waiting_since)) / 60000));
+    item.querySelector(".waited").textContent = fmt("queue.waiting", { m: minutes });
+  }
+}
+
+setInterval(tickQueue, 15000);
+
+loadQuickReplies();
+loadRegistrations();

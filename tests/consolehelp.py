@@ -1,0 +1,74 @@
+"""Helpers shared by the console's browser tests: signing in through the form, staff setup."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chatserver.keys import db_key
+from staffing.experts import create_staff_user
+from staffing.quickreplies import add_quick_reply
+from staffing.shifts import add_shift
+from tests.browser import Browser
+from tests.harness import PASSWORD, Nabij
+
+#: Text that would run or render as markup if the console ever used innerHTML.
+HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>vet</b>'
+
+
+async def sign_in(browser: Browser, nabij: Nabij, username: str) -> None:
+    """Sign in through the HTML form and wait for the console to be connected."""
+    await browser.open(f"{nabij.url}/login?lang=nl")
+    await browser.type("#username", username)
+    await browser.type("#password", PASSWORD)
+    await browser.click("#login-submit")
+    await browser.find("#console")
+    await browser.until("window.io !== undefined && document.title.length > 0")
+
+
+async def add_staff(
+    nabij: Nabij,
+    username: str,
+    display_name: str,
+    *,
+    role: str = "expert",
+    capacity: int = 2,
+) -> int:
+    """A staff account with a chosen display name, on a shift around now."""
+    async with nabij.app[db_key].begin() as session:
+        user = await create_staff_user(
+            session,
+            username=username,
+            display_name=display_name,
+            password=PASSWORD,
+            role=role,
+            capacity=capacity,
+        )
+        now = dt.datetime.now(dt.UTC)
+        await add_shift(
+            session,
+            user_id=user.id,
+            starts_at=now - dt.timedelta(hours=1),
+            ends_at=now + dt.timedelta(hours=2),
+        )
+        return user.id
+
+
+async def add_reply(nabij: Nabij, title: str, body: str, by: int) -> None:
+    """A team-wide quick reply."""
+    async with nabij.app[db_key].begin() as session:
+        await add_quick_reply(session, title=title, body=body, created_by=by)
+
+
+async def no_markup_rendered(browser: Browser, container: str) -> bool:
+    """Whether hostile text under ``container`` stayed text: no element made, no script run."""
+    result = await browser.script(
+        f"const root = document.querySelector({container!r});"
+        "return root.querySelectorAll('img, script, b').length === 0"
+        " && window.pwned === undefined;"
+    )
+    return bool(result)
+
+
+def script_errors(messages: list[str]) -> list[str]:
+    """Uncaught script errors and CSP refusals among the browser console's messages."""
+    return [m for m in messages if "Uncaught" in m or "Content Security Policy" in m]
