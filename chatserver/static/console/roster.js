@@ -72,7 +72,9 @@ function renderMonth({ first, days }) {
   table.append(el("caption", { className: "visually-hidden" }, periodTitle({ first, days })));
   const head = el("tr");
   for (let i = 0; i < 7; i += 1) head.append(el("th", { scope: "col" }, dayLabel(addDays(first, i)).split(" ")[0]));
-  table.append(el("thead")).firstChild.append(head);
+  const thead = el("thead");
+  thead.append(head);
+  table.append(thead);
   const body = el("tbody");
   for (let week = 0; week < days; week += 7) {
     const row = el("tr");

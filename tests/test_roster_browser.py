@@ -1,0 +1,149 @@
+"""The roster pages in headless Chromium: a coordinator plans on /roster and the widget
+follows; the team page, the password link, my shifts with its calendar feed, the audit log.
+
+Each page gets a screenshot and an axe run (WCAG 2.1 A/AA, no violations).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+
+from tests.browser import Browser, BrowserFactory, describe
+from tests.consolehelp import HOSTILE, no_markup_rendered, sign_in
+from tests.harness import Nabij
+from tests.widget_ui import WidgetUI
+
+pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+async def assert_accessible(browser: Browser, page: str) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violation."""
+    violations = await browser.axe()
+    assert violations == [], f"{page}:\n{describe(violations)}"
+
+
+async def set_value(browser: Browser, css: str, value: str) -> None:
+    """Set a form control's value the way a date/time picker would (locale-proof)."""
+    await browser.script(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+        "e.dispatchEvent(new Event('input', {bubbles: true}));"
+        "e.dispatchEvent(new Event('change', {bubbles: true}));",
+        css,
+        value,
+    )
+
+
+async def choose_expert(browser: Browser, form: str, name: str) -> None:
+    """Pick the expert whose option text contains ``name`` in ``form``'s select."""
+    select = f"#{form} select[name=user_id]"
+    await browser.until(
+        f"[...document.querySelectorAll('{select} option')].some(o => o.text.includes('{name}'))"
+    )
+    await browser.script(
+        "const s = document.querySelector(arguments[0]);"
+        "s.value = [...s.options].find(o => o.text.includes(arguments[1])).value;",
+        select,
+        name,
+    )
+
+
+def window_around_now() -> tuple[str, str, dt.date]:
+    """A local window containing now, on today only: from an hour ago to two hours ahead."""
+    now = dt.datetime.now(AMSTERDAM)
+    start = max(now - dt.timedelta(hours=1), now.replace(hour=0, minute=0))
+    end = now + dt.timedelta(hours=2)
+    return start.strftime("%H:%M"), end.strftime("%H:%M"), now.date()
+
+
+async def widget_state(browser: Browser, nabij: Nabij, pattern: str) -> WidgetUI:
+    """Open the demo page and wait for the launcher to say ``pattern``."""
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await ui.wait_text(".launcher-state", pattern)
+    return ui
+
+
+async def test_a_pattern_planned_on_the_roster_opens_the_widget_and_a_skip_closes_it(
+    nabij: Nabij, browser_factory: BrowserFactory
+) -> None:
+    await nabij.add_expert("anna", on_shift=False)
+    await nabij.add_expert("coco", role="coordinator", on_shift=False)
+    coordinator, visitor = await browser_factory(), await browser_factory()
+    await sign_in(coordinator, nabij, "coco")
+    await coordinator.open(f"{nabij.url}/roster?lang=nl")
+    start, end, today = window_around_now()
+
+    await choose_expert(coordinator, "pattern-form", "Anna")
+    await coordinator.click(f"#pattern-form input[value={DAY_CODES[today.weekday()]}]")
+    await set_value(coordinator, "#pattern-start", start)
+    await set_value(coordinator, "#pattern-end", end)
+    await coordinator.click("#pattern-submit")
+    await coordinator.wait_text("#roster-status", "Vaste dienst opgeslagen")
+    await coordinator.wait_text(".day.today .shift-text", f"{start}.*Anna")
+    await coordinator.wait_text("#pattern-list .pattern-text", f"Anna: .* {start}–{end}")
+    await assert_accessible(coordinator, "roster, week")
+    await coordinator.screenshot("roster-week")
+
+    anna = await nabij.staff("anna")
+    await widget_state(visitor, nabij, "nu open")
+
+    # A holiday: skip today. The widget closes and shows when it opens next and this week.
+    await coordinator.click("#pattern-list details summary")
+    await coordinator.click("#pattern-list .pattern-skip button")
+    await coordinator.wait_text("#roster-status", "Dagen overgeslagen: 1")
+    await coordinator.absent(".day.today .shift")
+    ui = await widget_state(visitor, nabij, "nu gesloten")
+    await ui.click(".launcher")
+    await ui.wait_text(".next-opening", "We zijn er weer op")
+    await ui.wait_text(".hours-title", "Openingstijden deze week")
+    hours = await ui.texts(".hours li")
+    assert hours and hours[0].endswith(f"{start}–{end}"), hours
+    await visitor.screenshot("widget-closed-hours")
+    await anna.disconnect()
+
+
+async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
+    nabij: Nabij, browser: Browser
+) -> None:
+    anna = await nabij.add_expert("anna", on_shift=False)
+    await nabij.add_expert("coco", role="coordinator", on_shift=False)
+    today = dt.datetime.now(AMSTERDAM).date()
+    night = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(22), AMSTERDAM)
+    await nabij.add_shift(anna, night, night + dt.timedelta(hours=7))
+    await sign_in(browser, nabij, "coco")
+    await browser.open(f"{nabij.url}/roster?lang=nl")
+
+    await browser.wait_text(".day .shift-text", "22:00–05:00 \\(volgende dag\\) Anna")
+    await browser.wait_text(".day .shift-text", "↳ 22:00–05:00")
+    await browser.wait_text("#warning-list", "Anna")
+    await browser.click("#hours-add")
+    for code in DAY_CODES:
+        await browser.click(f"#hours-rows .hours-day[value={code}]")
+    await set_value(browser, "#hours-rows .hours-start", "09:00")
+    await set_value(browser, "#hours-rows .hours-end", "10:00")
+    await browser.click("#hours-submit")
+    await browser.wait_text("#roster-status", "Chaturen opgeslagen")
+    await browser.wait_text("#gap-list .gap", "09:00–10:00")
+    await assert_accessible(browser, "roster, coverage")
+
+    await browser.click("#view-month")
+    await browser.find("#month-view")
+    await browser.wait_text("#month-view .shift-text", "Anna")
+    await assert_accessible(browser, "roster, month")
+    await browser.screenshot("roster-month")
+
+    # A bad shift keeps what was typed and shows the field's error.
+    await choose_expert(browser, "shift-form", "Anna")
+    await set_value(browser, "#shift-starts_at", f"{today.isoformat()}T20:00")
+    await set_value(browser, "#shift-ends_at", f"{today.isoformat()}T19:00")
+    await browser.click("#shift-submit")
+    await browser.find("#shift-form [aria-invalid=true]")
+    assert await browser.script("return document.getElementById('shift-ends_at').value")
+    await assert_accessible(browser, "roster, shift form with errors")
