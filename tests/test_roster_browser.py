@@ -147,3 +147,54 @@ async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
     await browser.find("#shift-form [aria-invalid=true]")
     assert await browser.script("return document.getElementById('shift-ends_at').value")
     await assert_accessible(browser, "roster, shift form with errors")
+
+
+async def test_team_page_creates_an_expert_whose_link_sets_the_password(
+    nabij: Nabij, browser_factory: BrowserFactory
+) -> None:
+    await nabij.add_expert("coco", role="coordinator", on_shift=False)
+    coordinator, newcomer = await browser_factory(), await browser_factory()
+    await sign_in(coordinator, nabij, "coco")
+    await coordinator.open(f"{nabij.url}/team?lang=nl")
+    await coordinator.wait_text("#member-list .member-text", "Coco")
+
+    await coordinator.type("#member-display_name", HOSTILE)
+    await coordinator.type("#member-username", "Not valid!")
+    await coordinator.click("#member-submit")
+    await coordinator.find("#member-username[aria-invalid=true]")
+    assert await coordinator.script("return document.getElementById('member-display_name').value")
+    await assert_accessible(coordinator, "team, errors")
+
+    await coordinator.type("#member-display_name", "Bram", clear=True)
+    await coordinator.type("#member-username", "bram", clear=True)
+    await coordinator.click("#member-form input[name=focus][value=perpetrator]")
+    await coordinator.click("#member-submit")
+    await coordinator.wait_text("#team-status", "Account aangemaakt")
+    await coordinator.wait_text("#member-list .member-text", "Bram \\(bram\\) · Expert · Plegers")
+    link = await coordinator.until("document.getElementById('link-url').value")
+    assert link.startswith(f"{nabij.url}/password/"), link
+    assert await no_markup_rendered(coordinator, "#member-list")
+    await assert_accessible(coordinator, "team, link shown")
+    await coordinator.screenshot("team")
+
+    await newcomer.open(link + "?lang=nl")
+    await newcomer.type("#link-password", "kort")
+    await newcomer.click("#link-submit")
+    await newcomer.find("#link-password[aria-invalid=true]")
+    await newcomer.type("#link-password", "een lang genoeg wachtwoord")
+    await newcomer.click("#link-submit")
+    await newcomer.find("#link-done")
+    await assert_accessible(newcomer, "password link, done")
+    await newcomer.screenshot("password-link-done")
+    await newcomer.click("#link-login")
+    await newcomer.type("#username", "bram")
+    await newcomer.type("#password", "een lang genoeg wachtwoord")
+    await newcomer.click("#login-submit")
+    await newcomer.find("#console")
+    await newcomer.open(link)
+    await newcomer.find("#link-invalid")
+
+    # Deactivating asks first; then the account shows as deactivated.
+    await coordinator.script("window.confirm = () => true;")
+    await coordinator.click("#member-list li[data-username=bram] .member-deactivate")
+    await coordinator.wait_text("#member-list li[data-username=bram]", "Gedeactiveerd")

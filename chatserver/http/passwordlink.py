@@ -51,6 +51,10 @@ async def link_submit(request: web.Request) -> web.StreamResponse:
             )
             await record_change(session, user.id, "user.password_set", f"user:{user.id}")
     except StaffInputError as exc:
-        invalid = "token" in exc.errors
-        return _render(request, 404 if invalid else 400, invalid=invalid, errors=exc.errors)
+        if "token" in exc.errors:
+            return _render(request, 404, invalid=True, errors={})
+        async with request.app[keys.db_key]() as session:
+            owner = await user_for_password_link(session, token, now)
+        username = owner.username if owner else ""
+        return _render(request, 400, username=username, errors=exc.errors)
     return _render(request, done=True, username=user.username, errors={})
