@@ -198,3 +198,53 @@ async def test_team_page_creates_an_expert_whose_link_sets_the_password(
     await coordinator.script("window.confirm = () => true;")
     await coordinator.click("#member-list li[data-username=bram] .member-deactivate")
     await coordinator.wait_text("#member-list li[data-username=bram]", "Gedeactiveerd")
+
+
+async def test_my_shifts_calendar_feed_and_a_swap_the_coordinator_approves(
+    nabij: Nabij, browser_factory: BrowserFactory
+) -> None:
+    anna = await nabij.add_expert("anna", on_shift=False)
+    await nabij.add_expert("bram", on_shift=False)
+    await nabij.add_expert("coco", role="coordinator", on_shift=False)
+    tomorrow = dt.datetime.now(AMSTERDAM).date() + dt.timedelta(days=1)
+    evening = dt.datetime.combine(tomorrow, dt.time(19), AMSTERDAM)
+    await nabij.add_shift(anna, evening, evening + dt.timedelta(hours=3))
+    expert, coordinator = await browser_factory(), await browser_factory()
+    await sign_in(expert, nabij, "anna")
+    await expert.open(f"{nabij.url}/my-shifts?lang=nl")
+    await expert.wait_text("#my-shift-list .my-shift", "19:00–22:00")
+
+    await expert.click("#calendar-issue")
+    url = await expert.until("document.getElementById('calendar-url').value")
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        assert response.status == 200
+        assert response.content_type == "text/calendar"
+        assert "BEGIN:VEVENT" in await response.text()
+
+    await expert.until("document.querySelectorAll('#request-to_user_id option').length > 1")
+    await expert.script(
+        "const f = document.getElementById('request-form');"
+        "f.elements.shift_id.selectedIndex = 1;"
+        "f.querySelector('input[value=swap]').checked = true;"
+        "const s = f.elements.to_user_id;"
+        "s.value = [...s.options].find(o => o.text === 'Bram').value;"
+    )
+    await expert.click("#request-submit")
+    await expert.wait_text("#my-request-list", "overdragen · wacht op coördinator")
+    await assert_accessible(expert, "my shifts")
+    await expert.screenshot("my-shifts")
+
+    await sign_in(coordinator, nabij, "coco")
+    await coordinator.open(f"{nabij.url}/roster?lang=nl")
+    await coordinator.wait_text("#request-list", "Anna wil dienst .* overdragen aan Bram")
+    await coordinator.click("#request-list .request-approve")
+    await coordinator.wait_text("#request-list", "Geen openstaande verzoeken")
+    await expert.open(f"{nabij.url}/my-shifts?lang=nl")
+    await expert.wait_text("#my-request-list", "goedgekeurd")
+    await expert.wait_text("#my-shift-list", "geen komende diensten")
+
+    await coordinator.open(f"{nabij.url}/audit?lang=nl")
+    await coordinator.wait_text("#audit-rows", "coco")
+    await coordinator.wait_text("#audit-rows .action", "calendar")
+    await assert_accessible(coordinator, "audit")
+    await coordinator.screenshot("audit")

@@ -28,6 +28,7 @@ def _start_data(request: web.Request, user_id: int, role: str) -> dict[str, Any]
         "user_id": user_id,
         "role": role,
         "today": dt.datetime.now(tz).date().isoformat(),
+        "timezone": tz.key,
         "roles": list(ROLES),
         "focus": list(FOCUS_CODES),
     }
