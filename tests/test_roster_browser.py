@@ -248,3 +248,9 @@ async def test_my_shifts_calendar_feed_and_a_swap_the_coordinator_approves(
     await coordinator.wait_text("#audit-rows .action", "calendar")
     await assert_accessible(coordinator, "audit")
     await coordinator.screenshot("audit")
+
+    # The report page now sits in the console's layout, with the navigation.
+    await coordinator.click(".topbar nav a[href^='/reports']")
+    await coordinator.wait_text("h1", "Rapportage")
+    await assert_accessible(coordinator, "reports")
+    await coordinator.screenshot("reports")
