@@ -20,6 +20,8 @@ from tests.widget_ui import WidgetUI
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+#: The en dash the pages put between two times.
+DASH = "\u2013"
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -87,7 +89,7 @@ async def test_a_pattern_planned_on_the_roster_opens_the_widget_and_a_skip_close
     await coordinator.click("#pattern-submit")
     await coordinator.wait_text("#roster-status", "Vaste dienst opgeslagen")
     await coordinator.wait_text(".day.today .shift-text", f"{start}.*Anna")
-    await coordinator.wait_text("#pattern-list .pattern-text", f"Anna: .* {start}–{end}")
+    await coordinator.wait_text("#pattern-list .pattern-text", f"Anna: .* {start}{DASH}{end}")
     await assert_accessible(coordinator, "roster, week")
     await coordinator.screenshot("roster-week")
 
@@ -104,7 +106,7 @@ async def test_a_pattern_planned_on_the_roster_opens_the_widget_and_a_skip_close
     await ui.wait_text(".next-opening", "We zijn er weer op")
     await ui.wait_text(".hours-title", "Openingstijden deze week")
     hours = await ui.texts(".hours li")
-    assert hours and hours[0].endswith(f"{start}–{end}"), hours
+    assert hours and hours[0].endswith(f"{start}{DASH}{end}"), hours
     await visitor.screenshot("widget-closed-hours")
     await anna.disconnect()
 
@@ -120,8 +122,8 @@ async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
     await sign_in(browser, nabij, "coco")
     await browser.open(f"{nabij.url}/roster?lang=nl")
 
-    await browser.wait_text(".day .shift-text", "22:00–05:00 \\(volgende dag\\) Anna")
-    await browser.wait_text(".day .shift-text", "↳ 22:00–05:00")
+    await browser.wait_text(".day .shift-text", f"22:00{DASH}05:00 \\(volgende dag\\) Anna")
+    await browser.wait_text(".day .shift-text", f"↳ 22:00{DASH}05:00")
     await browser.wait_text("#warning-list", "Anna")
     await browser.click("#hours-add")
     for code in DAY_CODES:
@@ -130,7 +132,7 @@ async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
     await set_value(browser, "#hours-rows .hours-end", "10:00")
     await browser.click("#hours-submit")
     await browser.wait_text("#roster-status", "Chaturen opgeslagen")
-    await browser.wait_text("#gap-list .gap", "09:00–10:00")
+    await browser.wait_text("#gap-list .gap", f"09:00{DASH}10:00")
     await assert_accessible(browser, "roster, coverage")
 
     await browser.click("#view-month")
@@ -212,7 +214,7 @@ async def test_my_shifts_calendar_feed_and_a_swap_the_coordinator_approves(
     expert, coordinator = await browser_factory(), await browser_factory()
     await sign_in(expert, nabij, "anna")
     await expert.open(f"{nabij.url}/my-shifts?lang=nl")
-    await expert.wait_text("#my-shift-list .my-shift", "19:00–22:00")
+    await expert.wait_text("#my-shift-list .my-shift", f"19:00{DASH}22:00")
 
     await expert.click("#calendar-issue")
     url = await expert.until("document.getElementById('calendar-url').value")

@@ -110,7 +110,9 @@ ROSTER_NL: Final[dict[str, str]] = {
     "my.upcoming": "Komende diensten",
     "my.none": "Je hebt geen komende diensten.",
     "my.calendar": "Agenda-abonnement",
-    "my.calendar_help": "Een privélink voor de agenda op je telefoon. Een nieuwe link maakt de oude ongeldig.",
+    "my.calendar_help": (
+        "Een privélink voor de agenda op je telefoon. Een nieuwe link maakt de oude ongeldig."
+    ),
     "my.calendar_issue": "Nieuwe agendalink maken",
     "my.calendar_revoke": "Agendalink intrekken",
     "my.calendar_url": "Je agendalink (maar één keer getoond)",
@@ -289,7 +291,9 @@ ROSTER_EN: Final[dict[str, str]] = {
     "link.intro": "Choose a password for your account {username}.",
     "link.password": "New password",
     "link.submit": "Set password",
-    "link.invalid": "This link has expired or was used already. Ask your coordinator for a new one.",
+    "link.invalid": (
+        "This link has expired or was used already. Ask your coordinator for a new one."
+    ),
     "link.done": "Your password has been set.",
     "link.login": "Go to sign in",
     "day.mon": "Mon",

@@ -193,7 +193,9 @@ async def report_page(request: web.Request) -> web.Response:
     figures = await _figures(request, choice.period)
     context = page_context(request, user, **figures, choice=choice, errors=errors)
     status = 400 if errors else 200
-    response = aiohttp_jinja2.render_template("reports/report.html", request, context, status=status)
+    response = aiohttp_jinja2.render_template(
+        "reports/report.html", request, context, status=status
+    )
     staff_page_headers(response)
     return response
 
