@@ -164,6 +164,7 @@ async def test_team_page_creates_an_expert_whose_link_sets_the_password(
     await coordinator.type("#member-username", "Not valid!")
     await coordinator.click("#member-submit")
     await coordinator.find("#member-username[aria-invalid=true]")
+    await coordinator.wait_text("#member-err-username", "Gebruik 3 tot 64 tekens")
     assert await coordinator.script("return document.getElementById('member-display_name').value")
     await assert_accessible(coordinator, "team, errors")
 

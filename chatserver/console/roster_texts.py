@@ -305,7 +305,45 @@ ROSTER_EN: Final[dict[str, str]] = {
     "day.sun": "Sun",
 }
 
+#: Dutch for the fixed field messages of the roster and team API (it answers in English).
+#: Messages with values in them (days, codes) are shown as sent.
+NL_ROSTER_API_MESSAGES: Final[dict[str, str]] = {
+    "required": "Verplicht.",
+    "Choose an expert.": "Kies een expert.",
+    "No active staff member with this id.": "Kies een actieve expert.",
+    "This overlaps another shift of the same person.": (
+        "Dit overlapt met een andere dienst van dezelfde persoon."
+    ),
+    "Give a time with a time zone.": "Geef een tijd met tijdzone.",
+    "The shift must end after it starts.": "De dienst moet eindigen na het begin.",
+    "A shift can last at most 24 hours.": "Een dienst duurt hoogstens 24 uur.",
+    "The end must differ from the start.": "Het einde moet anders zijn dan het begin.",
+    "Choose at least one day of the week.": "Kies minstens één dag van de week.",
+    "Give hours and minutes only, like 19:00.": "Geef alleen uren en minuten, zoals 19:00.",
+    "Give a date like 2026-12-01.": "Geef een datum.",
+    "The last day must not be before the first.": "De laatste dag mag niet voor de eerste liggen.",
+    "The last day must not be before the pattern's start.": (
+        "De laatste dag mag niet voor de eerste dag van de vaste dienst liggen."
+    ),
+    "Give weekdays, a start and an end.": "Kies dagen, een begin en een einde.",
+    "The shift no longer exists.": "Deze dienst bestaat niet meer.",
+    "This username is already taken.": "Deze gebruikersnaam bestaat al.",
+    "Use 3 to 64 characters: lowercase letters, digits, '.', '_' or '-'.": (
+        "Gebruik 3 tot 64 tekens: kleine letters, cijfers, '.', '_' of '-'."
+    ),
+    "Use 1 to 64 characters, not only spaces.": "Gebruik 1 tot 64 tekens, niet alleen spaties.",
+    "Use a whole number of chats from 1 to 10.": "Gebruik een heel getal van 1 tot 10.",
+    "Use a whole number of seconds from 0 to 3600.": "Gebruik een heel getal van 0 tot 3600.",
+    "Choose at least one language.": "Kies minstens één taal.",
+    "Required text.": "Verplicht.",
+}
 
-def page_texts(catalogue: dict[str, str]) -> dict[str, str]:
-    """The part of a catalogue the roster pages' scripts need."""
-    return {k: v for k, v in catalogue.items() if k.startswith(PAGE_PREFIXES)}
+
+def page_texts(lang: str, catalogue: dict[str, str]) -> dict[str, str]:
+    """The part of a catalogue the roster pages' scripts need (``api:`` + message: Dutch)."""
+    chosen = {k: v for k, v in catalogue.items() if k.startswith(PAGE_PREFIXES)}
+    if lang == "nl":
+        chosen.update(
+            {f"api:{english}": dutch for english, dutch in NL_ROSTER_API_MESSAGES.items()}
+        )
+    return chosen

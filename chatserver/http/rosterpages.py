@@ -37,7 +37,7 @@ def _start_data(request: web.Request, user_id: int, role: str) -> dict[str, Any]
 async def _render(request: web.Request, template: str, role: str) -> web.StreamResponse:
     user = await page_user(request, role)
     context = page_context(request, user)
-    context["page_texts"] = page_texts(context["t"])
+    context["page_texts"] = page_texts(context["lang"], context["t"])
     context["page_data"] = _start_data(request, user.id, user.role)
     response = aiohttp_jinja2.render_template(template, request, context)
     return staff_page_headers(response)

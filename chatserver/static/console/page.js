@@ -1,4 +1,4 @@
-// Nabij staff pages (roster, team, my shifts, audit): shared helpers. No innerHTML anywhere:
+// Nabij staff pages (roster, team, my shifts, audit): shared helpers. Never parse markup:
 // every value from the server is set with textContent, value or option.text.
 
 export const $ = (id) => document.getElementById(id);
@@ -71,7 +71,8 @@ export function showErrors(form, answer) {
   for (const [name, message] of Object.entries(fields)) {
     const slot = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`)
       || form.querySelector('[data-error-for="_form"]');
-    if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+    const text = T["api:" + message] || message;
+    if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
     const control = form.querySelector(`[name="${CSS.escape(name)}"]`);
     if (control) {
       control.setAttribute("aria-invalid", "true");
