@@ -91,6 +91,7 @@ async def test_a_pattern_planned_on_the_roster_opens_the_widget_and_a_skip_close
     await coordinator.wait_text(".day.today .shift-text", f"{start}.*Anna")
     await coordinator.wait_text("#pattern-list .pattern-text", f"Anna: .* {start}{DASH}{end}")
     await assert_accessible(coordinator, "roster, week")
+    await coordinator.script("window.scrollTo(0, 0);")
     await coordinator.screenshot("roster-week")
 
     anna = await nabij.staff("anna")
@@ -123,7 +124,7 @@ async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
     await browser.open(f"{nabij.url}/roster?lang=nl")
 
     await browser.wait_text(".day .shift-text", f"22:00{DASH}05:00 \\(volgende dag\\) Anna")
-    await browser.wait_text(".day .shift-text", f"↳ 22:00{DASH}05:00")
+    await browser.wait_text(".day .shift-text", f"↳ 00:00{DASH}05:00 Anna")
     await browser.wait_text("#warning-list", "Anna")
     await browser.click("#hours-add")
     for code in DAY_CODES:
@@ -139,6 +140,7 @@ async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
     await browser.find("#month-view")
     await browser.wait_text("#month-view .shift-text", "Anna")
     await assert_accessible(browser, "roster, month")
+    await browser.script("window.scrollTo(0, 0);")
     await browser.screenshot("roster-month")
 
     # A bad shift keeps what was typed and shows the field's error.

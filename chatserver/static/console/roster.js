@@ -36,7 +36,9 @@ function shiftsOn(day) {
 
 function shiftItem(shift, day) {
   const continued = shift.starts_local.slice(0, 10) < day;
-  const text = `${continued ? "↳ " : ""}${timeRange(shift.starts_local, shift.ends_local)} ${shift.display_name}`;
+  // On the day after a shift across midnight: "↳ 00:00–04:00", the part on that day.
+  const range = continued ? `↳ 00:00–${shift.ends_local.slice(11, 16)}` : timeRange(shift.starts_local, shift.ends_local);
+  const text = `${range} ${shift.display_name}`;
   const item = el("li", { className: "shift", dataset: { shiftId: shift.id } });
   item.append(el("span", { className: "shift-text" }, text));
   if (!continued) {
