@@ -7,6 +7,7 @@ import re
 import aiohttp
 import pytest
 
+from chatserver.console.roster_texts import ROSTER_EN, ROSTER_NL, page_texts
 from tests.harness import Nabij
 
 COORDINATOR_PAGES = ("/roster", "/team", "/audit", "/reports")
@@ -70,3 +71,9 @@ async def test_the_password_link_page_sets_the_password_once(nabij: Nabij) -> No
         assert again.status == 404
         assert (await newcomer.get(f"{nabij.url}/password/unknown")).status == 404
     await nabij.login("daan", "lang genoeg nu echt")
+
+
+def test_the_roster_pages_have_every_text_in_both_languages() -> None:
+    assert set(ROSTER_NL) == set(ROSTER_EN)
+    assert all(page_texts("en", ROSTER_EN)[k] for k in page_texts("en", ROSTER_EN))
+    assert page_texts("nl", ROSTER_NL)["api:Choose an expert."] == "Kies een expert."
