@@ -149,8 +149,24 @@ async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
     await set_value(browser, "#shift-ends_at", f"{today.isoformat()}T19:00")
     await browser.click("#shift-submit")
     await browser.find("#shift-form [aria-invalid=true]")
+    await browser.wait_text("#shift-err-ends_at", "De dienst moet eindigen na het begin")
     assert await browser.script("return document.getElementById('shift-ends_at').value")
     await assert_accessible(browser, "roster, shift form with errors")
+
+    # Add it, change it, delete it (after confirming).
+    await set_value(browser, "#shift-ends_at", f"{today.isoformat()}T21:00")
+    await browser.click("#shift-submit")
+    await browser.wait_text("#roster-status", "Dienst opgeslagen")
+    await browser.wait_text(".day.today .shift-text", f"20:00{DASH}21:00 Anna")
+    await browser.click(".day.today .shift-edit")
+    assert await browser.script("return document.activeElement.id") == "shift-user_id"
+    await set_value(browser, "#shift-ends_at", f"{today.isoformat()}T21:30")
+    await browser.click("#shift-submit")
+    await browser.wait_text(".day.today .shift-text", f"20:00{DASH}21:30 Anna")
+    await browser.script("window.confirm = () => true;")
+    await browser.click(".day.today .shift-delete")
+    await browser.wait_text("#roster-status", "Dienst verwijderd")
+    await browser.absent(".day.today .shift")
 
 
 async def test_team_page_creates_an_expert_whose_link_sets_the_password(
@@ -186,6 +202,7 @@ async def test_team_page_creates_an_expert_whose_link_sets_the_password(
     await newcomer.type("#link-password", "kort")
     await newcomer.click("#link-submit")
     await newcomer.find("#link-password[aria-invalid=true]")
+    await newcomer.wait_text("#err-password", "Gebruik minstens")
     await newcomer.type("#link-password", "een lang genoeg wachtwoord")
     await newcomer.click("#link-submit")
     await newcomer.find("#link-done")

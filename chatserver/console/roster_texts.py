@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from staffing.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
 PAGE_PREFIXES: Final = ("roster.", "team.", "my.", "audit.", "day.", "common.")
 
 ROSTER_NL: Final[dict[str, str]] = {
@@ -336,7 +338,19 @@ NL_ROSTER_API_MESSAGES: Final[dict[str, str]] = {
     "Use a whole number of seconds from 0 to 3600.": "Gebruik een heel getal van 0 tot 3600.",
     "Choose at least one language.": "Kies minstens één taal.",
     "Required text.": "Verplicht.",
+    f"Use at least {MIN_PASSWORD_LENGTH} characters.": (
+        f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens."
+    ),
+    f"Use at most {MAX_PASSWORD_LENGTH} characters.": (
+        f"Gebruik hoogstens {MAX_PASSWORD_LENGTH} tekens."
+    ),
+    "The password cannot be only spaces.": "Het wachtwoord mag niet alleen uit spaties bestaan.",
 }
+
+
+def api_message(lang: str, message: str) -> str:
+    """An API field message in the page language (Dutch when the table has it)."""
+    return NL_ROSTER_API_MESSAGES.get(message, message) if lang == "nl" else message
 
 
 def page_texts(lang: str, catalogue: dict[str, str]) -> dict[str, str]:

@@ -13,7 +13,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.http.staffpages import page_context, staff_page_headers
+from chatserver.console.roster_texts import api_message
+from chatserver.http.staffpages import language, page_context, staff_page_headers
 from staffing.audit import record_change
 from staffing.experts import StaffInputError
 from staffing.resets import use_password_link, user_for_password_link
@@ -56,5 +57,7 @@ async def link_submit(request: web.Request) -> web.StreamResponse:
         async with request.app[keys.db_key]() as session:
             owner = await user_for_password_link(session, token, now)
         username = owner.username if owner else ""
-        return _render(request, 400, username=username, errors=exc.errors)
+        lang = language(request)
+        errors = {name: api_message(lang, text) for name, text in exc.errors.items()}
+        return _render(request, 400, username=username, errors=errors)
     return _render(request, done=True, username=user.username, errors={})
