@@ -7,6 +7,7 @@ Each page gets a screenshot and an axe run (WCAG 2.1 A/AA, no violations).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -29,6 +30,18 @@ async def assert_accessible(browser: Browser, page: str) -> None:
     """axe-core finds no WCAG 2.1 A/AA violation."""
     violations = await browser.axe()
     assert violations == [], f"{page}:\n{describe(violations)}"
+
+
+async def shows(browser: Browser, css: str, pattern: str) -> None:
+    """Wait until an element matching ``css`` shows text matching regex ``pattern``.
+
+    Checked in one script run, so a list the page re-renders meanwhile cannot leave a
+    stale element behind (tests/browser.py's wait_text reads elements one by one).
+    """
+    await browser.until(
+        f"[...document.querySelectorAll({json.dumps(css)})]"
+        f".some(e => new RegExp({json.dumps(pattern)}).test(e.innerText))"
+    )
 
 
 async def set_value(browser: Browser, css: str, value: str) -> None:
@@ -87,9 +100,9 @@ async def test_a_pattern_planned_on_the_roster_opens_the_widget_and_a_skip_close
     await set_value(coordinator, "#pattern-start", start)
     await set_value(coordinator, "#pattern-end", end)
     await coordinator.click("#pattern-submit")
-    await coordinator.wait_text("#roster-status", "Vaste dienst opgeslagen")
-    await coordinator.wait_text(".day.today .shift-text", f"{start}.*Anna")
-    await coordinator.wait_text("#pattern-list .pattern-text", f"Anna: .* {start}{DASH}{end}")
+    await shows(coordinator, "#roster-status", "Vaste dienst opgeslagen")
+    await shows(coordinator, ".day.today .shift-text", f"{start}.*Anna")
+    await shows(coordinator, "#pattern-list .pattern-text", f"Anna: .* {start}{DASH}{end}")
     await assert_accessible(coordinator, "roster, week")
     await coordinator.script("window.scrollTo(0, 0);")
     await coordinator.screenshot("roster-week")
@@ -100,7 +113,7 @@ async def test_a_pattern_planned_on_the_roster_opens_the_widget_and_a_skip_close
     # A holiday: skip today. The widget closes and shows when it opens next and this week.
     await coordinator.click("#pattern-list details summary")
     await coordinator.click("#pattern-list .pattern-skip button")
-    await coordinator.wait_text("#roster-status", "Dagen overgeslagen: 1")
+    await shows(coordinator, "#roster-status", "Dagen overgeslagen: 1")
     await coordinator.absent(".day.today .shift")
     ui = await widget_state(visitor, nabij, "nu gesloten")
     await ui.click(".launcher")
@@ -123,22 +136,22 @@ async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
     await sign_in(browser, nabij, "coco")
     await browser.open(f"{nabij.url}/roster?lang=nl")
 
-    await browser.wait_text(".day .shift-text", f"22:00{DASH}05:00 \\(volgende dag\\) Anna")
-    await browser.wait_text(".day .shift-text", f"↳ 00:00{DASH}05:00 Anna")
-    await browser.wait_text("#warning-list", "Anna")
+    await shows(browser, ".day .shift-text", f"22:00{DASH}05:00 \\(volgende dag\\) Anna")
+    await shows(browser, ".day .shift-text", f"↳ 00:00{DASH}05:00 Anna")
+    await shows(browser, "#warning-list", "Anna")
     await browser.click("#hours-add")
     for code in DAY_CODES:
         await browser.click(f"#hours-rows .hours-day[value={code}]")
     await set_value(browser, "#hours-rows .hours-start", "09:00")
     await set_value(browser, "#hours-rows .hours-end", "10:00")
     await browser.click("#hours-submit")
-    await browser.wait_text("#roster-status", "Chaturen opgeslagen")
-    await browser.wait_text("#gap-list .gap", f"09:00{DASH}10:00")
+    await shows(browser, "#roster-status", "Chaturen opgeslagen")
+    await shows(browser, "#gap-list .gap", f"09:00{DASH}10:00")
     await assert_accessible(browser, "roster, coverage")
 
     await browser.click("#view-month")
     await browser.find("#month-view")
-    await browser.wait_text("#month-view .shift-text", "Anna")
+    await shows(browser, "#month-view .shift-text", "Anna")
     await assert_accessible(browser, "roster, month")
     await browser.script("window.scrollTo(0, 0);")
     await browser.screenshot("roster-month")
@@ -149,23 +162,23 @@ async def test_month_view_shifts_across_midnight_and_a_coverage_gap(
     await set_value(browser, "#shift-ends_at", f"{today.isoformat()}T19:00")
     await browser.click("#shift-submit")
     await browser.find("#shift-form [aria-invalid=true]")
-    await browser.wait_text("#shift-err-ends_at", "De dienst moet eindigen na het begin")
+    await shows(browser, "#shift-err-ends_at", "De dienst moet eindigen na het begin")
     assert await browser.script("return document.getElementById('shift-ends_at').value")
     await assert_accessible(browser, "roster, shift form with errors")
 
     # Add it, change it, delete it (after confirming).
     await set_value(browser, "#shift-ends_at", f"{today.isoformat()}T21:00")
     await browser.click("#shift-submit")
-    await browser.wait_text("#roster-status", "Dienst opgeslagen")
-    await browser.wait_text(".day.today .shift-text", f"20:00{DASH}21:00 Anna")
+    await shows(browser, "#roster-status", "Dienst opgeslagen")
+    await shows(browser, ".day.today .shift-text", f"20:00{DASH}21:00 Anna")
     await browser.click(".day.today .shift-edit")
     assert await browser.script("return document.activeElement.id") == "shift-user_id"
     await set_value(browser, "#shift-ends_at", f"{today.isoformat()}T21:30")
     await browser.click("#shift-submit")
-    await browser.wait_text(".day.today .shift-text", f"20:00{DASH}21:30 Anna")
+    await shows(browser, ".day.today .shift-text", f"20:00{DASH}21:30 Anna")
     await browser.script("window.confirm = () => true;")
     await browser.click(".day.today .shift-delete")
-    await browser.wait_text("#roster-status", "Dienst verwijderd")
+    await shows(browser, "#roster-status", "Dienst verwijderd")
     await browser.absent(".day.today .shift")
 
 
@@ -176,13 +189,13 @@ async def test_team_page_creates_an_expert_whose_link_sets_the_password(
     coordinator, newcomer = await browser_factory(), await browser_factory()
     await sign_in(coordinator, nabij, "coco")
     await coordinator.open(f"{nabij.url}/team?lang=nl")
-    await coordinator.wait_text("#member-list .member-text", "Coco")
+    await shows(coordinator, "#member-list .member-text", "Coco")
 
     await coordinator.type("#member-display_name", HOSTILE)
     await coordinator.type("#member-username", "Not valid!")
     await coordinator.click("#member-submit")
     await coordinator.find("#member-username[aria-invalid=true]")
-    await coordinator.wait_text("#member-err-username", "Gebruik 3 tot 64 tekens")
+    await shows(coordinator, "#member-err-username", "Gebruik 3 tot 64 tekens")
     assert await coordinator.script("return document.getElementById('member-display_name').value")
     await assert_accessible(coordinator, "team, errors")
 
@@ -190,8 +203,8 @@ async def test_team_page_creates_an_expert_whose_link_sets_the_password(
     await coordinator.type("#member-username", "bram", clear=True)
     await coordinator.click("#member-form input[name=focus][value=perpetrator]")
     await coordinator.click("#member-submit")
-    await coordinator.wait_text("#team-status", "Account aangemaakt")
-    await coordinator.wait_text("#member-list .member-text", "Bram \\(bram\\) · Expert · Plegers")
+    await shows(coordinator, "#team-status", "Account aangemaakt")
+    await shows(coordinator, "#member-list .member-text", "Bram \\(bram\\) · Expert · Plegers")
     link = await coordinator.until("document.getElementById('link-url').value")
     assert link.startswith(f"{nabij.url}/password/"), link
     assert await no_markup_rendered(coordinator, "#member-list")
@@ -202,7 +215,7 @@ async def test_team_page_creates_an_expert_whose_link_sets_the_password(
     await newcomer.type("#link-password", "kort")
     await newcomer.click("#link-submit")
     await newcomer.find("#link-password[aria-invalid=true]")
-    await newcomer.wait_text("#err-password", "Gebruik minstens")
+    await shows(newcomer, "#err-password", "Gebruik minstens")
     await newcomer.type("#link-password", "een lang genoeg wachtwoord")
     await newcomer.click("#link-submit")
     await newcomer.find("#link-done")
@@ -219,7 +232,7 @@ async def test_team_page_creates_an_expert_whose_link_sets_the_password(
     # Deactivating asks first; then the account shows as deactivated.
     await coordinator.script("window.confirm = () => true;")
     await coordinator.click("#member-list li[data-username=bram] .member-deactivate")
-    await coordinator.wait_text("#member-list li[data-username=bram]", "Gedeactiveerd")
+    await shows(coordinator, "#member-list li[data-username=bram]", "Gedeactiveerd")
 
 
 async def test_my_shifts_calendar_feed_and_a_swap_the_coordinator_approves(
@@ -234,7 +247,7 @@ async def test_my_shifts_calendar_feed_and_a_swap_the_coordinator_approves(
     expert, coordinator = await browser_factory(), await browser_factory()
     await sign_in(expert, nabij, "anna")
     await expert.open(f"{nabij.url}/my-shifts?lang=nl")
-    await expert.wait_text("#my-shift-list .my-shift", f"19:00{DASH}22:00")
+    await shows(expert, "#my-shift-list .my-shift", f"19:00{DASH}22:00")
 
     await expert.click("#calendar-issue")
     url = await expert.until("document.getElementById('calendar-url').value")
@@ -252,27 +265,27 @@ async def test_my_shifts_calendar_feed_and_a_swap_the_coordinator_approves(
         "s.value = [...s.options].find(o => o.text === 'Bram').value;"
     )
     await expert.click("#request-submit")
-    await expert.wait_text("#my-request-list", "overdragen · wacht op coördinator")
+    await shows(expert, "#my-request-list", "overdragen · wacht op coördinator")
     await assert_accessible(expert, "my shifts")
     await expert.screenshot("my-shifts")
 
     await sign_in(coordinator, nabij, "coco")
     await coordinator.open(f"{nabij.url}/roster?lang=nl")
-    await coordinator.wait_text("#request-list", "Anna wil dienst .* overdragen aan Bram")
+    await shows(coordinator, "#request-list", "Anna wil dienst .* overdragen aan Bram")
     await coordinator.click("#request-list .request-approve")
-    await coordinator.wait_text("#request-list", "Geen openstaande verzoeken")
+    await shows(coordinator, "#request-list", "Geen openstaande verzoeken")
     await expert.open(f"{nabij.url}/my-shifts?lang=nl")
-    await expert.wait_text("#my-request-list", "goedgekeurd")
-    await expert.wait_text("#my-shift-list", "geen komende diensten")
+    await shows(expert, "#my-request-list", "goedgekeurd")
+    await shows(expert, "#my-shift-list", "geen komende diensten")
 
     await coordinator.open(f"{nabij.url}/audit?lang=nl")
-    await coordinator.wait_text("#audit-rows", "coco")
-    await coordinator.wait_text("#audit-rows .action", "calendar")
+    await shows(coordinator, "#audit-rows", "coco")
+    await shows(coordinator, "#audit-rows .action", "calendar")
     await assert_accessible(coordinator, "audit")
     await coordinator.screenshot("audit")
 
     # The report page now sits in the console's layout, with the navigation.
     await coordinator.click(".topbar nav a[href^='/reports']")
-    await coordinator.wait_text("h1", "Rapportage")
+    await shows(coordinator, "h1", "Rapportage")
     await assert_accessible(coordinator, "reports")
     await coordinator.screenshot("reports")
