@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
+from chatserver.keys import db_key
+from staffing.audit import record_change
 from tests.browser import Browser, BrowserFactory, describe
 from tests.consolehelp import HOSTILE, no_markup_rendered, sign_in
 from tests.harness import Nabij
@@ -278,7 +280,14 @@ async def test_my_shifts_calendar_feed_and_a_swap_the_coordinator_approves(
     await shows(expert, "#my-request-list", "goedgekeurd")
     await shows(expert, "#my-shift-list", "geen komende diensten")
 
+    async with nabij.app[db_key].begin() as session:
+        for number in range(100):
+            await record_change(session, None, "test.filler", f"filler:{number}")
     await coordinator.open(f"{nabij.url}/audit?lang=nl")
+    await coordinator.until("document.querySelectorAll('#audit-rows tr').length === 100")
+    await coordinator.click("#audit-older")
+    await coordinator.until("document.querySelectorAll('#audit-rows tr').length > 100")
+    assert await coordinator.script("return document.getElementById('audit-older').hidden")
     await shows(coordinator, "#audit-rows", "coco")
     await shows(coordinator, "#audit-rows .action", "calendar")
     await assert_accessible(coordinator, "audit")
