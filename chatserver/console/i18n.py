@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from chatserver.console.roster_texts import ROSTER_EN, ROSTER_NL
 from registration.codes import FIELD_LABELS, LABELS
 from registration.validation import (
     EARLIEST_DATE,
@@ -107,6 +108,7 @@ NL: Final[dict[str, str]] = {
     "audience.unknown": "Onbekend",
     "connection.lost": "Verbinding verbroken; opnieuw verbinden…",
     "title.new": "Nieuw",
+    **ROSTER_NL,
 }
 
 EN: Final[dict[str, str]] = {
@@ -196,6 +198,7 @@ EN: Final[dict[str, str]] = {
     "audience.unknown": "Unknown",
     "connection.lost": "Connection lost; reconnecting…",
     "title.new": "New",
+    **ROSTER_EN,
 }
 
 EN_FIELD_LABELS: Final[dict[str, str]] = {

@@ -17,6 +17,7 @@ from aiohttp import web
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, require_staff
 from chatserver.http.reports import REPORT_ROLE
+from chatserver.http.staffpages import page_context, staff_page_headers
 from registration.chatfigures import DAY_NAMES, ChatFigures, ChatReport, HourCell, chat_report
 from registration.periods import (
     Period,
@@ -185,13 +186,18 @@ def _choice(request: web.Request) -> tuple[PeriodChoice, dict[str, str]]:
 async def report_page(request: web.Request) -> web.Response:
     """The page; 401/403 as plain text for the signed-out and for experts."""
     try:
-        await require_staff(request, REPORT_ROLE)
+        user = await require_staff(request, REPORT_ROLE)
     except APIError as exc:
         return web.Response(status=exc.status_code, text=_REFUSALS[exc.status_code])
     choice, errors = _choice(request)
-    context = {**await _figures(request, choice.period), "choice": choice, "errors": errors}
+    figures = await _figures(request, choice.period)
+    context = page_context(request, user, **figures, choice=choice, errors=errors)
     status = 400 if errors else 200
-    return aiohttp_jinja2.render_template("reports/report.html", request, context, status=status)
+    response = aiohttp_jinja2.render_template(
+        "reports/report.html", request, context, status=status
+    )
+    staff_page_headers(response)
+    return response
 
 
 async def _figures(request: web.Request, period: Period) -> dict[str, Any]:

@@ -15,11 +15,13 @@ from chatserver.http import (
     events,
     loginpages,
     pages,
+    passwordlink,
     quickreplies,
     registrations,
     reportpage,
     reports,
     roster,
+    rosterpages,
     shiftrequests,
     shifts,
     staffapi,
@@ -58,6 +60,7 @@ def setup_routes(app: web.Application) -> None:
     setup_roster_routes(app)
     setup_team_routes(app)
     setup_report_routes(app)
+    setup_roster_page_routes(app)
     setup_widget_routes(app)
 
 
@@ -78,6 +81,17 @@ def setup_roster_routes(app: web.Application) -> None:
     app.router.add_post("/api/shift-requests", shiftrequests.create_handler)
     app.router.add_post("/api/shift-requests/{request_id}/approve", shiftrequests.approve_handler)
     app.router.add_post("/api/shift-requests/{request_id}/refuse", shiftrequests.refuse_handler)
+
+
+def setup_roster_page_routes(app: web.Application) -> None:
+    """The roster, team, my-shifts and audit pages, the password-link page, the colleagues."""
+    app.router.add_get("/roster", rosterpages.roster_page)
+    app.router.add_get("/team", rosterpages.team_page)
+    app.router.add_get("/my-shifts", rosterpages.my_shifts_page)
+    app.router.add_get("/audit", rosterpages.audit_page)
+    app.router.add_get("/api/staff", rosterpages.colleagues_handler)
+    app.router.add_get("/password/{token}", passwordlink.link_page)
+    app.router.add_post("/password/{token}", passwordlink.link_submit)
 
 
 def setup_team_routes(app: web.Application) -> None:

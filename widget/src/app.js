@@ -2,7 +2,7 @@
 // the connection, and the rules for focus, storage and the quick exit.
 import { Connection } from "./connection.js";
 import { h, setText, show } from "./dom.js";
-import { formatOpening, waitMinutes } from "./format.js";
+import { formatHours, formatOpening, waitMinutes } from "./format.js";
 import { catalogue } from "./i18n/index.js";
 import { watchEscape } from "./safety.js";
 import { clearState, loadState, saveState } from "./storage.js";
@@ -35,6 +35,7 @@ class Widget {
     this.expertName = t.expert;
     this.transcript = new Transcript(ui.log, t);
     this.opening = { open: null, next: null };
+    this.hours = [];
     this.wire();
     this.stopEscape = watchEscape(() => this.quickExit(), () => this.escapeOnce());
     this.refreshStatus();
@@ -143,6 +144,7 @@ class Widget {
       });
       const status = await response.json();
       this.opening = { open: !!status.open, next: status.next_opening || null };
+      this.hours = Array.isArray(status.opening_hours) ? status.opening_hours : [];
     } catch {
       this.opening = { open: null, next: null }; // unknown: chat:request will tell
     }
@@ -173,6 +175,9 @@ class Widget {
     const when = formatOpening(nextOpening, this.t);
     this.ui.nextOpening.textContent = when ? this.t.nextOpening(when) : this.t.noOpening;
     this.ui.closedAlternatives.replaceChildren(...alternatives(this.t, this.config));
+    const hours = this.hours.map((w) => formatHours(w, this.t)).filter(Boolean);
+    this.ui.hours.replaceChildren(...hours.map((text) => h("li", { text })));
+    this.ui.hours.hidden = this.ui.hoursTitle.hidden = !hours.length;
     this.setView("closed");
   }
 

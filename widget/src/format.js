@@ -20,6 +20,18 @@ export function formatOpening(iso, text) {
   return `${day} ${text.at} ${time}`;
 }
 
+// "di 24 nov 19:00–22:00": one stretch of the published opening hours, short.
+export function formatHours(window, text) {
+  const start = new Date(window && window.starts_at);
+  const end = new Date(window && window.ends_at);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
+  const parts = (date, options) =>
+    new Intl.DateTimeFormat(text.locale, { ...options, timeZone: TIME_ZONE }).format(date);
+  const day = parts(start, { weekday: "short", day: "numeric", month: "short" }).replace(/\./g, "");
+  const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  return `${day} ${parts(start, clock)}–${parts(end, clock)}`;
+}
+
 export function waitMinutes(seconds) {
   return Math.max(1, Math.round(seconds / 60));
 }

@@ -66,11 +66,15 @@ function emergency(t) {
 function closedView(t, ui) {
   ui.nextOpening = h("p", { class: "next-opening" });
   ui.closedAlternatives = h("ul", { class: "alternatives" });
+  ui.hoursTitle = h("p", { class: "hours-title", id: "nabij-hours-title", text: t.hoursTitle, hidden: true });
+  ui.hours = h("ul", { class: "hours", "aria-labelledby": "nabij-hours-title", hidden: true });
   return h(
     "section",
     { class: "view closed", hidden: true, "aria-labelledby": "nabij-closed-title" },
     h("h3", { id: "nabij-closed-title", text: t.closedTitle }),
     ui.nextOpening,
+    ui.hoursTitle,
+    ui.hours,
     h("p", { text: t.alternativesTitle }),
     ui.closedAlternatives,
   );

@@ -60,6 +60,7 @@ export default {
   endedErased: "What was written is being erased now.",
   newChat: "Start a new chat",
   close: "Close",
+  hoursTitle: "Opening hours this week",
   closedTitle: "The chat is closed now",
   nextOpening: (when) => `We are back on ${when}.`,
   noOpening: "No new chat hours have been planned yet.",

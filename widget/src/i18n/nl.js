@@ -60,6 +60,7 @@ export default {
   endedErased: "Wat er geschreven is, wordt nu gewist.",
   newChat: "Nieuw gesprek starten",
   close: "Sluiten",
+  hoursTitle: "Openingstijden deze week",
   closedTitle: "De chat is nu gesloten",
   nextOpening: (when) => `We zijn er weer op ${when}.`,
   noOpening: "Er is nog geen nieuw chatmoment gepland.",
