@@ -57,8 +57,12 @@ async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     task = asyncio.create_task(sweeper.run(app[keys.settings_key].sweep_interval_s, stop))
     yield
     stop.set()
-    with suppress(TimeoutError):
+    logger.info("sweeper stopping")
+    try:
         await asyncio.wait_for(asyncio.shield(task), SWEEP_STOP_TIMEOUT_S)
+    except TimeoutError:
+        logger.warning("sweeper did not stop in time; cancelled")
     task.cancel()
     with suppress(asyncio.CancelledError):
         await task
+    logger.info("sweeper stopped")

@@ -83,6 +83,7 @@ def socketio_ctx(sio: socketio.AsyncServer) -> Any:
         if closing:
             with suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*closing), SOCKET_CLOSE_TIMEOUT_S)
+        logger.info("sockets closed count=%d", len(closing))
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         app.on_shutdown.append(disconnect_all)
