@@ -21,10 +21,24 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
+from sqlalchemy.engine import make_url
 
-from tests.harness import Peer
-from tests.processes import ServerProcess, add_expert, login, peers, stamp_schema, wait_for
+from chatserver.keys import db_key, store_key
+from registration.models import ConversationRecord
+from tests.harness import NabijFactory, Peer, assert_refused
+from tests.processes import (
+    RedisServer,
+    ServerProcess,
+    TcpProxy,
+    add_expert,
+    http_status,
+    login,
+    peers,
+    stamp_schema,
+    wait_for,
+)
 
 pytestmark = [
     pytest.mark.faults,
@@ -147,3 +161,95 @@ async def test_a_draining_process_refuses_new_chats_until_it_is_gone(
     log = first.log.read_text()
     assert 'msg="draining"' in log
     assert "127.0.0.1" not in log.replace(first.url, "")  # no client address logged
+
+
+async def test_chat_goes_on_while_postgresql_is_cut_off_and_nothing_is_lost(
+    nabij_factory: NabijFactory, stack: dict[str, str | None]
+) -> None:
+    """Messages never touch the database; the record written at the end waits in the outbox."""
+    url = make_url(str(stack["database_url"]))
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    await proxy.start()
+    try:
+        nabij = await nabij_factory(database_url=url.set(port=proxy.port).render_as_string(False))
+        await nabij.add_expert("anna")
+        cookie = await nabij.login("anna")
+        expert = await nabij.staff("anna")
+        visitor = await nabij.visitor()
+        await visitor.call("chat:request", {"audience": "victim"})
+        cid = (await expert.next("chat:assigned"))["conversation_id"]
+
+        proxy.cut()
+        assert (await visitor.call("message:send", {"client_id": "v1", "body": "een"}))["ok"]
+        assert (await expert.next("message:new"))["body"] == "een"
+        assert (await _expert_says(expert, cid, "e1", "twee"))["ok"]
+        assert (await visitor.next("message:new"))["body"] == "twee"
+        async with nabij.http(cookie) as http:
+            response = await http.put(f"{nabij.url}/api/registrations/1", json={})
+            assert response.status == 503
+            assert (await response.json())["error"]["code"] == "unavailable"
+        assert (await expert.call("chat:end", {"conversation_id": cid}))["ok"]
+        assert (await visitor.next("chat:ended"))["by"] == "expert"
+        store = nabij.app[store_key]
+        assert await store.outbox_size() == 1
+        assert await expert.quiet("registration:pending", 0.5)
+
+        proxy.restore()
+        pending = await expert.next("registration:pending", timeout=10)
+        assert pending["conversation_id"] == cid
+        assert await store.outbox_size() == 0
+        async with nabij.app[db_key]() as session:
+            record = await session.get(ConversationRecord, cid)
+        assert record is not None and record.outcome == "answered"
+    finally:
+        await proxy.close()
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["kept", "lost"])
+async def test_a_redis_restart_is_said_clearly_and_recovered_from(
+    nabij_factory: NabijFactory, tmp_path: Path, keep: bool
+) -> None:
+    """While Redis is down events get ``temporarily_unavailable`` and /readyz 503; after it,
+    what Redis kept goes on, and when it kept nothing the visitor is told to start anew.
+    """
+    redis = RedisServer(tmp_path, keep=keep)
+    await redis.start()
+    try:
+        nabij = await nabij_factory(redis_url=redis.url)
+        await nabij.add_expert("anna")
+        expert = await nabij.staff("anna")
+        visitor = await nabij.visitor()
+        ack = await visitor.call("chat:request", {"audience": "victim"})
+        cid = (await expert.next("chat:assigned"))["conversation_id"]
+        assert (await visitor.call("message:send", {"client_id": "v1", "body": "een"}))["seq"] == 1
+
+        redis.kill()
+        refused = await visitor.call("message:send", {"client_id": "v2", "body": "twee"})
+        assert refused["error"]["code"] == "temporarily_unavailable"
+        status, body = await _get(f"{nabij.url}/readyz")
+        assert status == 503 and "redis" in body
+
+        await redis.start()
+        await wait_for(lambda: _ready(nabij.url), 10, "/readyz to recover")
+        sent = await visitor.call("message:send", {"client_id": "v2", "body": "twee"})
+        if keep:
+            assert sent["seq"] == 2
+            transcript = (await expert.call("chats:sync"))["chats"][0]["messages"]
+            assert [m["seq"] for m in transcript] == [1, 2]
+        else:
+            assert sent["error"]["code"] == "not_found"
+            await visitor.disconnect()
+            await assert_refused(nabij.url, "/visitor", auth={"token": ack["token"]})
+            assert (await expert.call("chats:sync"))["chats"] == []
+        assert cid
+    finally:
+        redis.kill()
+
+
+async def _ready(url: str) -> bool:
+    return await http_status(f"{url}/readyz") == 200
+
+
+async def _get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        return response.status, await response.text()

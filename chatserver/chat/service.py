@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from chatserver.chat import outbox
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
@@ -322,10 +324,15 @@ class ChatService:
         await self.notifier.notify_conversation_ended(ended)
         await self.store.schedule("erase", ended.id, now + self.settings.reconnect_grace_s)
         await self._persist_finished(ended)
-        if ended.was_answered and ended.expert_id is not None:
-            await self._after_release(ended.expert_id, now)
-        else:
-            await self.notify_queue_changed()
+        try:
+            if ended.was_answered and ended.expert_id is not None:
+                await self._after_release(ended.expert_id, now)
+            else:
+                await self.notify_queue_changed()
+        except (DBAPIError, OSError) as exc:
+            # The roster is in the database; the chat has ended all the same, and the
+            # sweeper drains the queue once the database answers again.
+            logger.warning("queue not drained after an ending error=%s", type(exc).__name__)
         return ended
 
     async def _after_release(self, expert_id: int, now: float) -> None:
