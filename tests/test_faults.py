@@ -253,3 +253,32 @@ async def _ready(url: str) -> bool:
 async def _get(url: str) -> tuple[int, str]:
     async with aiohttp.ClientSession() as http, http.get(url) as response:
         return response.status, await response.text()
+
+
+async def test_fifty_concurrent_accepts_across_two_processes_have_one_winner(
+    nabij_factory: NabijFactory,
+) -> None:
+    first, second = await nabij_factory(), await nabij_factory()
+    names = [f"expert{n}" for n in range(10)]
+    for name in names:
+        await first.add_expert(name)
+    consoles = [
+        await (first if n % 2 else second).staff(name, available=False)
+        for n, name in enumerate(names)
+    ]
+    await first.add_expert("busy", capacity=1)  # open, but full: the next visitor waits
+    await second.staff("busy")
+    assert (await (await first.visitor()).call("chat:request", {"audience": "victim"}))["ok"]
+    visitor = await second.visitor()
+    ack = await visitor.call("chat:request", {"audience": "victim"})
+    assert ack["position"] == 1, ack
+    cid = ack["conversation_id"]
+    acks = await asyncio.gather(
+        *(
+            console.call("chat:accept", {"conversation_id": cid})
+            for console in consoles
+            for _ in range(5)
+        )
+    )
+    assert sum(1 for ack in acks if ack["ok"]) == 1
+    assert {ack["error"]["code"] for ack in acks if not ack["ok"]} == {"taken"}
