@@ -149,10 +149,10 @@ async def test_a_chat_survives_its_process_going_away(
         await _continue_on(second.url, connect, cid, ack["token"], cookie)
 
 
-async def test_a_draining_process_refuses_new_chats_until_it_is_gone(
+async def test_sigterm_exits_cleanly_and_logs_as_logfmt_without_addresses(
     cluster: Callable[[], ServerProcess], stack: dict[str, str | None]
 ) -> None:
-    """Between SIGTERM and exit the port is closed: new visitors land elsewhere."""
+    """An idle process drains and exits 0; its log lines are key=value, with no client IP."""
     first = cluster()
     await first.ready()
     await add_expert(str(stack["database_url"]), "anna")
