@@ -56,7 +56,7 @@ def configure_logging(level: int = logging.INFO) -> None:
     """Log our own identifiers and outcomes; keep the Socket.IO libraries quiet."""
     handler = logging.StreamHandler()
     handler.setFormatter(KeyValueFormatter())
-    logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.basicConfig(level=level, handlers=[handler])
     for noisy in ("engineio", "socketio", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -65,6 +65,11 @@ async def _freeze_after_startup(_app: web.Application) -> None:
     """Move everything alive after start-up out of the collector's sight (gc.freeze)."""
     gc.collect()
     gc.freeze()
+
+
+async def _time_gc(app: web.Application) -> None:
+    """Export garbage collection pauses (``nabij_gc_pause_seconds``)."""
+    GcTimer(app[keys.chat_key].metrics.gc_pause).install()
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
@@ -78,8 +83,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     configure_logging()
     gc.set_threshold(*GC_THRESHOLDS)
     app = create_app(settings)
-    app.on_startup.append(_freeze_after_startup)
-    GcTimer(app[keys.chat_key].metrics.gc_pause).install()
+    app.on_startup.extend([_freeze_after_startup, _time_gc])
     web.run_app(
         app,
         host=host,
