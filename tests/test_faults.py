@@ -197,7 +197,11 @@ async def test_chat_goes_on_while_postgresql_is_cut_off_and_nothing_is_lost(
         proxy.restore()
         pending = await expert.next("registration:pending", timeout=10)
         assert pending["conversation_id"] == cid
-        assert await store.outbox_size() == 0
+
+        async def emptied() -> bool:  # the item goes right after its write succeeded
+            return await store.outbox_size() == 0
+
+        await wait_for(emptied, 5, "the outbox to empty")
         async with nabij.app[db_key]() as session:
             record = await session.get(ConversationRecord, cid)
         assert record is not None and record.outcome == "answered"
