@@ -11,8 +11,9 @@ from chatserver.chat.roster import Roster
 from chatserver.chat.service import ChatService
 from chatserver.http.middleware import setup_middlewares
 from chatserver.http.routes import setup_routes, setup_templates
-from chatserver.lifecycle import database_ctx, store_ctx, sweeper_ctx
+from chatserver.lifecycle import begin_drain, database_ctx, store_ctx, sweeper_ctx
 from chatserver.live.factory import create_store
+from chatserver.metrics import Metrics
 from chatserver.realtime.server import create_sio, setup_socketio, socketio_ctx
 from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings
@@ -25,14 +26,14 @@ def create_app(settings: Settings) -> web.Application:
     db = make_sessionmaker(engine)
     store = create_store(settings)
     sio = create_sio(settings)
-    chat = ChatService(
-        settings, store, Roster(db), ConversationArchive(db, settings.timezone), Notifier(sio)
-    )
+    archive = ConversationArchive(db, settings.timezone)
+    chat = ChatService(settings, store, Roster(db), archive, Notifier(sio), metrics=Metrics())
     app[keys.settings_key], app[keys.engine_key], app[keys.db_key] = settings, engine, db
     app[keys.store_key], app[keys.sio_key], app[keys.chat_key] = store, sio, chat
     setup_templates(app)
     setup_routes(app)
     setup_middlewares(app)
     setup_socketio(app, sio, chat, db)
+    app.on_shutdown.append(begin_drain)  # before socketio_ctx's disconnect_all
     app.cleanup_ctx.extend([database_ctx, store_ctx, socketio_ctx(sio), sweeper_ctx])
     return app

@@ -17,6 +17,8 @@ ERROR_CODES = {
     "ended": "The conversation has ended.",
     "unavailable": "That expert is offline or has no room for another chat.",
     "unauthorized": "Sign in first.",
+    "draining": "This server is restarting; reconnect and try again in a moment.",
+    "temporarily_unavailable": "Chat is briefly unavailable on our side; try again in a moment.",
     "internal": "Something went wrong on our side; nothing was lost.",
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import suppress
 
@@ -13,6 +14,29 @@ from chatserver.chat.sweeper import Sweeper
 
 #: How long shutdown waits for a sweep in progress before cancelling it.
 SWEEP_STOP_TIMEOUT_S = 5.0
+#: How long a draining process waits for events in progress to be answered (their acks).
+ACK_DRAIN_TIMEOUT_S = 5.0
+
+logger = logging.getLogger(__name__)
+
+
+async def begin_drain(app: web.Application) -> None:
+    """First step of shutdown (SIGTERM): refuse new chats, let acks in progress go out.
+
+    aiohttp has stopped accepting connections by now. Next, ``disconnect_all`` closes every
+    socket: the clients reconnect through the load balancer to another process, where their
+    conversations wait in Redis (visitors resume by token within the grace, consoles find
+    their chats with ``chats:sync``). Bounded, so a stuck handler cannot hold the exit.
+    """
+    chat = app[keys.chat_key]
+    chat.draining = True
+    logger.info("draining events_in_progress=%d", chat.inflight)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ACK_DRAIN_TIMEOUT_S
+    while chat.inflight > 0 and loop.time() < deadline:
+        await asyncio.sleep(0.02)
+    if chat.inflight:
+        logger.warning("drain timed out events_in_progress=%d", chat.inflight)
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -33,8 +57,12 @@ async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     task = asyncio.create_task(sweeper.run(app[keys.settings_key].sweep_interval_s, stop))
     yield
     stop.set()
-    with suppress(TimeoutError):
+    logger.info("sweeper stopping")
+    try:
         await asyncio.wait_for(asyncio.shield(task), SWEEP_STOP_TIMEOUT_S)
+    except TimeoutError:
+        logger.warning("sweeper did not stop in time; cancelled")
     task.cancel()
     with suppress(asyncio.CancelledError):
         await task
+    logger.info("sweeper stopped")

@@ -70,6 +70,8 @@ class Settings:
     trusted_proxy: bool = False
     #: In exports that leave the team, counts from 1 to below this show as "<5".
     small_cell_threshold: int = 5
+    #: Bearer token for ``/metrics``; without one only loopback callers may scrape.
+    metrics_token: Secret | None = None
 
     @property
     def cookie_secure(self) -> bool:
@@ -168,6 +170,12 @@ def _secret_key(env: Mapping[str, str]) -> Secret:
     return Secret(value)
 
 
+def _metrics_token(raw: str) -> Secret:
+    if len(raw) < 16:
+        raise ValueError("use at least 16 characters")
+    return Secret(raw)
+
+
 DATABASE_SCHEMES = {"sqlite+aiosqlite", "postgresql+asyncpg"}
 
 
@@ -189,6 +197,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         chat_requests_per_hour=_optional(env, "CHAT_REQUESTS_PER_HOUR", _positive_int, 10),
         trusted_proxy=_optional(env, "TRUSTED_PROXY", _bool, False),
         small_cell_threshold=_optional(env, "SMALL_CELL_THRESHOLD", _positive_int, 5),
+        metrics_token=_optional(env, "METRICS_TOKEN", _metrics_token, None),
     )
 
 

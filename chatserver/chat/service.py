@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
+from chatserver.chat import outbox
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster, estimated_wait_s
@@ -23,6 +26,7 @@ from chatserver.chat.wire import iso, message_payload
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
 from chatserver.live.store import LiveStore
+from chatserver.metrics import Metrics
 from chatserver.staffauth import REVOKED_SESSION
 from nabij.settings import Settings
 
@@ -62,8 +66,14 @@ class ChatService:
         archive: ConversationArchive,
         notifier: Notifier,
         clock: Clock = time.time,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = metrics or Metrics()
+        #: Set on SIGTERM: new chats are refused with ``draining`` (lifecycle.py).
+        self.draining = False
+        #: Socket.IO events being handled now; a draining process waits for them.
+        self.inflight = 0
         self.store = store
         self.roster = roster
         self.archive = archive
@@ -96,7 +106,9 @@ class ChatService:
     # -- visitor actions ------------------------------------------------------------------
 
     async def check_request_chat(self, audience: str, lang: str, rate_key: str) -> RequestAccepted:
-        """Refuse when rate limited or closed (recording the miss), else do_request_chat."""
+        """Refuse when draining, rate limited or closed (recording a miss); else request."""
+        if self.draining:
+            raise ProtocolError("draining")
         now = self.clock()
         candidates, seats = await self.open_capacity(now)
         if seats == 0:
@@ -130,6 +142,7 @@ class ChatService:
         """Announce a new conversation: to its expert when assigned, else to the queue."""
         if accepted.position == 0:
             await self.notifier.notify_conversation_assigned(accepted.conversation, [])
+            self.metrics.assignments.inc()
         await self.notify_queue_changed()
 
     async def access_visitor_conversation(self, conversation_id: str | None) -> Conversation:
@@ -171,6 +184,7 @@ class ChatService:
         if is_new:
             current = await self.store.get_conversation(conversation.id) or conversation
             await self.notifier.notify_message_new(current, message, skip_sid)
+            self.metrics.messages.labels(sender=sender).inc()
         return message
 
     # -- staff actions --------------------------------------------------------------------
@@ -285,6 +299,7 @@ class ChatService:
             "chat assigned conversation=%s expert=%s", conversation.id, conversation.expert_id
         )
         await self.notifier.notify_conversation_assigned(conversation, messages, **extra)
+        self.metrics.assignments.inc()
 
     async def notify_queue_changed(self) -> None:
         """Send the queue to the consoles and each waiting visitor their new position."""
@@ -309,10 +324,15 @@ class ChatService:
         await self.notifier.notify_conversation_ended(ended)
         await self.store.schedule("erase", ended.id, now + self.settings.reconnect_grace_s)
         await self._persist_finished(ended)
-        if ended.was_answered and ended.expert_id is not None:
-            await self._after_release(ended.expert_id, now)
-        else:
-            await self.notify_queue_changed()
+        try:
+            if ended.was_answered and ended.expert_id is not None:
+                await self._after_release(ended.expert_id, now)
+            else:
+                await self.notify_queue_changed()
+        except (DBAPIError, OSError) as exc:
+            # The roster is in the database; the chat has ended all the same, and the
+            # sweeper drains the queue once the database answers again.
+            logger.warning("queue not drained after an ending error=%s", type(exc).__name__)
         return ended
 
     async def _after_release(self, expert_id: int, now: float) -> None:
@@ -323,14 +343,25 @@ class ChatService:
         await self.notify_queue_changed()
 
     async def _persist_finished(self, ended: Conversation) -> None:
+        """Write the traces now, or hold them in the outbox until the database is back."""
         try:
-            pending = await self.archive.record_finished(ended)
-        except Exception:  # the chat must end cleanly even when the database fails
-            logger.exception("could not store the traces of conversation=%s", ended.id)
-            return
+            await self.write_finished(ended)
+        except Exception as exc:  # the chat must end cleanly even when the database fails
+            logger.warning(
+                "traces held in the outbox conversation=%s error=%s", ended.id, type(exc).__name__
+            )
+            await self.store.outbox_push(outbox.finished_item(ended))
+
+    async def write_finished(self, ended: Conversation) -> None:
+        """Save the record (and registration), then tell the expert it is pending."""
+        pending = await self.archive.record_finished(ended)
         if pending is not None:
             expert_id, payload = pending
             await self.notifier.notify_registration_pending(expert_id, payload)
+
+    async def flush_outbox(self) -> int:
+        """Retry the writes held while the database was down (the sweeper calls this)."""
+        return await outbox.flush(self.store, self.write_finished, self.archive.record_missed)
 
     async def _record_missed(self, audience: str, rate_key: str, now: float, reason: str) -> None:
         """Count a visitor who found the chat closed once, however often they retry.
@@ -339,10 +370,12 @@ class ChatService:
         """
         if await self.store.hit_rate_limit(f"missed:{rate_key}", 1, MISSED_ONCE_PER_S, now):
             return
+        conversation_id = uuid.uuid4().hex
         try:
-            await self.archive.record_missed(uuid.uuid4().hex, audience, now, reason)
-        except Exception:
-            logger.exception("could not record a missed chat request")
+            await self.archive.record_missed(conversation_id, audience, now, reason)
+        except Exception as exc:
+            logger.warning("missed request held in the outbox error=%s", type(exc).__name__)
+            await self.store.outbox_push(outbox.missed_item(conversation_id, audience, now, reason))
 
     async def do_requeue_expert_chats(self, expert_id: int) -> None:
         """The expert's grace ran out: their chats go back to the head of the queue."""

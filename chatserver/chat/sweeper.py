@@ -48,8 +48,9 @@ class Sweeper:
                 await asyncio.wait_for(stop.wait(), interval_s)
 
     async def sweep(self) -> None:
-        """One pass over every kind of deadline, then the queue."""
+        """Held database writes first, then every kind of deadline, then the queue."""
         store, now = self.chat.store, self.chat.clock()
+        await self.chat.flush_outbox()
         for conversation_id in await store.claim_due("visitor_gone", now):
             await self.chat.do_end_chat(conversation_id, "visitor", "visitor_left")
         for expert_id in await store.claim_due("expert_gone", now):

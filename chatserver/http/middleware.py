@@ -6,6 +6,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError
 
 from chatserver import keys
 from chatserver.http.csrf import csrf_token_middleware
@@ -32,6 +34,9 @@ SECURITY_HEADERS = {
 }
 
 
+UNAVAILABLE_MESSAGE = "The database is briefly unreachable; nothing was saved. Try again soon."
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """API errors become JSON; an unexpected failure is logged without the request's content."""
@@ -43,6 +48,15 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if request.path.startswith("/api/"):
             return json_error(exc.status, "invalid" if exc.status < 500 else "internal", exc.reason)
         raise
+    except (DBAPIError, RedisError, OSError) as exc:
+        # The database or Redis is unreachable: a clear 503, not a 500 with a trace.
+        logger.warning(
+            "request failed method=%s route=%s error=%s",
+            request.method,
+            _route(request),
+            type(exc).__name__,
+        )
+        return json_error(503, "unavailable", UNAVAILABLE_MESSAGE)
     except Exception:
         logger.exception("request failed method=%s route=%s", request.method, _route(request))
         return json_error(500, "internal", "Something went wrong on our side; nothing changed.")

@@ -14,6 +14,7 @@ from chatserver.http import (
     console,
     events,
     loginpages,
+    ops,
     pages,
     passwordlink,
     quickreplies,
@@ -62,6 +63,14 @@ def setup_routes(app: web.Application) -> None:
     setup_report_routes(app)
     setup_roster_page_routes(app)
     setup_widget_routes(app)
+    setup_ops_routes(app)
+
+
+def setup_ops_routes(app: web.Application) -> None:
+    """Health checks and metrics for the load balancer and Prometheus (http/ops.py)."""
+    app.router.add_get("/healthz", ops.healthz)
+    app.router.add_get("/readyz", ops.readyz)
+    app.router.add_get("/metrics", ops.metrics)
 
 
 def setup_roster_routes(app: web.Application) -> None:

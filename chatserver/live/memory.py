@@ -66,6 +66,7 @@ class MemoryLiveStore(LiveStore):
         self._marks: dict[tuple[str, str], float] = {}
         #: key -> (window start, hits, window length): each key keeps its own window.
         self._rates: dict[str, tuple[float, int, int]] = {}
+        self._outbox: list[str] = []
 
     # -- experts --------------------------------------------------------------------------
 
@@ -340,3 +341,21 @@ class MemoryLiveStore(LiveStore):
         if len(self._rates) < 10_000:
             return
         self._rates = {k: v for k, v in self._rates.items() if now - v[0] < v[2]}
+
+    # -- counts and the database outbox ------------------------------------------------------
+
+    async def count_active(self) -> int:
+        return sum(len(expert.chats) for expert in self._experts.values())
+
+    async def outbox_push(self, item: str) -> None:
+        self._outbox.append(item)
+
+    async def outbox_peek(self, limit: int) -> list[str]:
+        return self._outbox[:limit]
+
+    async def outbox_remove(self, item: str) -> None:
+        if item in self._outbox:
+            self._outbox.remove(item)
+
+    async def outbox_size(self) -> int:
+        return len(self._outbox)

@@ -25,6 +25,8 @@ Key layout, every key under ``prefix``:
 - ``msgs:{conv}`` list of JSON messages without their seq: the one at index i has seq i + 1.
 - ``msgclient:{conv}`` hash ``"sender|client_id"`` -> seq, for idempotent resends.
 - ``due:{kind}`` sorted set: key -> deadline.
+- ``outbox`` list of JSON database writes held while the database was unreachable
+  (``chat/outbox.py``); an item is removed only after its write succeeded.
 - ``rl:{key}`` hash ``start``, ``count``: a fixed window timed by the caller's ``now`` (as in
   the memory store), with an EXPIRE of the window so the key is short-lived.
 
@@ -392,6 +394,31 @@ class RedisLiveStore(LiveStore):
     async def hit_rate_limit(self, key: str, limit: int, window_s: int, now: float) -> bool:
         reply = await self._run("hit_rate_limit", key, str(limit), str(window_s), _num(now))
         return bool(reply)
+
+    # -- counts and the database outbox ------------------------------------------------------
+
+    async def count_active(self) -> int:
+        """Sum of the experts' loads: a SCAN, fine at scrape intervals on a small keyspace."""
+        keys = [k async for k in self._redis.scan_iter(match=self._key("expert_chats", "*"))]
+        if not keys:
+            return 0
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.llen(key)
+            return sum(int(n) for n in await pipe.execute())
+
+    async def outbox_push(self, item: str) -> None:
+        await self._redis.rpush(self._key("outbox"), item)
+
+    async def outbox_peek(self, limit: int) -> list[str]:
+        items = await self._redis.lrange(self._key("outbox"), 0, limit - 1)
+        return [str(item) for item in items]
+
+    async def outbox_remove(self, item: str) -> None:
+        await self._redis.lrem(self._key("outbox"), 1, item)
+
+    async def outbox_size(self) -> int:
+        return int(await self._redis.llen(self._key("outbox")))
 
 
 async def connect_redis_store(url: str, prefix: str) -> RedisLiveStore:

@@ -206,3 +206,28 @@ class LiveStore(abc.ABC):
 
         ``key`` must already be a hash: the store never sees an IP address.
         """
+
+    # -- counts and the database outbox ------------------------------------------------------
+
+    @abc.abstractmethod
+    async def count_active(self) -> int:
+        """Return how many conversations an expert holds now (for metrics)."""
+
+    @abc.abstractmethod
+    async def outbox_push(self, item: str) -> None:
+        """Keep a database write that failed, to be retried (``chat/outbox.py``).
+
+        ``item`` is a unique JSON string; it holds no content, only a record's fields.
+        """
+
+    @abc.abstractmethod
+    async def outbox_peek(self, limit: int) -> list[str]:
+        """Return up to ``limit`` held writes, oldest first, without removing them."""
+
+    @abc.abstractmethod
+    async def outbox_remove(self, item: str) -> None:
+        """Drop a held write once it is done (another process may have dropped it first)."""
+
+    @abc.abstractmethod
+    async def outbox_size(self) -> int:
+        """Return how many writes are held."""

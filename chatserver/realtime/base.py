@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import socketio
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat.service import ChatService
 from chatserver.errors import Ack, ProtocolError
@@ -43,7 +46,7 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         handler = getattr(self, handler_name(event), None) if known else None
         if handler is None:
             logger.info("unknown event namespace=%s", self.namespace)
-            return ProtocolError("invalid", "Unknown event.").ack()
+            return self._refused(ProtocolError("invalid", "Unknown event."))
         sid, *payload = args
         if len(payload) > 1:
             return ProtocolError("invalid", "Send one payload object.").ack()
@@ -53,16 +56,31 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """Check, before every event, that the socket may still act; raise ProtocolError."""
 
     async def _answer(self, handler: Any, sid: str, data: Any, event: str) -> Ack:
+        """Run the handler; count refusals by code and time message delivery."""
+        started = time.perf_counter()
+        self.chat.inflight += 1
         try:
             await self.authorize(sid)
             ack: Ack = await handler(sid, data)
         except ProtocolError as exc:
             logger.info("refused event=%s code=%s", event, exc.code)
-            return exc.ack()
+            return self._refused(exc)
+        except (RedisError, DBAPIError, OSError) as exc:
+            # Redis or the database is down or restarting: say so, never hang or crash.
+            logger.warning("event failed event=%s error=%s", event, type(exc).__name__)
+            return self._refused(ProtocolError("temporarily_unavailable"))
         except Exception:
             logger.exception("event failed event=%s", event)
-            return ProtocolError("internal").ack()
+            return self._refused(ProtocolError("internal"))
+        finally:
+            self.chat.inflight -= 1
+        if event == "message:send":
+            self.chat.metrics.delivery.observe(time.perf_counter() - started)
         return ack
+
+    def _refused(self, error: ProtocolError) -> Ack:
+        self.chat.metrics.errors.labels(code=error.code).inc()
+        return error.ack()
 
     async def session_value(self, sid: str, key: str) -> Any:
         """Read one value of this socket's session."""

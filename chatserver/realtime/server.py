@@ -26,6 +26,33 @@ SOCKET_CLOSE_TIMEOUT_S = 2.0
 MAX_PACKET_BYTES = 4 * MAX_MESSAGE_CHARS + 4096
 
 
+class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
+    """AsyncRedisManager that closes the client it replaces when it reconnects.
+
+    After a Redis restart python-socketio's ``_redis_connect`` (publish retry, listener
+    retry) makes a new client and pub/sub but leaves the old ones open: each restart would
+    leak connections. The old ones are dead by then, so closing them loses nothing.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._closing: set[asyncio.Task[None]] = set()
+        super().__init__(*args, **kwargs)
+
+    def _redis_connect(self) -> None:
+        replaced = [getattr(self, "pubsub", None), getattr(self, "redis", None)]
+        super()._redis_connect()
+        for old in replaced:
+            if old is not None:
+                task = asyncio.get_running_loop().create_task(_close_quietly(old))
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+
+
+async def _close_quietly(client: Any) -> None:
+    with suppress(Exception):
+        await client.aclose()
+
+
 def create_sio(settings: Settings) -> socketio.AsyncServer:
     """The Socket.IO server; with a Redis URL, events cross processes through Redis.
 
@@ -34,7 +61,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
     """
     manager = None
     if settings.redis_url:
-        manager = socketio.AsyncRedisManager(
+        manager = ReconnectingRedisManager(
             settings.redis_url,
             channel=f"{settings.redis_prefix}socketio",
             redis_options={"max_connections": 1000, "health_check_interval": 30},
@@ -83,6 +110,7 @@ def socketio_ctx(sio: socketio.AsyncServer) -> Any:
         if closing:
             with suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*closing), SOCKET_CLOSE_TIMEOUT_S)
+        logger.info("sockets closed count=%d", len(closing))
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         app.on_shutdown.append(disconnect_all)

@@ -35,7 +35,12 @@ socket.on("connect", async () => {
   if ($("available").checked) await setPresence(true);
   loadOverview();
 });
-socket.on("disconnect", () => notice(T["connection.lost"]));
+socket.on("disconnect", (reason) => {
+  notice(T["connection.lost"]);
+  // A server that shuts down (SIGTERM, a deploy) closes its sockets, and socket.io-client
+  // does not come back by itself after that: reconnect, landing on another process.
+  if (reason === "io server disconnect") setTimeout(() => socket.connect(), 500);
+});
 socket.on("connect_error", (err) => {
   if (err && err.data && err.data.code === "unauthorized") location.assign("/login");
 });

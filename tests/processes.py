@@ -1,0 +1,271 @@
+"""Real server processes and a private Redis for the fault tests, each killed at teardown.
+
+``ServerProcess`` runs ``python -m chatserver serve`` as production does (SIGTERM drains);
+``RedisServer`` runs a ``redis-server`` of our own on a free port, so restarting it never
+disturbs the machine's shared Redis. ``TcpProxy`` stands between the app and PostgreSQL so a
+test can cut the database off without touching the shared server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import socketio
+from alembic import command
+from sqlalchemy.engine import Connection
+
+from nabij.db import create_engine, make_sessionmaker
+from nabij.migrate import alembic_config
+from staffing.experts import create_staff_user
+from staffing.shifts import add_shift
+from tests.harness import PASSWORD, Peer, unused_port
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 15.0
+
+
+async def wait_for(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
+    """Poll ``check`` until it is true; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def http_status(url: str) -> int:
+    """The status of GET ``url``, or 0 when nothing answers."""
+    try:
+        async with aiohttp.ClientSession() as http, http.get(url, timeout=3) as response:
+            return response.status
+    except (aiohttp.ClientError, OSError, TimeoutError):
+        return 0
+
+
+class ServerProcess:
+    """One ``python -m chatserver serve`` on a free port."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = unused_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full = {**os.environ, **env, "NABIJ_PORT": str(self.port), "NABIJ_PUBLIC_URL": self.url}
+        self.log = log
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "chatserver", "serve"],
+                cwd=ROOT,
+                env=full,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    async def ready(self) -> None:
+        """Wait until ``/readyz`` answers 200."""
+
+        async def up() -> bool:
+            assert self.proc.poll() is None, self.log.read_text()
+            return await http_status(f"{self.url}/readyz") == 200
+
+        await wait_for(up, START_TIMEOUT_S, f"{self.url} to be ready")
+
+    def signal(self, signum: int) -> None:
+        """Send ``signum`` (SIGTERM to drain, SIGKILL to crash)."""
+        self.proc.send_signal(signum)
+
+    async def exited(self, timeout: float) -> int:
+        """Wait for the process to end; return its exit status."""
+
+        async def gone() -> bool:
+            return self.proc.poll() is not None
+
+        await wait_for(gone, timeout, "the server process to exit")
+        return int(self.proc.returncode)
+
+    def stop(self) -> None:
+        """Kill it if still running (teardown)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+class RedisServer:
+    """A private ``redis-server``; with ``keep`` it persists (AOF) across restarts."""
+
+    def __init__(self, workdir: Path, *, keep: bool) -> None:
+        self.port = unused_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.keep = keep
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        """Start (or restart) it and wait until it answers."""
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.keep else []
+        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += persistence or ["--appendonly", "no"]
+        args += ["--dir", str(self.workdir)]
+        self.proc = subprocess.Popen(  # noqa: S603 - fixed arguments
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        await wait_for(self._answers, START_TIMEOUT_S, "redis-server to start")
+
+    async def _answers(self) -> bool:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        except OSError:
+            return False
+        writer.close()
+        return True
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye, as when the host or container dies."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+
+class TcpProxy:
+    """A TCP relay to ``target``; ``cut()`` drops every connection and refuses new ones."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = unused_port()
+        self.open = True
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        """Listen on the loopback."""
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not self.open:
+            writer.close()
+            return
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.close()
+            return
+        self._writers.update({writer, up_writer})
+        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+
+    def cut(self) -> None:
+        """The database becomes unreachable: live connections die, new ones are refused."""
+        self.open = False
+        for writer in list(self._writers):
+            writer.close()
+        self._writers.clear()
+
+    def restore(self) -> None:
+        """The database is reachable again."""
+        self.open = True
+
+    async def close(self) -> None:
+        """Stop listening and drop everything."""
+        self.cut()
+        if self._server is not None:
+            self._server.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2)
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    with contextlib.suppress(Exception):
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    writer.close()
+
+
+async def stamp_schema(database_url: str) -> None:
+    """Mark the test database (made by ``create_all``) as at the newest migration.
+
+    ``serve`` upgrades before it starts; without the stamp it would create existing tables.
+    """
+
+    def stamp(connection: Connection) -> None:
+        command.stamp(alembic_config(connection), "head")
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(stamp)
+    finally:
+        await engine.dispose()
+
+
+async def add_expert(database_url: str, username: str, capacity: int = 2) -> int:
+    """A staff account on shift now, written straight into the database."""
+    engine = create_engine(database_url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            user = await create_staff_user(
+                session,
+                username=username,
+                display_name=username.capitalize(),
+                password=PASSWORD,
+                role="expert",
+                focus=(),
+                capacity=capacity,
+                cooldown_s=0,
+            )
+            now = dt.datetime.now(dt.UTC)
+            await add_shift(
+                session,
+                user_id=user.id,
+                starts_at=now - dt.timedelta(hours=1),
+                ends_at=now + dt.timedelta(hours=2),
+            )
+            return int(user.id)
+    finally:
+        await engine.dispose()
+
+
+async def login(url: str, username: str) -> str:
+    """Sign in over HTTP; return the session cookie value (valid on every process)."""
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            f"{url}/api/auth/login", json={"username": username, "password": PASSWORD}
+        )
+        assert response.status == 200, await response.text()
+        return response.cookies["nabij_session"].value
+
+
+@contextlib.asynccontextmanager
+async def peers() -> AsyncIterator[Callable[..., Awaitable[Peer]]]:
+    """Connect Socket.IO clients to any URL; all are disconnected at the end."""
+    made: list[Peer] = []
+
+    async def connect(url: str, namespace: str, **kwargs: Any) -> Peer:
+        client = socketio.AsyncClient(reconnection=False)
+        peer = Peer(client, namespace)
+
+        async def record(event: str, data: Any = None) -> None:
+            await peer.events[event].put(data)
+
+        client.on("*", record, namespace=namespace)
+        await client.connect(
+            url, namespaces=[namespace], transports=["websocket"], wait_timeout=5, **kwargs
+        )
+        made.append(peer)
+        return peer
+
+    try:
+        yield connect
+    finally:
+        for peer in made:
+            if peer.client.connected:
+                with contextlib.suppress(Exception):
+                    await peer.disconnect()

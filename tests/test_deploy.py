@@ -1,0 +1,91 @@
+"""The deployment files hold together: compose services, real settings, nginx upgrades.
+
+Docker does not run here; these checks catch what review would miss (a misspelt
+``NABIJ_*`` variable is silently ignored by the app, a missing Upgrade header breaks every
+websocket behind nginx).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nabij.settings import ENV_PREFIX, Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Without these a replica cannot share state with the others.
+REQUIRED = {"NABIJ_SECRET_KEY", "NABIJ_DATABASE_URL", "NABIJ_REDIS_URL"}
+
+
+def _compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+def _app_env() -> dict[str, str]:
+    env: dict[str, Any] = _compose()["services"]["app"]["environment"]
+    return {key: str(value) for key, value in env.items()}
+
+
+def _substitute(value: str) -> str:
+    """Fill ``${VAR:?msg}`` / ``${VAR:-default}`` as compose would, with test values."""
+
+    def fill(match: re.Match[str]) -> str:
+        name, op, rest = match.group(1), match.group(2), match.group(3)
+        if op == ":-":
+            return rest
+        return "x" * 48 if "KEY" in name or "TOKEN" in name else "secret"
+
+    return re.sub(r"\$\{(\w+)(:[?-])?([^}]*)\}", fill, value)
+
+
+def test_compose_runs_two_app_replicas_with_health_checks() -> None:
+    services = _compose()["services"]
+    assert set(services) >= {"app", "nginx", "redis", "postgres"}
+    assert services["app"]["deploy"]["replicas"] >= 2
+    for name, service in services.items():
+        assert "healthcheck" in service, name
+    assert "/readyz" in " ".join(services["app"]["healthcheck"]["test"])
+    assert "ports" not in services["app"]  # only nginx is reachable from outside
+    depends = services["app"]["depends_on"]
+    assert depends["postgres"]["condition"] == depends["redis"]["condition"] == "service_healthy"
+
+
+def test_every_nabij_variable_is_a_real_setting_and_the_required_ones_are_set() -> None:
+    env = _app_env()
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    for name in env:
+        assert name.startswith(ENV_PREFIX), name
+        assert name.removeprefix(ENV_PREFIX).lower() in fields, f"{name} is not a setting"
+    assert set(env) >= REQUIRED
+    settings = load_settings({key: _substitute(value) for key, value in env.items()})
+    assert settings.redis_url == "redis://redis:6379/0"
+    assert settings.database_url.startswith("postgresql+asyncpg://")
+    assert settings.trusted_proxy and settings.metrics_token is not None
+
+
+def test_nginx_upgrades_websockets_and_keeps_operations_endpoints_private() -> None:
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert "proxy_set_header Connection $connection_upgrade;" in conf
+    assert "proxy_http_version 1.1;" in conf
+    assert "access_log off;" in conf
+    assert re.search(r"hash \$remote_addr|ip_hash|sticky", conf)
+    for path in ("/metrics", "/readyz", "/healthz"):
+        assert f"location = {path} {{ return 404; }}" in conf.replace("  ", " ")
+    volumes = _compose()["services"]["nginx"]["volumes"]
+    assert any(volume.startswith("./deploy/nginx.conf:") for volume in volumes)
+
+
+def test_the_image_builds_the_widget_and_runs_as_an_ordinary_user() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM node:\S+ AS widget$", dockerfile, re.M)
+    assert re.search(r"^FROM python:3\.11-slim$", dockerfile, re.M)
+    assert "COPY --from=widget" in dockerfile
+    user = re.findall(r"^USER (\S+)$", dockerfile, re.M)
+    assert user and user[-1] not in {"root", "0"}
+    assert re.search(r'^CMD \["nabij", "serve"\]$', dockerfile, re.M)  # exec form: gets SIGTERM
