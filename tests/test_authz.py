@@ -34,6 +34,7 @@ from chatserver.http.csrf import CSRF_HEADER
 from chatserver.keys import db_key, settings_key
 from nabij.db import utcnow
 from staffing.sessions import create_login_session
+from tests.authz_helpers import concrete
 from tests.harness import PASSWORD, Nabij, assert_refused
 
 NOWHERE = "0" * 32  # a well-formed conversation id that names no conversation
@@ -72,13 +73,6 @@ def test_the_committed_document_is_current() -> None:
     """docs/authorization.md is what ``python -m chatserver.authz`` writes."""
     expected = render(document_app())
     assert DOCUMENT.read_text(encoding="utf-8") == expected, "run python -m chatserver.authz"
-
-
-def concrete(route: str) -> tuple[str, str]:
-    """Method and a path whose placeholders name nothing."""
-    method, path = route.split(" ", 1)
-    path = path.replace("{filename}", "nothing-here.css").replace("{name}", "nothing-here.js")
-    return method, re.sub(r"\{[^}]+\}", "999999", path)
 
 
 async def staff_tokens(nabij: Nabij) -> dict[str, str]:
