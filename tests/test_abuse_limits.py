@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
 from sqlalchemy import select
 
+from chatserver.http.auth import LOGIN_ATTEMPTS_PER_ADDRESS
 from chatserver.keys import db_key, store_key
 from chatserver.realtime.throttle import MESSAGE_BURST, TokenBucket
 from staffing.models import AuditEntry
@@ -126,3 +128,15 @@ async def test_who_may_block(nabij: Nabij) -> None:
     assert await visitor.quiet("chat:ended") and await audit_actions(nabij) == []
     assert (await cora.call("visitor:block", {"conversation_id": cid}))["ok"]
     assert (await visitor.next("chat:ended"))["by"] == "expert"
+
+
+async def test_sign_in_attempts_are_limited_per_address(nabij: Nabij) -> None:
+    """Trying many usernames from one address is throttled too (not only per username)."""
+    async with aiohttp.ClientSession() as http:
+        statuses = []
+        for i in range(LOGIN_ATTEMPTS_PER_ADDRESS + 1):
+            body = {"username": f"guess{i}", "password": "wrong"}
+            async with http.post(f"{nabij.url}/api/auth/login", json=body) as response:
+                statuses.append(response.status)
+    assert statuses[:-1] == [401] * LOGIN_ATTEMPTS_PER_ADDRESS
+    assert statuses[-1] == 429
