@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from chatserver.http.auth import LOGIN_ATTEMPTS_PER_ADDRESS
 from chatserver.keys import db_key, store_key
+from chatserver.realtime.server import MAX_PACKET_BYTES
 from chatserver.realtime.throttle import MESSAGE_BURST, TokenBucket
 from staffing.models import AuditEntry
 from tests.harness import Nabij, NabijFactory, Peer, assert_refused
@@ -140,3 +141,22 @@ async def test_sign_in_attempts_are_limited_per_address(nabij: Nabij) -> None:
                 statuses.append(response.status)
     assert statuses[:-1] == [401] * LOGIN_ATTEMPTS_PER_ADDRESS
     assert statuses[-1] == 429
+
+
+async def test_oversized_payloads_are_invalid_and_oversized_packets_dropped(nabij: Nabij) -> None:
+    """Within the packet limit a too-long body is ``invalid``; beyond it the socket closes."""
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    visitor, cid = await chat(nabij, expert)
+    long_body = "x" * (MAX_PACKET_BYTES // 2)
+    ack = await visitor.call("message:send", {"client_id": "c1", "body": long_body})
+    assert ack["error"]["code"] == "invalid"
+    await visitor.client.emit(
+        "message:send", {"client_id": "c2", "body": "y" * MAX_PACKET_BYTES}, namespace="/visitor"
+    )
+    for _ in range(40):
+        if not visitor.client.connected:
+            break
+        await asyncio.sleep(0.05)
+    assert not visitor.client.connected
+    assert await nabij.app[store_key].messages_after(cid, 0) == []
