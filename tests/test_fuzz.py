@@ -16,9 +16,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from chatserver.authz import SOCKET_ACCESS, http_routes
-from chatserver.keys import store_key
+from chatserver.keys import db_key, store_key
+from nabij.db import Base
+from staffing.models import AuditEntry
 from tests.authz_helpers import concrete
 from tests.harness import Nabij
 
@@ -113,10 +116,11 @@ async def test_arbitrary_payloads_on_every_socket_event(
 async def test_arbitrary_bodies_and_queries_on_every_http_route(
     nabij: Nabij, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Signed in as an admin (with the CSRF token): every answer is below 500."""
+    """Signed in as an admin (with the CSRF token): every answer is below 500, no row added."""
     caplog.set_level(logging.INFO)
     await nabij.add_expert("fuzzadmin", role="admin")
     token = await nabij.login("fuzzadmin")
+    before = await row_counts(nabij)
     bodies = draw(JSON, 8)
     queries = draw(st.dictionaries(st.text(max_size=8), st.text(max_size=12), max_size=3), 8)
     async with nabij.http(token) as http:
@@ -132,3 +136,23 @@ async def test_arbitrary_bodies_and_queries_on_every_http_route(
                 ) as response:
                     assert response.status < 500, (route, body, query, response.status)
     no_errors_logged(caplog)
+    assert await row_counts(nabij) == before
+
+
+#: Tables that bodiless routes rightly change: the calendar link (issued or revoked
+#: whatever the body, and audited) and the cookie-free widget-open counter.
+BODILESS_CHANGES = ("staff_sessions", "calendar_tokens", "widget_open_counts")
+
+
+async def row_counts(nabij: Nabij) -> dict[str, int]:
+    """Rows per table, but those in BODILESS_CHANGES and the calendar's audit entries."""
+    counts = {}
+    async with nabij.app[db_key]() as session:
+        for table in Base.metadata.sorted_tables:
+            if table.name in BODILESS_CHANGES:
+                continue
+            query = select(func.count()).select_from(table)
+            if table.name == "audit_log":
+                query = query.where(AuditEntry.action.not_like("calendar.%"))
+            counts[table.name] = int(await session.scalar(query) or 0)
+    return counts
