@@ -11,12 +11,13 @@ import asyncio
 from typing import Any
 
 import aiohttp
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from chatserver.http.auth import LOGIN_ATTEMPTS_PER_ADDRESS
 from chatserver.keys import db_key, store_key
 from chatserver.realtime.server import MAX_PACKET_BYTES
 from chatserver.realtime.throttle import MESSAGE_BURST, TokenBucket
+from registration.models import Registration
 from staffing.models import AuditEntry
 from tests.harness import Nabij, NabijFactory, Peer, assert_refused
 
@@ -160,3 +161,15 @@ async def test_oversized_payloads_are_invalid_and_oversized_packets_dropped(nabi
         await asyncio.sleep(0.05)
     assert not visitor.client.connected
     assert await nabij.app[store_key].messages_after(cid, 0) == []
+
+
+async def test_an_oversized_http_body_is_refused_with_413(nabij: Nabij) -> None:
+    """Bodies above 64 KiB never reach a handler; the answer is JSON ``invalid``."""
+    await nabij.add_expert("anna")
+    async with nabij.http(await nabij.login("anna")) as http:
+        body = {"note": "x" * 70_000}
+        async with http.post(f"{nabij.url}/api/registrations", json=body) as response:
+            assert response.status == 413
+            assert (await response.json())["error"]["code"] == "invalid"
+    async with nabij.app[db_key]() as session:
+        assert await session.scalar(select(func.count()).select_from(Registration)) == 0
