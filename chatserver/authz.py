@@ -132,7 +132,7 @@ NOTES: dict[str, str] = {
     "/staff chat:end": "only a chat the expert holds",
     "/staff chat:transfer": "only a chat the expert holds",
     "/staff alert:raise": "only a chat the expert holds",
-    "/staff visitor:block": "the expert holding the chat, or a coordinator",
+    "/staff visitor:block": "the expert holding (or, once ended, last holding) it; coordinators",
     "/visitor message:send": "only the socket's own conversation (never named in a payload)",
     "/visitor typing": "only the socket's own conversation",
     "/visitor chat:end": "only the socket's own conversation",

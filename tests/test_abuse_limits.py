@@ -173,3 +173,16 @@ async def test_an_oversized_http_body_is_refused_with_413(nabij: Nabij) -> None:
             assert (await response.json())["error"]["code"] == "invalid"
     async with nabij.app[db_key]() as session:
         assert await session.scalar(select(func.count()).select_from(Registration)) == 0
+
+
+async def test_an_expert_can_block_a_visitor_who_just_left(nabij: Nabij) -> None:
+    """Within the grace after the visitor ended the chat, its expert can still block."""
+    await nabij.add_expert("anna", capacity=5)
+    expert = await nabij.staff("anna")
+    visitor, cid = await chat(nabij, expert)
+    assert (await visitor.call("chat:end"))["ok"]
+    ack = await expert.call("visitor:block", {"conversation_id": cid, "hashed_ip": True})
+    assert ack == {"ok": True}
+    fresh = await nabij.visitor()
+    refused = await fresh.call("chat:request", {"audience": "victim"})
+    assert refused["error"]["code"] == "rate_limited"

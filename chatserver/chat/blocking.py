@@ -32,12 +32,19 @@ BLOCKED_ADDRESS = "blocked_address"
 async def access_blockable_conversation(
     chat: ChatService, actor_id: int, role: str, conversation_id: str
 ) -> Conversation:
-    """The conversation a staff member may block: their own active chat; any, for coordinators."""
-    if not role_at_least(role, "coordinator"):
-        return await chat.access_expert_conversation(actor_id, conversation_id)
+    """The conversation a staff member may block: one they hold or held at its end; any, for
+    coordinators.
+
+    A chat the visitor ended is still blockable by its expert until it is erased (end +
+    grace): an abusive visitor often leaves right after the abuse.
+    """
     conversation = await chat.store.get_conversation(conversation_id)
     if conversation is None:
         raise ProtocolError("not_found")
+    if role_at_least(role, "coordinator"):
+        return conversation
+    if conversation.state not in ("active", "ended") or conversation.expert_id != actor_id:
+        raise ProtocolError("forbidden")
     return conversation
 
 
