@@ -68,6 +68,10 @@ class Settings:
     sweep_interval_s: float = 1.0
     chat_requests_per_hour: int = 10
     trusted_proxy: bool = False
+    #: Open visitor sockets allowed per (hashed) address, per instance.
+    visitor_sockets_per_address: int = 20
+    #: Conversation records older than this many months are deleted (registrations stay).
+    record_retention_months: int = 24
     #: In exports that leave the team, counts from 1 to below this show as "<5".
     small_cell_threshold: int = 5
     #: Bearer token for ``/metrics``; without one only loopback callers may scrape.
@@ -196,6 +200,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reconnect_grace_s=_optional(env, "RECONNECT_GRACE_S", _non_negative_float, 60.0),
         chat_requests_per_hour=_optional(env, "CHAT_REQUESTS_PER_HOUR", _positive_int, 10),
         trusted_proxy=_optional(env, "TRUSTED_PROXY", _bool, False),
+        visitor_sockets_per_address=_optional(
+            env, "VISITOR_SOCKETS_PER_ADDRESS", _positive_int, 20
+        ),
+        record_retention_months=_optional(env, "RECORD_RETENTION_MONTHS", _positive_int, 24),
         small_cell_threshold=_optional(env, "SMALL_CELL_THRESHOLD", _positive_int, 5),
         metrics_token=_optional(env, "METRICS_TOKEN", _metrics_token, None),
     )

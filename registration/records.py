@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Final
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nabij.vocab import AUDIENCES
@@ -76,3 +77,25 @@ def _seconds(start: dt.datetime | None, end: dt.datetime | None) -> int | None:
     if start is None or end is None:
         return None
     return max(0, int((end - start).total_seconds()))
+
+
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """``moment`` minus whole calendar months (the day clamped to the month's length)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+async def prune_conversation_records(session: AsyncSession, before: dt.datetime) -> int:
+    """Delete records of chats requested before ``before``; registrations are not touched.
+
+    Retention (NABIJ_RECORD_RETENTION_MONTHS) bounds how long even content-free service
+    figures about visitors are kept.
+    """
+    result = await session.execute(
+        delete(ConversationRecord).where(ConversationRecord.requested_at < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver.chat.service import ChatService
+from registration.records import months_before, prune_conversation_records
 from staffing.patterns import extend_patterns
 from staffing.sessions import purge_expired_login_sessions
 
@@ -64,6 +65,7 @@ class Sweeper:
             self._upkeep_at = now
             await self._purge_sessions(now)
             await self._extend_patterns(now)
+            await self._prune_records(now)
 
     async def _extend_patterns(self, now: float) -> None:
         """Generate recurring shifts ahead; one process per hour does it (the store decides)."""
@@ -74,6 +76,15 @@ class Sweeper:
             added = await extend_patterns(session, dt.datetime.fromtimestamp(now, tz).date(), tz)
         if added:
             logger.info("recurring shifts generated count=%d", added)
+
+    async def _prune_records(self, now: float) -> None:
+        """Delete conversation records past NABIJ_RECORD_RETENTION_MONTHS (idempotent)."""
+        months = self.chat.settings.record_retention_months
+        cutoff = months_before(dt.datetime.fromtimestamp(now, dt.UTC), months)
+        async with self._db.begin() as session:
+            pruned = await prune_conversation_records(session, cutoff)
+        if pruned:
+            logger.info("old conversation records pruned count=%d", pruned)
 
     async def _purge_sessions(self, now: float) -> None:
         """Delete expired staff sessions (every process may do it; it is idempotent)."""

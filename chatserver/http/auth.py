@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 
 from aiohttp import web
@@ -23,6 +24,7 @@ from staffing.sessions import create_login_session, end_login_session, hash_toke
 logger = logging.getLogger(__name__)
 
 LOGIN_ATTEMPTS_PER_WINDOW = 10
+LOGIN_ATTEMPTS_PER_ADDRESS = 30
 LOGIN_WINDOW_S = 15 * 60
 
 
@@ -54,15 +56,31 @@ def _credentials(body: dict[str, object]) -> tuple[str, str]:
 
 
 async def check_login_throttle(request: web.Request, username: str) -> None:
-    """Count every attempt per username; a burst gets 429 (keys are hashes, kept briefly).
+    """Count every attempt per username and per address; a burst gets 429.
 
+    Keys are hashes, kept for the window only. The per-address limit stops one client
+    trying many usernames; it is higher, as a team may share one office address.
     Shared by the JSON sign-in and the sign-in form.
     """
-    key = "login:" + hashlib.sha256(username.encode()).hexdigest()[:32]
     store = request.app[keys.store_key]
     now = request.app[keys.chat_key].clock()
-    if await store.hit_rate_limit(key, LOGIN_ATTEMPTS_PER_WINDOW, LOGIN_WINDOW_S, now):
+    key = "login:" + hashlib.sha256(username.encode()).hexdigest()[:32]
+    by_address = "loginaddr:" + request_address_key(request)
+    if await store.hit_rate_limit(
+        by_address, LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_S, now
+    ) or await store.hit_rate_limit(key, LOGIN_ATTEMPTS_PER_WINDOW, LOGIN_WINDOW_S, now):
         raise APIError(429, "rate_limited", "Too many sign-in attempts; wait 15 minutes.")
+
+
+def request_address_key(request: web.Request) -> str:
+    """The client's address as a keyed hash (the last X-Forwarded-For behind a proxy)."""
+    settings = request.app[keys.settings_key]
+    address = request.remote or ""
+    if settings.trusted_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        address = forwarded or address
+    secret = settings.secret_key.reveal().encode()
+    return hmac.new(secret, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 async def sign_in(request: web.Request, username: str, password: str) -> tuple[StaffUser, str]:

@@ -96,14 +96,25 @@ def _referer_origin(referer: str | None) -> str | None:
 
 @web.middleware
 async def security_headers_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Security headers and a strict CSP on every response but the socket transport."""
-    response = await handler(request)
+    """Security headers and a strict CSP on every response but the socket transport.
+
+    Raised HTTP errors and redirects (a page's 404, a sign-in redirect) get them too.
+    """
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _add_security_headers(request, exc)
+        raise
+    _add_security_headers(request, response)
+    return response
+
+
+def _add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
     if not request.path.startswith("/socket.io/"):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
-    return response
 
 
 def setup_middlewares(app: web.Application) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat.service import ChatService
 from chatserver.errors import Ack, ProtocolError
+from chatserver.realtime.throttle import TokenBucket
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,17 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def _refused(self, error: ProtocolError) -> Ack:
         self.chat.metrics.errors.labels(code=error.code).inc()
         return error.ack()
+
+    async def throttle_message(self, sid: str) -> None:
+        """Refuse a message beyond this connection's rate (5 a second, bursts of 10).
+
+        Raised before anything is stored or relayed, so a flood changes nothing.
+        """
+        async with self.session(sid) as session:
+            bucket = session.setdefault("send_bucket", TokenBucket())
+            allowed = bucket.take(self.chat.clock())
+        if not allowed:
+            raise ProtocolError("rate_limited", "Too many messages at once; wait a moment.")
 
     async def session_value(self, sid: str, key: str) -> Any:
         """Read one value of this socket's session."""

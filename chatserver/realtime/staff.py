@@ -11,7 +11,8 @@ import asyncio
 import secrets
 from typing import Any
 
-from chatserver.chat.notify import STAFF, expert_room, watch_room
+from chatserver.chat.blocking import access_blockable_conversation, do_block_visitor
+from chatserver.chat.notify import STAFF, VISITOR, conversation_room, expert_room, watch_room
 from chatserver.chat.oversight import (
     access_watchable_conversation,
     active_chats_overview,
@@ -44,6 +45,10 @@ TRANSFER_FIELDS = {
     "conversation_id": p.Field(p.CONVERSATION_ID),
     "to_expert_id": p.Field(p.optional(p.integer(1, 2**31)), required=False),
     "note": p.Field(p.text(0, p.MAX_NOTE_CHARS, strip=True), required=False, default=""),
+}
+BLOCK_FIELDS = {
+    "conversation_id": p.Field(p.CONVERSATION_ID),
+    "hashed_ip": p.Field(p.boolean, required=False, default=False),
 }
 ALERT_FIELDS = {
     "conversation_id": p.Field(p.CONVERSATION_ID),
@@ -153,6 +158,7 @@ class StaffNamespace(ProtocolNamespace):
         conversation = await self.chat.access_expert_conversation(
             expert_id, values["conversation_id"]
         )
+        await self.throttle_message(sid)
         # Resends are recognised per expert: after a transfer the new expert's client ids
         # may repeat the previous expert's.
         client_key = f"{expert_id}:{values['client_id']}"
@@ -246,3 +252,30 @@ class StaffNamespace(ProtocolNamespace):
         async with self._db() as session:
             staff = [(u.id, u.display_name) for u in await list_staff(session, active_only=True)]
         return ok(chats=await active_chats_overview(self.chat, staff))
+
+    async def on_visitor_block(self, sid: str, data: Any) -> Ack:
+        """``visitor:block {conversation_id, hashed_ip?}``: end an abusive chat and block it.
+
+        The expert holding the chat, or a coordinator. With ``hashed_ip`` the visitor's
+        address is refused for 24 hours too (see chatserver/chat/blocking.py).
+        """
+        values = p.parse(data, BLOCK_FIELDS)
+        actor_id = await self._expert(sid)
+        conversation = await access_blockable_conversation(
+            self.chat, actor_id, await self.session_value(sid, "role"), values["conversation_id"]
+        )
+        keys = await self._visitor_address_keys(conversation.id)
+        await do_block_visitor(
+            self.chat, self._db, actor_id, conversation, keys, values["hashed_ip"]
+        )
+        return ok()
+
+    async def _visitor_address_keys(self, conversation_id: str) -> list[str]:
+        """The hashed addresses of the conversation's visitor sockets on this instance."""
+        room = conversation_room(conversation_id)
+        keys = []
+        for visitor_sid, _ in self.server.manager.get_participants(VISITOR, room):
+            session = await self.server.get_session(visitor_sid, namespace=VISITOR)
+            if session.get("rate_key"):
+                keys.append(session["rate_key"])
+        return keys

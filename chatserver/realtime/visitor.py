@@ -13,6 +13,7 @@ import hmac
 import logging
 from typing import Any
 
+from chatserver.chat.blocking import check_visitor_allowed, is_blocked_conversation
 from chatserver.chat.notify import VISITOR, conversation_room
 from chatserver.chat.service import ChatService, token_hash
 from chatserver.chat.wire import message_ack
@@ -20,6 +21,7 @@ from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import Conversation
 from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
+from chatserver.realtime.throttle import ConnectionCounter
 from nabij.vocab import AUDIENCES, LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ class VisitorNamespace(ProtocolNamespace):
     def __init__(self, chat: ChatService) -> None:
         super().__init__(VISITOR, chat)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._sockets = ConnectionCounter(chat.settings.visitor_sockets_per_address)
 
     def _rate_key(self, environ: dict[str, Any]) -> str:
         address = client_address(environ, self.chat.settings.trusted_proxy)
@@ -66,9 +69,20 @@ class VisitorNamespace(ProtocolNamespace):
         return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        """Open a socket; with ``{token, last_seq}`` rejoin that conversation."""
+        """Open a socket (at most so many per address); with ``{token, last_seq}`` resume."""
+        rate_key = self._rate_key(environ)
+        if not self._sockets.try_open(rate_key):
+            logger.info("visitor socket refused: too many from one address")
+            raise refuse(ProtocolError("rate_limited", "Too many open chats from here."))
+        try:
+            await self._open(sid, rate_key, auth)
+        except BaseException:
+            self._sockets.close(rate_key)  # a refused socket never reaches on_disconnect
+            raise
+
+    async def _open(self, sid: str, rate_key: str, auth: Any) -> None:
         async with self.session(sid) as session:
-            session["rate_key"] = self._rate_key(environ)
+            session["rate_key"] = rate_key
         if not auth:
             return
         try:
@@ -76,7 +90,9 @@ class VisitorNamespace(ProtocolNamespace):
         except ProtocolError as exc:
             raise refuse(exc) from None
         conversation_id = await self.chat.store.conversation_for_token(token_hash(values["token"]))
-        if conversation_id is None:
+        if conversation_id is None or await is_blocked_conversation(
+            self.chat, conversation_id, rate_key
+        ):
             raise refuse(ProtocolError("not_found", "This conversation is over; start a new one."))
         await self._attach(sid, conversation_id)
         self._after_connect(self._replay(sid, conversation_id, values["last_seq"]))
@@ -114,6 +130,9 @@ class VisitorNamespace(ProtocolNamespace):
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """Start the reconnect grace when the visitor's last socket goes."""
+        rate_key = await self.session_value(sid, "rate_key")
+        if rate_key is not None:
+            self._sockets.close(rate_key)
         conversation_id = await self.session_value(sid, "conversation_id")
         if conversation_id is None:
             return
@@ -130,6 +149,7 @@ class VisitorNamespace(ProtocolNamespace):
         if current is not None and await self._is_live(current):
             raise ProtocolError("invalid", "This connection already has a conversation.")
         rate_key = await self.session_value(sid, "rate_key")
+        await check_visitor_allowed(self.chat, rate_key, current)
         accepted = await self.chat.check_request_chat(values["audience"], values["lang"], rate_key)
         await self._attach(sid, accepted.conversation.id)
         await self.chat.notify_request_accepted(accepted)
@@ -152,6 +172,7 @@ class VisitorNamespace(ProtocolNamespace):
         """``message:send {client_id, body}`` → ``{ok, id, seq, sent_at}``."""
         values = p.parse(data, SEND_FIELDS)
         conversation = await self._own(sid)
+        await self.throttle_message(sid)
         message = await self.chat.do_send_message(
             conversation, "visitor", values["client_id"], values["body"], skip_sid=sid
         )

@@ -187,6 +187,15 @@ function wirePanel(chat) {
       notice(T["chat.alert_sent"]);
     }
   });
+  panel.querySelector(".chat-block").addEventListener("click", async () => {
+    if (chat.ended || !window.confirm(T["chat.block_confirm"])) return;
+    const hashed_ip = panel.querySelector(".chat-block-address").checked;
+    const ack = await emit("visitor:block", { conversation_id: id, hashed_ip });
+    if (ack.ok) {
+      endChat(id);
+      notice(T["chat.blocked"]);
+    }
+  });
   panel.querySelector(".chat-end").addEventListener("click", async () => {
     if (chat.ended || chat.watching) {
       if (chat.watching && !chat.ended) emit("chat:unwatch", { conversation_id: id });

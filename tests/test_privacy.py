@@ -1,0 +1,179 @@
+"""Privacy, verified: after a whole chat, no message text, IP address or user agent is left
+in the database, the logs or the live store (DESIGN.md, "Safety and privacy").
+
+The chat runs on both stacks with a trusted proxy, a fake forwarded address and a
+distinctive user agent; every log record at DEBUG (our loggers, aiohttp.access, engineio,
+socketio, SQLAlchemy) is searched, then the database's bytes or every table's rows, then
+every live-store key under the prefix once the erase grace has passed. The server runs as
+chatserver.runtime.serve runs it: without aiohttp's access log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from sqlalchemy import text
+
+from chatserver import runtime
+from chatserver.app import create_app
+from chatserver.keys import db_key, store_key
+from nabij.db import Base
+from tests.harness import Nabij, _drop_prefix, make_settings, unused_port
+
+VISITOR_TEXT = "zwaluw-geheim-4711 ik ben bang"
+EXPERT_TEXT = "reiger-antwoord-8822"
+FAKE_IP = "203.0.113.77"
+FAKE_UA = "NabijPrivacyProbe/9.9 (kievit-3391)"
+NEEDLES = (
+    "zwaluw-geheim",
+    EXPERT_TEXT,
+    FAKE_IP,
+    "kievit-3391",
+    hashlib.sha256(FAKE_IP.encode()).hexdigest()[:16],  # an unkeyed hash is no protection
+)
+LOGGERS = ("", "aiohttp", "aiohttp.access", "engineio", "socketio", "chatserver", "sqlalchemy")
+
+
+def test_the_server_runs_without_an_access_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aiohttp's access log would write each address and user agent."""
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(runtime.web, "run_app", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(runtime.gc, "set_threshold", lambda *a: None)
+    monkeypatch.setattr(runtime, "configure_logging", lambda: None)
+    runtime.serve(
+        make_settings({"database_url": "sqlite+aiosqlite://", "redis_url": None}, "x"), "h", 1
+    )
+    assert "access_log" in seen and seen["access_log"] is None
+
+
+@pytest.fixture
+async def private_nabij(stack: dict[str, str | None], redis_prefix: str) -> AsyncIterator[Nabij]:
+    """Nabij behind a trusted proxy, served like production (no access log)."""
+    port = unused_port()
+    settings = make_settings(
+        stack, redis_prefix, trusted_proxy=True, public_url=f"http://127.0.0.1:{port}"
+    )
+    app = create_app(settings)
+    server = TestServer(app, host="127.0.0.1", port=port)
+    await server.start_server(access_log=None)
+    nabij = Nabij(app, server)
+    yield nabij
+    await nabij.close()
+    await server.close()
+    if stack["redis_url"]:
+        await _drop_prefix(str(stack["redis_url"]), redis_prefix)
+
+
+async def whole_chat(nabij: Nabij) -> str:
+    """Open the widget, chat both ways, end; return the conversation id."""
+    headers = {"X-Forwarded-For": FAKE_IP, "User-Agent": FAKE_UA}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.get(nabij.url + "/widget/widget.js") as response:
+            await response.read()
+        async with http.post(nabij.url + "/api/events/widget-open", json={}) as response:
+            await response.read()
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    visitor = await nabij._connect("/visitor", headers=headers)
+    ack = await visitor.call("chat:request", {"audience": "victim"})
+    await expert.next("chat:assigned")
+    cid = str(ack["conversation_id"])
+    assert (await visitor.call("message:send", {"client_id": "v1", "body": VISITOR_TEXT}))["ok"]
+    await expert.next("message:new")
+    sent = {"conversation_id": cid, "client_id": "e1", "body": EXPERT_TEXT}
+    assert (await expert.call("message:send", sent))["ok"]
+    await visitor.next("message:new")
+    assert (await expert.call("chat:end", {"conversation_id": cid}))["ok"]
+    await visitor.next("chat:ended")
+    return cid
+
+
+def found_in(haystack: str) -> list[str]:
+    return [needle for needle in NEEDLES if needle in haystack]
+
+
+async def database_text(nabij: Nabij, database_url: str) -> str:
+    """Every row of every table, and for SQLite the database files' bytes too."""
+    parts = []
+    async with nabij.app[db_key]() as session:
+        for table in Base.metadata.sorted_tables:
+            query = text(f'SELECT * FROM "{table.name}"')  # noqa: S608 - our own table names
+            rows = (await session.execute(query)).all()
+            parts.append(repr(rows))
+    if database_url.startswith("sqlite"):
+        path = Path(database_url.split("///", 1)[1])
+        for file in path.parent.glob(path.name + "*"):
+            parts.append(file.read_bytes().decode("latin-1"))
+    return "\n".join(parts)
+
+
+async def live_store_text(
+    nabij: Nabij, stack: dict[str, str | None], prefix: str
+) -> dict[str, str]:
+    """Every live-store key under the prefix with its value (Redis), or the memory store's state."""
+    store = nabij.app[store_key]
+    if not stack["redis_url"]:
+        return {"memory": repr(vars(store))}
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(str(stack["redis_url"]), decode_responses=True)
+    found = {}
+    async for key in client.scan_iter(match=f"{prefix}*", count=500):
+        kind = await client.type(key)
+        value: Any = {
+            "string": client.get,
+            "hash": client.hgetall,
+            "set": client.smembers,
+        }.get(kind)
+        if value is not None:
+            found[key] = repr(await value(key))
+        elif kind == "list":
+            found[key] = repr(await client.lrange(key, 0, -1))
+        elif kind == "zset":
+            found[key] = repr(await client.zrange(key, 0, -1, withscores=True))
+        else:
+            found[key] = repr(await client.dump(key))
+    await client.aclose()
+    return found
+
+
+async def test_a_whole_chat_leaves_no_content_address_or_user_agent(
+    private_nabij: Nabij,
+    stack: dict[str, str | None],
+    redis_prefix: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    for name in LOGGERS:
+        caplog.set_level(logging.DEBUG, logger=name)
+    nabij = private_nabij
+    cid = await whole_chat(nabij)
+    before = await live_store_text(nabij, stack, redis_prefix)
+    assert found_in(repr(before)) == ["zwaluw-geheim", EXPERT_TEXT]  # the search does find
+    if stack["redis_url"]:  # during the grace, content only in the messages list
+        holding = {key for key, value in before.items() if found_in(value) or found_in(key)}
+        assert holding == {f"{redis_prefix}msgs:{cid}"}, holding
+    for _ in range(60):
+        if await nabij.app[store_key].get_conversation(cid) is None:
+            break
+        await asyncio.sleep(0.05)
+    assert await nabij.app[store_key].get_conversation(cid) is None, "not erased"
+    after = await live_store_text(nabij, stack, redis_prefix)
+    assert not [(k, found_in(k + v)) for k, v in after.items() if found_in(k + v)]
+    stored = await database_text(nabij, str(stack["database_url"]))
+    assert cid in stored  # the search does find: the anonymous record is there
+    assert not found_in(stored)
+    logged = "\n".join(
+        f"{r.name} {r.getMessage()} {r.exc_text or ''} {r.__dict__}" for r in caplog.records
+    )
+    assert len(caplog.records) > 10, "the logs were not captured"
+    assert not found_in(logged), [
+        r.getMessage() for r in caplog.records if found_in(str(r.__dict__))
+    ]
