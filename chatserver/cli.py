@@ -187,9 +187,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     host: str = args.host or settings.host
     port: int = args.port or settings.port
+    if "NABIJ_PUBLIC_URL" not in os.environ:
+        # The development default follows --port, so the console's origin checks match
+        # the address printed here.
+        settings = settings.replace(public_url=f"http://localhost:{port}")
     staff = _run_in_db(settings, count_staff)
     shown_host = f"[{host}]" if ":" in host else host
-    print(f"Nabij is running at http://{shown_host}:{port}/", flush=True)
+    print(f"Nabij is running at {settings.public_url.rstrip('/')}/", flush=True)
+    print(f"(listening on {shown_host}:{port}; staff console: /console)", flush=True)
     if staff == 0:
         print(FIRST_COORDINATOR_HINT, flush=True)
     serve(settings, host, port)

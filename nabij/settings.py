@@ -15,6 +15,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+#: Host names of a plain-HTTP development address on this machine.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1")
+
 ENV_PREFIX = "NABIJ_"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/nabij.sqlite3"
 
@@ -81,7 +84,7 @@ class Settings:
     def cookie_secure(self) -> bool:
         """Session cookies are Secure everywhere but plain-HTTP localhost development."""
         host = urlsplit(self.public_url).hostname or ""
-        return not (self.public_url.startswith("http://") and host in {"localhost", "127.0.0.1"})
+        return not (self.public_url.startswith("http://") and host in LOOPBACK_NAMES)
 
     @property
     def public_origin(self) -> str:
@@ -90,9 +93,20 @@ class Settings:
         return f"{parts.scheme}://{parts.netloc}"
 
     @property
+    def own_origins(self) -> list[str]:
+        """The origins of Nabij's own pages: the public origin, and on a plain-HTTP loopback
+        address both spellings of it, so a developer may open localhost or 127.0.0.1.
+        """
+        parts = urlsplit(self.public_url)
+        if parts.scheme != "http" or parts.hostname not in LOOPBACK_NAMES:
+            return [self.public_origin]
+        port = f":{parts.port}" if parts.port else ""
+        return [f"http://{name}{port}" for name in LOOPBACK_NAMES]
+
+    @property
     def allowed_origins(self) -> list[str]:
         """Origins allowed to open a socket: the service itself and the listed host sites."""
-        return [self.public_origin, *self.widget_origins]
+        return [*self.own_origins, *self.widget_origins]
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed (tests use this)."""

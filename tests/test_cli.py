@@ -283,12 +283,14 @@ def test_serve_upgrades_and_explains_the_first_step(
 ) -> None:
     assert run(monkeypatch, "serve", "--port", "8099") == 0
     out = capsys.readouterr().out
-    assert "Nabij is running at http://127.0.0.1:8099/" in out
+    assert "Nabij is running at http://localhost:8099/" in out
+    assert "listening on 127.0.0.1:8099" in out
     assert "nabij user add --username" in out and "--role coordinator" in out
     [call] = fake_server
     assert (call["host"], call["port"], call["print"]) == ("127.0.0.1", 8099, None)
     assert call["access_log"] is None  # aiohttp's access log would record IPs and user agents
     assert call["settings"].database_url == database_url
+    assert call["settings"].public_url == "http://localhost:8099"  # follows --port
     assert staff_count(database_url) == 0  # the schema exists now
 
 
@@ -301,5 +303,6 @@ def test_serve_without_hint_once_staff_exists(
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
     assert run(monkeypatch, "serve", "--host", "0.0.0.0") == 0  # noqa: S104 - not bound
     out = capsys.readouterr().out
-    assert "Nabij is running at http://0.0.0.0:8080/" in out
+    assert "Nabij is running at http://localhost:8080/" in out
+    assert "listening on 0.0.0.0:8080" in out
     assert "--role coordinator" not in out

@@ -166,3 +166,18 @@ async def test_a_closed_request_is_counted_as_missed(nabij: Nabij) -> None:
         ("perpetrator", "missed", None)
     ]
     assert records[0].requested_at <= dt.datetime.now(dt.UTC)
+
+
+async def test_a_loopback_service_accepts_its_other_spelling_as_same_origin(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    other_spelling = nabij.url.replace("127.0.0.1", "localhost")
+    body = {"username": "anna", "password": "correct horse battery"}
+    async with aiohttp.ClientSession() as http:
+        same = await http.post(
+            f"{nabij.url}/api/auth/login", json=body, headers={"Origin": other_spelling}
+        )
+        foreign = await http.post(
+            f"{nabij.url}/api/auth/login", json=body, headers={"Origin": "http://localhost:1"}
+        )
+    assert same.status == 200
+    assert foreign.status == 403

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nabij.settings import Secret, SettingsError, load_settings
+from nabij.settings import Secret, Settings, SettingsError, load_settings
 
 KEY = "k" * 40
 
@@ -64,3 +64,13 @@ def test_secrets_never_print() -> None:
     assert KEY not in repr(settings) and KEY not in str(settings.secret_key)
     assert settings.secret_key.reveal() == KEY
     assert Secret(KEY) == settings.secret_key
+
+
+def test_a_loopback_public_url_accepts_both_spellings_of_its_origin() -> None:
+    local = Settings(secret_key=Secret("k" * 40), public_url="http://localhost:8081")
+    assert local.own_origins == ["http://localhost:8081", "http://127.0.0.1:8081"]
+    assert local.allowed_origins[:2] == local.own_origins
+    public = Settings(secret_key=Secret("k" * 40), public_url="https://chat.example.org")
+    assert public.own_origins == ["https://chat.example.org"]
+    plain = Settings(secret_key=Secret("k" * 40), public_url="http://chat.example.org:8080")
+    assert plain.own_origins == ["http://chat.example.org:8080"]

@@ -100,7 +100,7 @@ async def test_demo_page_embeds_the_widget_like_a_host_with_its_socket_in_the_cs
         page = await http.get(f"{nabij.url}/")
         html = await page.text()
         css = await http.get(f"{nabij.url}/widget/demo/site.css")
-    assert f'<script src="{nabij.url}/widget/widget.js" defer' in html
+    assert '<script src="/widget/widget.js" defer' in html
     assert 'data-lang="nl"' in html and 'href="/console"' in html
     csp = page.headers["Content-Security-Policy"]
     ws_origin = nabij.url.replace("http://", "ws://")

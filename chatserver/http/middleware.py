@@ -78,9 +78,9 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
         return await handler(request)
     if request.path in CROSS_SITE_POSTS:
         return await handler(request)
-    expected = request.app[keys.settings_key].public_origin
+    expected = request.app[keys.settings_key].own_origins
     origin = request.headers.get("Origin") or _referer_origin(request.headers.get("Referer"))
-    if origin is not None and origin != expected:
+    if origin is not None and origin not in expected:
         return json_error(403, "forbidden", "Cross-origin request refused.")
     return await handler(request)
 

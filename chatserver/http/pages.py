@@ -11,14 +11,14 @@ from chatserver import keys
 from chatserver.http.middleware import SECURITY_HEADERS
 
 
-def demo_csp(public_url: str) -> str:
-    """The default CSP, plus the service's own WebSocket origin for the widget's socket.
+def demo_csp(public_url: str, host: str) -> str:
+    """The default CSP, plus the page's own WebSocket origin for the widget's socket.
 
     CSP Level 3 lets ``'self'`` match ``ws:``/``wss:`` on the same host, but not every
     browser in use implements that yet, so the socket origin is named explicitly.
     """
-    parts = urlsplit(public_url)
-    socket_origin = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
+    scheme = "wss" if urlsplit(public_url).scheme == "https" else "ws"
+    socket_origin = f"{scheme}://{host}"
     default = SECURITY_HEADERS["Content-Security-Policy"]
     return default.replace("connect-src 'self'", f"connect-src 'self' {socket_origin}")
 
@@ -26,7 +26,8 @@ def demo_csp(public_url: str) -> str:
 async def index(request: web.Request) -> web.Response:
     """The demo: a peer-support team's web page with the widget embedded as a host would."""
     settings = request.app[keys.settings_key]
-    context = {"widget_src": f"{settings.public_origin}/widget/widget.js"}
+    # Same origin as the page, whichever of Nabij's addresses the visitor used.
+    context = {"widget_src": "/widget/widget.js"}
     response = aiohttp_jinja2.render_template("index.html", request, context)
-    response.headers["Content-Security-Policy"] = demo_csp(settings.public_url)
+    response.headers["Content-Security-Policy"] = demo_csp(settings.public_url, request.host)
     return response

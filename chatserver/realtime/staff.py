@@ -82,7 +82,7 @@ class StaffNamespace(ProtocolNamespace):
         Nabij itself, so a staff socket from any other origin is refused.
         """
         origin = environ.get("HTTP_ORIGIN")
-        if origin is not None and origin != self.chat.settings.public_origin:
+        if origin is not None and origin not in self.chat.settings.own_origins:
             raise refuse(ProtocolError("forbidden", "Open the console from Nabij itself."))
         token = token_from_cookie_header(str(environ.get("HTTP_COOKIE", "")))
         user = await user_for_token(self._db, token)
