@@ -13,6 +13,7 @@ from chatserver import keys
 from chatserver.console.i18n import code_labels, field_label, js_texts
 from chatserver.http.staffpages import page_context, page_user, staff_page_headers, with_lang
 from registration.codes import CODES
+from registration.validation import FIELD_NAMES
 from staffing.quickreplies import (
     QuickReplyInputError,
     add_quick_reply,
@@ -24,18 +25,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 SOCKETIO_CLIENT = widget.DIST / "vendor" / "socket.io.min.js"
 
 #: The registration form, in the order an expert fills it in.
-REGISTRATION_FIELDS = (
-    "contact_date",
-    "duration_minutes",
-    "contact_type",
-    "first_or_followup",
-    "contact_seeker",
-    "referral",
-    "referral_other",
-    "support",
-    "advised_help",
-    "advised_help_other",
-)
+REGISTRATION_FIELDS = FIELD_NAMES
 
 
 def registration_form(lang: str) -> dict[str, Any]:

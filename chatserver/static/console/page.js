@@ -1,60 +1,21 @@
 // Nabij staff pages (roster, team, my shifts, audit): shared helpers. Never parse markup:
 // every value from the server is set with textContent, value or option.text.
 
-export const $ = (id) => document.getElementById(id);
+import { $, api, el, formatter } from "./base.js";
+
+export { $, api, el };
+
 export const T = JSON.parse($("page-texts").textContent);
 export const DATA = JSON.parse($("page-data").textContent);
 export const LANG = document.documentElement.lang || "nl";
-const CSRF = document.querySelector('meta[name="csrf-token"]').content;
 
-export function el(tag, props = {}, text = "") {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  if (text) node.textContent = text;
-  return node;
-}
-
-export function fmt(key, values = {}) {
-  return (T[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
-}
+export const fmt = formatter(T);
 
 /** Show a message in a status region (role="status"), or an error in red. */
 export function say(target, text, isError = false) {
   const node = typeof target === "string" ? $(target) : target;
   node.textContent = text;
   node.classList.toggle("error", isError);
-}
-
-/** Call the JSON API; answers the parsed body plus `status` (never throws on HTTP errors). */
-export async function api(method, url, body) {
-  const options = {
-    method,
-    credentials: "same-origin",
-    headers: { "X-CSRF-Token": CSRF, Accept: "application/json" },
-  };
-  if (body !== undefined) {
-    options.headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(url, options);
-  } catch (_) {
-    return { ok: false, status: 0, error: { code: "network" } };
-  }
-  if (response.status === 401) location.assign("/login");
-  let data;
-  try {
-    data = await response.json();
-  } catch (_) {
-    data = { ok: false, error: { code: "internal" } };
-  }
-  data.status = response.status;
-  return data;
 }
 
 /** Clear a form's field errors (elements `[data-error-for]`) and its general error. */
