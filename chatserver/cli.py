@@ -194,7 +194,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     staff = _run_in_db(settings, count_staff)
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Nabij is running at {settings.public_url.rstrip('/')}/", flush=True)
-    print(f"(listening on {shown_host}:{port}; staff console: /console)", flush=True)
+    if f"{shown_host}:{port}" not in settings.public_url:
+        print(f"(listening on {shown_host}:{port})", flush=True)
     if staff == 0:
         print(FIRST_COORDINATOR_HINT, flush=True)
     serve(settings, host, port)
