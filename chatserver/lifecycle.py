@@ -10,6 +10,7 @@ from contextlib import suppress
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.chat.processes import beat, run_heartbeat
 from chatserver.chat.sweeper import Sweeper
 
 #: How long shutdown waits for a sweep in progress before cancelling it.
@@ -52,11 +53,20 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Run the deadline sweeper for as long as the app runs."""
-    sweeper, stop = Sweeper(app[keys.chat_key], app[keys.db_key]), asyncio.Event()
-    task = asyncio.create_task(sweeper.run(app[keys.settings_key].sweep_interval_s, stop))
+    """Run the deadline sweeper and this process's heartbeat for as long as the app runs.
+
+    The first beat is awaited before any socket can connect, so every socket this process
+    counts belongs to a process the others know (chat/processes.py).
+    """
+    chat, interval = app[keys.chat_key], app[keys.settings_key].sweep_interval_s
+    sweeper, stop = Sweeper(chat, app[keys.db_key]), asyncio.Event()
+    await beat(chat, interval)
+    heartbeat = asyncio.create_task(run_heartbeat(chat, interval, stop))
+    task = asyncio.create_task(sweeper.run(interval, stop))
     yield
     stop.set()
+    with suppress(asyncio.CancelledError, TimeoutError):
+        await asyncio.wait_for(heartbeat, SWEEP_STOP_TIMEOUT_S)
     logger.info("sweeper stopping")
     try:
         await asyncio.wait_for(asyncio.shield(task), SWEEP_STOP_TIMEOUT_S)

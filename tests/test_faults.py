@@ -149,6 +149,69 @@ async def test_a_chat_survives_its_process_going_away(
         await _continue_on(second.url, connect, cid, ack["token"], cookie)
 
 
+#: A killed process is taken for dead within the heartbeat's life (5 s at a 1 s sweep)
+#: and a sweep; generous, as another job may share the two cores.
+DEATH_DETECTED_S = 20.0
+
+
+async def test_a_visitor_on_a_killed_process_who_never_returns_ends_the_chat(
+    cluster: Callable[[], ServerProcess], stack: dict[str, str | None]
+) -> None:
+    """The killed process never closed the visitor's socket; a live one releases it."""
+    first, second = cluster(), cluster()
+    await asyncio.gather(first.ready(), second.ready())
+    await add_expert(str(stack["database_url"]), "anna")
+    async with peers() as connect:
+        cookie = await login(second.url, "anna")
+        expert = await connect(second.url, "/staff", headers={"Cookie": f"nabij_session={cookie}"})
+        assert (await expert.call("presence:set", {"available": True}))["ok"]
+        visitor = await connect(first.url, "/visitor")
+        assert (await visitor.call("chat:request", {"audience": "victim"}))["ok"]
+        cid = (await expert.next("chat:assigned"))["conversation_id"]
+        first.signal(signal.SIGKILL)
+        await first.exited(EXIT_BOUND_S)
+
+        ended = await expert.next("chat:ended", timeout=GRACE_S + DEATH_DETECTED_S)
+        assert (ended["conversation_id"], ended["by"], ended["reason"]) == (
+            cid,
+            "visitor",
+            "visitor_left",
+        )
+        assert (await expert.next("registration:pending"))["prefill"]["contact_type"] == "chat"
+    assert "process gone" in second.log.read_text()
+
+
+async def test_an_expert_on_a_killed_process_stops_being_eligible(
+    cluster: Callable[[], ServerProcess], stack: dict[str, str | None]
+) -> None:
+    """The chat is closed once the dead console is released; the expert's chat is requeued."""
+    first, second = cluster(), cluster()
+    await asyncio.gather(first.ready(), second.ready())
+    await add_expert(str(stack["database_url"]), "anna")
+    async with peers() as connect:
+        cookie = await login(first.url, "anna")
+        expert = await connect(first.url, "/staff", headers={"Cookie": f"nabij_session={cookie}"})
+        assert (await expert.call("presence:set", {"available": True}))["ok"]
+        visitor = await connect(second.url, "/visitor")
+        assert (await visitor.call("chat:request", {"audience": "victim"}))["ok"]
+        await expert.next("chat:assigned")
+        assert await _open(second.url)
+        first.signal(signal.SIGKILL)
+        await first.exited(EXIT_BOUND_S)
+
+        async def closed() -> bool:
+            return not await _open(second.url)
+
+        await wait_for(closed, DEATH_DETECTED_S, "the killed expert to stop being eligible")
+        queued = await visitor.next("chat:queued", timeout=GRACE_S + DEATH_DETECTED_S)
+        assert queued["position"] == 1
+
+
+async def _open(url: str) -> bool:
+    async with aiohttp.ClientSession() as http, http.get(f"{url}/api/status") as response:
+        return bool((await response.json())["open"])
+
+
 async def test_sigterm_exits_cleanly_and_logs_as_logfmt_without_addresses(
     cluster: Callable[[], ServerProcess], stack: dict[str, str | None]
 ) -> None:

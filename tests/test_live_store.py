@@ -17,7 +17,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from chatserver.live.memory import MemoryLiveStore
-from chatserver.live.models import Conversation, ExpertProfile, ExpertState
+from chatserver.live.models import Conversation, ExpertProfile, ExpertState, ReleasedSockets
 from chatserver.live.redis import RedisLiveStore, connect_redis_store
 from chatserver.live.store import LiveStore
 
@@ -579,6 +579,62 @@ async def test_memory_rate_limit_pruning_keeps_each_keys_own_window() -> None:
     for i in range(10_000):
         await store.hit_rate_limit(f"login:{i}", 10, 900, NOW + 1000)
     assert await store.hit_rate_limit("chat:x", 1, 3600, NOW + 1001) is True
+
+
+# -- dead server processes --------------------------------------------------------------
+
+
+async def test_a_dead_process_sockets_are_released_once(store: LiveStore) -> None:
+    """Process "a" dies with a visitor and a console; "b" lives and shares both."""
+    await new_chat(store, "c1")
+    await new_chat(store, "c2")
+    await store.heartbeat("a", NOW + 3)
+    await store.heartbeat("b", NOW + 3)
+    await store.visitor_attached("c1", "a")
+    await store.visitor_attached("c2", "a")
+    await store.visitor_attached("c2", "b")
+    await store.expert_connected(make_profile(1), NOW, "a")
+    await store.set_available(1, True, NOW)
+    await store.expert_connected(make_profile(2), NOW, "a")
+    await store.expert_connected(make_profile(2), NOW, "b")
+    assert await store.claim_dead_processes(NOW + 2) == []
+    await store.heartbeat("b", NOW + 9)  # "a" stops beating
+
+    (released,) = await store.claim_dead_processes(NOW + 4)
+    assert released == ReleasedSockets("a", ["c1"], [1])
+    assert await store.claim_dead_processes(NOW + 5) == []  # claimed once
+    assert await store.visitor_detached("c2", "b") == 0
+    state = await state_of(store, 1)
+    assert (state.connections, state.available) == (0, False)
+    assert (await state_of(store, 2)).connections == 1
+
+
+async def test_a_released_socket_is_not_subtracted_twice(store: LiveStore) -> None:
+    """A process taken for dead that still closes its sockets leaves the others' counts."""
+    await new_chat(store, "c1")
+    await store.heartbeat("a", NOW + 3)
+    await store.visitor_attached("c1", "a")
+    await store.expert_connected(make_profile(1), NOW, "a")
+    await store.claim_dead_processes(NOW + 4)
+    await store.visitor_attached("c1", "b")
+    await store.expert_connected(make_profile(1), NOW, "b")
+
+    assert await store.visitor_detached("c1", "a") == 1
+    assert await store.expert_disconnected(1, "a") == 1
+    assert await store.visitor_detached("c1", "b") == 0
+    assert await store.expert_disconnected(1, "b") == 0
+
+
+async def test_sockets_closed_before_death_are_not_released_again(store: LiveStore) -> None:
+    await new_chat(store, "c1")
+    await store.heartbeat("a", NOW + 3)
+    await store.visitor_attached("c1", "a")
+    await store.visitor_detached("c1", "a")
+    await store.visitor_attached("c1")  # counted without a process (not released)
+
+    (released,) = await store.claim_dead_processes(NOW + 4)
+    assert released == ReleasedSockets("a", [], [])
+    assert await store.visitor_detached("c1") == 0
 
 
 # -- Redis across processes -------------------------------------------------------------

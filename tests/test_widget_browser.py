@@ -18,6 +18,8 @@ from selenium.webdriver.common.keys import Keys
 from sqlalchemy import func, select
 
 from chatserver.chat.notify import conversation_room
+from chatserver.chat.service import ChatService
+from chatserver.errors import ProtocolError
 from chatserver.keys import db_key, sio_key
 from registration.models import WidgetOpenCount
 from tests.browser import Browser, describe
@@ -408,3 +410,32 @@ async def test_an_expert_who_drops_out_hands_the_visitor_back_to_the_queue(
     await bram.disconnect()  # nobody left: back in the queue, then closed after the grace
     await ui.wait_text(".ended-reason", "Er is nu niemand van ons beschikbaar", timeout=10)
     assert await ui.visible(".new-chat")
+
+
+async def test_a_deploy_or_a_short_outage_is_retried_quietly(
+    nabij_factory: NabijFactory, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``temporarily_unavailable`` says so and retries; ``draining`` retries on a new socket."""
+    refusals = ["temporarily_unavailable", "draining"]
+    original = ChatService.check_request_chat
+
+    async def flaky(self: ChatService, *args: Any) -> Any:
+        if refusals:
+            if refusals[0] == "draining":
+                await asyncio.sleep(0.3)  # keep the first notice up long enough to be read
+            raise ProtocolError(refusals.pop(0))
+        return await original(self, *args)
+
+    monkeypatch.setattr(ChatService, "check_request_chat", flaky)
+    nabij = await nabij_factory()
+    await nabij.add_expert("anna")
+    anna = await nabij.staff("anna")
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await start_chat(ui)
+    await ui.wait_text(".notice", "De chat is heel even niet bereikbaar, we proberen het opnieuw")
+    await anna.next("chat:assigned", timeout=15)
+    await ui.wait_text(".chat-status", "Anna is er voor je", timeout=15)
+    assert refusals == []
+    assert await ui.texts(".notice") in ([], [""])
+    assert not await ui.visible(".intro .error")

@@ -79,6 +79,9 @@ class ChatService:
         self.archive = archive
         self.notifier = notifier
         self.clock = clock
+        #: This process's id in the live store: its sockets are counted as its own, so
+        #: others can release them if it dies (chat/processes.py). Random, says nothing.
+        self.process_id = secrets.token_hex(8)
 
     # -- opening hours --------------------------------------------------------------------
 
@@ -191,19 +194,30 @@ class ChatService:
 
     async def do_expert_online(self, profile: ExpertProfile) -> None:
         """Count a console connection; a returning expert keeps their chats."""
-        connections = await self.store.expert_connected(profile, self.clock())
+        connections = await self.store.expert_connected(profile, self.clock(), self.process_id)
         await self.store.cancel("expert_gone", str(profile.expert_id))
         if connections == 1:
             await self._record_presence(profile.expert_id, online=True)
 
     async def do_expert_offline(self, expert_id: int) -> None:
         """On the last console gone, start the grace period for the expert's chats."""
-        remaining = await self.store.expert_disconnected(expert_id)
-        if remaining == 0 and await self.store.active_conversations(expert_id):
+        remaining = await self.store.expert_disconnected(expert_id, self.process_id)
+        if remaining == 0:
+            await self.expert_gone(expert_id)
+
+    async def expert_gone(self, expert_id: int) -> None:
+        """The expert has no console left (closed, or on a dead process): start the grace."""
+        if await self.store.active_conversations(expert_id):
             deadline = self.clock() + self.settings.reconnect_grace_s
             await self.store.schedule("expert_gone", str(expert_id), deadline)
-        if remaining == 0:
-            await self._record_presence(expert_id, online=False)
+        await self._record_presence(expert_id, online=False)
+
+    async def visitor_gone(self, conversation_id: str) -> None:
+        """The chat has no visitor socket left: end it after the grace unless they resume."""
+        conversation = await self.store.get_conversation(conversation_id)
+        if conversation is not None and conversation.state != "ended":
+            deadline = self.clock() + self.settings.reconnect_grace_s
+            await self.store.schedule("visitor_gone", conversation_id, deadline)
 
     async def _record_presence(self, expert_id: int, *, online: bool) -> None:
         """Presence history is for the roster's figures; a failed write must not stop chat."""

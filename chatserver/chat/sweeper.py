@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from chatserver.chat.processes import release_dead_processes
 from chatserver.chat.service import ChatService
 from registration.records import months_before, prune_conversation_records
 from staffing.patterns import extend_patterns
@@ -49,8 +50,9 @@ class Sweeper:
                 await asyncio.wait_for(stop.wait(), interval_s)
 
     async def sweep(self) -> None:
-        """Held database writes first, then every kind of deadline, then the queue."""
+        """Dead processes' sockets, held database writes, every kind of deadline, the queue."""
         store, now = self.chat.store, self.chat.clock()
+        await release_dead_processes(self.chat)
         await self.chat.flush_outbox()
         for conversation_id in await store.claim_due("visitor_gone", now):
             await self.chat.do_end_chat(conversation_id, "visitor", "visitor_left")

@@ -7,9 +7,10 @@ call runs to completion before another can see the state.
 from __future__ import annotations
 
 import dataclasses
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from chatserver.live.models import (
     AcceptResult,
@@ -18,11 +19,14 @@ from chatserver.live.models import (
     ExpertProfile,
     ExpertState,
     Message,
+    ReleasedSockets,
     RequestOutcome,
     Sender,
     TransferResult,
 )
 from chatserver.live.store import LiveStore
+
+K = TypeVar("K", str, int)
 
 
 @dataclass
@@ -67,21 +71,31 @@ class MemoryLiveStore(LiveStore):
         #: key -> (window start, hits, window length): each key keeps its own window.
         self._rates: dict[str, tuple[float, int, int]] = {}
         self._outbox: list[str] = []
+        #: Process id -> heartbeat expiry, and the sockets each process counted.
+        self._processes: dict[str, float] = {}
+        self._process_visitors: dict[str, Counter[str]] = {}
+        self._process_experts: dict[str, Counter[int]] = {}
 
     # -- experts --------------------------------------------------------------------------
 
-    async def expert_connected(self, profile: ExpertProfile, now: float) -> int:
+    async def expert_connected(
+        self, profile: ExpertProfile, now: float, process_id: str | None = None
+    ) -> int:
         expert = self._experts.get(profile.expert_id)
         if expert is None:
             expert = self._experts[profile.expert_id] = _Expert(profile, idle_since=now)
         expert.profile = profile
         expert.connections += 1
+        if process_id is not None:
+            self._process_experts.setdefault(process_id, Counter())[profile.expert_id] += 1
         return expert.connections
 
-    async def expert_disconnected(self, expert_id: int) -> int:
+    async def expert_disconnected(self, expert_id: int, process_id: str | None = None) -> int:
         expert = self._experts.get(expert_id)
         if expert is None:
             return 0
+        if process_id is not None and not _take_one(self._process_experts, process_id, expert_id):
+            return expert.connections
         expert.connections = max(0, expert.connections - 1)
         if expert.connections == 0:
             expert.available = False
@@ -250,19 +264,53 @@ class MemoryLiveStore(LiveStore):
 
     # -- visitor presence -----------------------------------------------------------------
 
-    async def visitor_attached(self, conversation_id: str) -> int:
+    async def visitor_attached(self, conversation_id: str, process_id: str | None = None) -> int:
         live = self._live.get(conversation_id)
         if live is None:
             return 0
         live.visitors += 1
+        if process_id is not None:
+            self._process_visitors.setdefault(process_id, Counter())[conversation_id] += 1
         return live.visitors
 
-    async def visitor_detached(self, conversation_id: str) -> int:
+    async def visitor_detached(self, conversation_id: str, process_id: str | None = None) -> int:
+        mine = process_id is None or _take_one(self._process_visitors, process_id, conversation_id)
         live = self._live.get(conversation_id)
         if live is None:
             return 0
-        live.visitors = max(0, live.visitors - 1)
+        if mine:
+            live.visitors = max(0, live.visitors - 1)
         return live.visitors
+
+    # -- server processes -------------------------------------------------------------------
+
+    async def heartbeat(self, process_id: str, expires_at: float) -> None:
+        self._processes[process_id] = expires_at
+
+    async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
+        dead = sorted(pid for pid, expires in self._processes.items() if expires <= now)
+        return [self._release(pid) for pid in dead]
+
+    def _release(self, process_id: str) -> ReleasedSockets:
+        """Subtract what ``process_id`` counted; the twin of ``lua/claim_dead.lua``."""
+        del self._processes[process_id]
+        conversations, experts = [], []
+        for conversation_id, count in self._process_visitors.pop(process_id, Counter()).items():
+            live = self._live.get(conversation_id)
+            if live is None:
+                continue
+            live.visitors = max(0, live.visitors - count)
+            if live.visitors == 0:
+                conversations.append(conversation_id)
+        for expert_id, count in self._process_experts.pop(process_id, Counter()).items():
+            expert = self._experts.get(expert_id)
+            if expert is None:
+                continue
+            expert.connections = max(0, expert.connections - count)
+            if expert.connections == 0:
+                expert.available = False
+                experts.append(expert_id)
+        return ReleasedSockets(process_id, sorted(conversations), sorted(experts))
 
     # -- messages -------------------------------------------------------------------------
 
@@ -359,3 +407,14 @@ class MemoryLiveStore(LiveStore):
 
     async def outbox_size(self) -> int:
         return len(self._outbox)
+
+
+def _take_one(counts: dict[str, Counter[K]], process_id: str, key: K) -> bool:
+    """Take one of ``key`` from the process's count; False when it held none (released)."""
+    mine = counts.get(process_id)
+    if mine is None or mine[key] <= 0:
+        return False
+    mine[key] -= 1
+    if mine[key] == 0:
+        del mine[key]
+    return True

@@ -100,3 +100,16 @@ class RequestOutcome:
 
 AcceptResult = Literal["ok", "taken", "at_capacity", "not_found"]
 TransferResult = Literal["ok", "not_found", "forbidden", "unavailable"]
+
+
+@dataclass(frozen=True)
+class ReleasedSockets:
+    """What a dead process's sockets held, now subtracted from the shared counts.
+
+    ``conversations`` had their visitor count brought to 0 by it and ``experts`` their
+    connection count: the caller starts the usual grace for them (``chat/processes.py``).
+    """
+
+    process_id: str
+    conversations: list[str]
+    experts: list[int]

@@ -3,13 +3,13 @@
 Atomicity: every method that decides or counts (``request``, ``assign_head``, ``accept``,
 ``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``erase``,
 ``expert_connected``/``expert_disconnected``, ``set_available``,
-``visitor_attached``/``visitor_detached``, ``hit_rate_limit``) is one Lua script from
-``chatserver/live/lua/``, run with EVALSHA, so Redis executes it without interleaving
-another client's command: no visitor is assigned twice, no expert goes over capacity, no
-seq is given twice. Scripts that rank experts get ``pick.lua`` prepended (the Lua twin of
-``ExpertState.is_eligible`` and ``.rank``); scripts that assign get ``assign.lua``. The
-remaining reads are plain commands; the values they return may be stale a moment later,
-which callers accept (they decide only through the scripts).
+``visitor_attached``/``visitor_detached``, ``hit_rate_limit``, ``claim_dead_processes``)
+is one Lua script from ``chatserver/live/lua/``, run with EVALSHA, so Redis executes it
+without interleaving another client's command: no visitor is assigned twice, no expert goes
+over capacity, no seq is given twice. Scripts that rank experts get ``pick.lua`` prepended
+(the Lua twin of ``ExpertState.is_eligible`` and ``.rank``); scripts that assign get
+``assign.lua``. The remaining reads are plain commands; the values they return may be stale
+a moment later, which callers accept (they decide only through the scripts).
 
 Key layout, every key under ``prefix``:
 
@@ -27,6 +27,10 @@ Key layout, every key under ``prefix``:
 - ``due:{kind}`` sorted set: key -> deadline.
 - ``outbox`` list of JSON database writes held while the database was unreachable
   (``chat/outbox.py``); an item is removed only after its write succeeded.
+- ``processes`` sorted set: server process id -> heartbeat expiry (``chat/processes.py``).
+- ``proc_visitors:{process}`` hash conversation id -> visitor sockets that process holds,
+  and ``proc_experts:{process}`` hash expert id -> console sockets: only ids and counts,
+  subtracted by ``claim_dead`` when the process's heartbeat expires.
 - ``rl:{key}`` hash ``start``, ``count``: a fixed window timed by the caller's ``now`` (as in
   the memory store), with an EXPIRE of the window so the key is short-lived.
 
@@ -59,6 +63,7 @@ from chatserver.live.models import (
     ExpertProfile,
     ExpertState,
     Message,
+    ReleasedSockets,
     RequestOutcome,
     Sender,
     TransferResult,
@@ -88,6 +93,7 @@ _SCRIPTS = (
     "erase",
     "claim_due",
     "hit_rate_limit",
+    "claim_dead",
 )
 
 
@@ -211,7 +217,9 @@ class RedisLiveStore(LiveStore):
 
     # -- experts --------------------------------------------------------------------------
 
-    async def expert_connected(self, profile: ExpertProfile, now: float) -> int:
+    async def expert_connected(
+        self, profile: ExpertProfile, now: float, process_id: str | None = None
+    ) -> int:
         focus = "," + ",".join(sorted(profile.focus)) + ","
         return int(
             await self._run(
@@ -222,11 +230,12 @@ class RedisLiveStore(LiveStore):
                 str(profile.capacity),
                 _num(profile.cooldown_s),
                 _num(now),
+                process_id or "",
             )
         )
 
-    async def expert_disconnected(self, expert_id: int) -> int:
-        return int(await self._run("expert_disconnected", str(expert_id)))
+    async def expert_disconnected(self, expert_id: int, process_id: str | None = None) -> int:
+        return int(await self._run("expert_disconnected", str(expert_id), process_id or ""))
 
     async def set_available(self, expert_id: int, available: bool, now: float) -> None:
         await self._run("set_available", str(expert_id), "1" if available else "0", _num(now))
@@ -335,11 +344,23 @@ class RedisLiveStore(LiveStore):
 
     # -- visitor presence -----------------------------------------------------------------
 
-    async def visitor_attached(self, conversation_id: str) -> int:
-        return int(await self._run("visitor_attached", conversation_id))
+    async def visitor_attached(self, conversation_id: str, process_id: str | None = None) -> int:
+        return int(await self._run("visitor_attached", conversation_id, process_id or ""))
 
-    async def visitor_detached(self, conversation_id: str) -> int:
-        return int(await self._run("visitor_detached", conversation_id))
+    async def visitor_detached(self, conversation_id: str, process_id: str | None = None) -> int:
+        return int(await self._run("visitor_detached", conversation_id, process_id or ""))
+
+    # -- server processes -------------------------------------------------------------------
+
+    async def heartbeat(self, process_id: str, expires_at: float) -> None:
+        await self._redis.zadd(self._key("processes"), {process_id: expires_at})
+
+    async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
+        reply = cast(list[list[Any]], await self._run("claim_dead", _num(now)))
+        return [
+            ReleasedSockets(str(pid), sorted(map(str, convs)), sorted(int(e) for e in experts))
+            for pid, convs, experts in reply
+        ]
 
     # -- messages -------------------------------------------------------------------------
 

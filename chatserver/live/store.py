@@ -22,6 +22,7 @@ from chatserver.live.models import (
     ExpertProfile,
     ExpertState,
     Message,
+    ReleasedSockets,
     RequestOutcome,
     Sender,
     TransferResult,
@@ -46,16 +47,25 @@ class LiveStore(abc.ABC):
     # -- experts --------------------------------------------------------------------------
 
     @abc.abstractmethod
-    async def expert_connected(self, profile: ExpertProfile, now: float) -> int:
+    async def expert_connected(
+        self, profile: ExpertProfile, now: float, process_id: str | None = None
+    ) -> int:
         """Count one more console connection, store the profile; return the connection count.
+
+        With ``process_id`` the connection is also counted as that process's, so that it can
+        be subtracted if the process dies (``claim_dead_processes``); likewise below.
 
         A first connection starts unavailable with ``idle_since = now``; a profile stored
         before is replaced (capacity or focus may have changed) but load is kept.
         """
 
     @abc.abstractmethod
-    async def expert_disconnected(self, expert_id: int) -> int:
-        """Count one connection less (never below 0); return the remaining count."""
+    async def expert_disconnected(self, expert_id: int, process_id: str | None = None) -> int:
+        """Count one connection less (never below 0); return the remaining count.
+
+        With ``process_id``, a connection that process no longer holds in the store (it was
+        taken for dead and released) is not subtracted a second time.
+        """
 
     @abc.abstractmethod
     async def set_available(self, expert_id: int, available: bool, now: float) -> None:
@@ -145,12 +155,27 @@ class LiveStore(abc.ABC):
     # -- visitor presence -----------------------------------------------------------------
 
     @abc.abstractmethod
-    async def visitor_attached(self, conversation_id: str) -> int:
+    async def visitor_attached(self, conversation_id: str, process_id: str | None = None) -> int:
         """Count a visitor connection to the conversation; return the count."""
 
     @abc.abstractmethod
-    async def visitor_detached(self, conversation_id: str) -> int:
+    async def visitor_detached(self, conversation_id: str, process_id: str | None = None) -> int:
         """Count a visitor connection less (never below 0); return the remaining count."""
+
+    # -- server processes -------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def heartbeat(self, process_id: str, expires_at: float) -> None:
+        """Say that ``process_id`` is alive until ``expires_at`` (moved on at every beat)."""
+
+    @abc.abstractmethod
+    async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
+        """Release the sockets of every process whose heartbeat expired before ``now``.
+
+        Atomic and claimed once: each dead process is returned to exactly one caller, its
+        visitor and console counts already subtracted (an expert left with none is made
+        unavailable, as by ``expert_disconnected``) and its records forgotten.
+        """
 
     # -- messages -------------------------------------------------------------------------
 

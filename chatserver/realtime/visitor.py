@@ -125,7 +125,7 @@ class VisitorNamespace(ProtocolNamespace):
         if previous is not None:
             await self.leave_room(sid, conversation_room(previous))
         await self.enter_room(sid, conversation_room(conversation_id))
-        await self.chat.store.visitor_attached(conversation_id)
+        await self.chat.store.visitor_attached(conversation_id, self.chat.process_id)
         await self.chat.store.cancel("visitor_gone", conversation_id)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
@@ -136,11 +136,9 @@ class VisitorNamespace(ProtocolNamespace):
         conversation_id = await self.session_value(sid, "conversation_id")
         if conversation_id is None:
             return
-        remaining = await self.chat.store.visitor_detached(conversation_id)
-        conversation = await self.chat.store.get_conversation(conversation_id)
-        if remaining == 0 and conversation is not None and conversation.state != "ended":
-            deadline = self.chat.clock() + self.chat.settings.reconnect_grace_s
-            await self.chat.store.schedule("visitor_gone", conversation_id, deadline)
+        remaining = await self.chat.store.visitor_detached(conversation_id, self.chat.process_id)
+        if remaining == 0:
+            await self.chat.visitor_gone(conversation_id)
 
     async def on_chat_request(self, sid: str, data: Any) -> Ack:
         """``chat:request {audience, lang}`` → ``{ok, conversation_id, token, position}``."""

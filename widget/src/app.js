@@ -4,6 +4,7 @@ import { Connection } from "./connection.js";
 import { h, setText, show } from "./dom.js";
 import { formatHours, formatOpening, waitMinutes } from "./format.js";
 import { catalogue } from "./i18n/index.js";
+import { isRetryable, retryDelay, sleep } from "./retry.js";
 import { watchEscape } from "./safety.js";
 import { clearState, loadState, saveState } from "./storage.js";
 import { adoptStyles, applyAccent } from "./theme.js";
@@ -189,19 +190,41 @@ class Widget {
     setText(this.ui.introError, "");
     this.beginChat(null);
     this.ui.status.textContent = this.t.connecting;
-    const ack = await this.conn.request(audience ? audience.value : "unknown", this.config.lang);
+    const ack = await this.requestChat(audience ? audience.value : "unknown");
+    if (!this.conn) return; // left (quick exit) while waiting for a retry
     if (ack.ok) return this.accepted(ack, nickname);
     this.conn.close();
     this.conn = null;
-    if (ack.error.code === "closed") {
+    const { code } = ack.error;
+    if (code === "closed") {
       this.opening = { open: false, next: ack.next_opening || null };
       this.showClosed(this.opening.next);
     } else {
       this.setView("intro");
-      const limited = ack.error.code === "rate_limited";
-      setText(this.ui.introError, limited ? this.t.rateLimited : this.t.failed);
+      const limited = code === "rate_limited" ? "rateLimited" : "failed";
+      setText(this.ui.introError, this.t[isRetryable(code) ? "unavailableLater" : limited]);
     }
     this.focusView();
+  }
+
+  // Ask for a chat, retrying `draining` and `temporarily_unavailable` with a bounded
+  // backoff. A draining process is about to close its sockets: retry on a new one, which
+  // the load balancer sends to another process.
+  async requestChat(audience) {
+    for (let attempt = 0; ; attempt += 1) {
+      const conn = this.conn;
+      const ack = await conn.request(audience, this.config.lang);
+      const delay = retryDelay(ack, attempt);
+      if (delay === null || conn !== this.conn) return ack;
+      if (ack.error.code === "temporarily_unavailable") this.notice(this.t.unavailable);
+      await sleep(delay);
+      if (conn !== this.conn) return ack;
+      if (ack.error.code === "draining") {
+        conn.close();
+        this.conn = new Connection(this.config.origin, null, this.handlers());
+      }
+      this.notice("");
+    }
   }
 
   accepted(ack, nickname) {

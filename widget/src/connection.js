@@ -6,6 +6,7 @@
 // (no content is ever kept in the browser). Messages whose ack was lost are resent with
 // the same client_id after a reconnect; the server answers a resend with the first ack.
 import { io } from "socket.io-client";
+import { retryDelay } from "./retry.js";
 
 const ACK_TIMEOUT_MS = 10000;
 
@@ -77,9 +78,17 @@ export class Connection {
     return clientId;
   }
 
-  emitMessage(clientId, body) {
+  // A message answered `temporarily_unavailable` is sent again (same client_id, so never
+  // twice) after a bounded backoff before it shows as not sent.
+  emitMessage(clientId, body, attempt = 0) {
     this.socket.emit("message:send", { client_id: clientId, body }, (ack) => {
       if (!this.unacked.has(clientId)) return;
+      const delay = retryDelay(ack, attempt);
+      if (delay !== null) {
+        const again = () => this.unacked.has(clientId) && this.emitMessage(clientId, body, attempt + 1);
+        setTimeout(() => this.closed || again(), delay);
+        return;
+      }
       if (ack.ok || (ack.error && ack.error.code !== "internal")) this.unacked.delete(clientId);
       if (ack.ok) this.seq(ack.seq);
       this.handlers.ack(clientId, ack);

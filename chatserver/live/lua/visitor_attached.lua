@@ -1,6 +1,11 @@
--- visitor_attached: ARGV prefix, conversation id. Returns the visitor connection count.
+-- visitor_attached: ARGV prefix, conversation id, process id ('' = not recorded).
+-- Returns the visitor connection count. The process's share is kept in
+-- proc_visitors:{process} so that a dead process's sockets can be subtracted (claim_dead).
 local ckey = ARGV[1] .. 'conv:' .. ARGV[2]
 if redis.call('EXISTS', ckey) == 0 then
   return 0
+end
+if ARGV[3] ~= '' then
+  redis.call('HINCRBY', ARGV[1] .. 'proc_visitors:' .. ARGV[3], ARGV[2], 1)
 end
 return redis.call('HINCRBY', ckey, 'visitors', 1)

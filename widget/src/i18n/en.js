@@ -72,6 +72,8 @@ export default {
   policeNote: "in immediate danger",
   rateLimited:
     "You have started many chats in the past hour. Please try again later, or choose one of the other options.",
+  unavailable: "The chat can't be reached for a moment; we're trying again…",
+  unavailableLater: "The chat can't be reached right now. Please try again in a few minutes.",
   failed: "Something went wrong. Please try again.",
   gone: "This chat is over. You can start a new one.",
 };

@@ -72,6 +72,8 @@ export default {
   policeNote: "in direct gevaar",
   rateLimited:
     "Je hebt het afgelopen uur al veel chats gestart. Probeer het later opnieuw, of kies een van de andere mogelijkheden.",
+  unavailable: "De chat is heel even niet bereikbaar, we proberen het opnieuw…",
+  unavailableLater: "De chat is nu even niet bereikbaar. Probeer het over een paar minuten opnieuw.",
   failed: "Er ging iets mis. Probeer het opnieuw.",
   gone: "Dit gesprek is afgelopen. Je kunt een nieuw gesprek starten.",
 };

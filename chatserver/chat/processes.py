@@ -1,0 +1,76 @@
+"""Server processes that die without closing their sockets (SIGKILL, OOM, a lost host).
+
+Each process has a random id (no host name or address) and counts the visitor and console
+sockets it holds as its own in the live store. It beats a heartbeat; when the beat stops,
+the sweeper of any live process claims it once (``LiveStore.claim_dead_processes``), which
+subtracts those sockets, and then starts the same grace as a socket closing normally would:
+``visitor_gone`` for a chat left without a visitor, ``expert_gone`` for an expert left
+without a console. Without this a killed process's counts stayed up for good: a chat whose
+visitor never came back stayed open, and an expert looked connected and got new chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+
+from chatserver.chat.service import ChatService
+from chatserver.live.models import ReleasedSockets
+
+#: The heartbeat lives at least this long, so a slow moment is not taken for death.
+MIN_HEARTBEAT_TTL_S = 5.0
+#: A heartbeat is valid for this many beats (one beat per sweep interval).
+HEARTBEAT_BEATS = 3
+
+logger = logging.getLogger(__name__)
+
+
+def heartbeat_ttl(interval_s: float) -> float:
+    """How long one beat keeps the process alive: 3 intervals, never below 5 s."""
+    return max(HEARTBEAT_BEATS * interval_s, MIN_HEARTBEAT_TTL_S)
+
+
+async def run_heartbeat(chat: ChatService, interval_s: float, stop: asyncio.Event) -> None:
+    """Beat every ``interval_s`` until ``stop``; its own task, so a slow sweep cannot stall it.
+
+    A failing beat (Redis away) is logged and retried: other processes will take this one
+    for dead only after the heartbeat's time to live, and its sockets reconnect anyway.
+    """
+    while not stop.is_set():
+        await beat(chat, interval_s)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval_s)
+
+
+async def beat(chat: ChatService, interval_s: float) -> None:
+    """One heartbeat; a failure is logged, not raised (the next beat tries again)."""
+    try:
+        await chat.store.heartbeat(chat.process_id, chat.clock() + heartbeat_ttl(interval_s))
+    except Exception:
+        logger.exception("heartbeat failed process=%s", chat.process_id)
+
+
+async def release_dead_processes(chat: ChatService) -> list[ReleasedSockets]:
+    """Claim processes whose heartbeat expired and start the grace for what they held.
+
+    This process beats first: whatever kept it from beating (a stall, a test's clock
+    jumping ahead), a process that is sweeping is alive and never releases itself.
+    """
+    await beat(chat, chat.settings.sweep_interval_s)
+    released = await chat.store.claim_dead_processes(chat.clock())
+    for dead in released:
+        # A process that stopped cleanly had closed its sockets: nothing to release.
+        held = bool(dead.conversations or dead.experts)
+        logger.log(
+            logging.WARNING if held else logging.INFO,
+            "process gone process=%s conversations=%d experts=%d",
+            dead.process_id,
+            len(dead.conversations),
+            len(dead.experts),
+        )
+        for conversation_id in dead.conversations:
+            await chat.visitor_gone(conversation_id)
+        for expert_id in dead.experts:
+            await chat.expert_gone(expert_id)
+    return released
