@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import time
 from collections.abc import Awaitable, Callable
@@ -28,16 +29,23 @@ SCENARIOS = ("relay", "saturation", "routing", "connections", "status", "redis")
 def machine() -> dict[str, str]:
     """nproc, the CPU model, Python, the time."""
     cpu = ""
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+    lscpu = subprocess.run(  # noqa: S603 - a fixed command
+        [shutil.which("lscpu") or "/usr/bin/lscpu"], capture_output=True, text=True, check=False
+    ).stdout
     for line in lscpu.splitlines():
         if line.startswith("Model name"):
             cpu = line.split(":", 1)[1].strip()
-    return {"nproc": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
-            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
 
 
 async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
     """Run the named scenarios, each within SCENARIO_TIMEOUT_S; failures are recorded."""
+
     async def relay() -> dict[str, Any]:
         runs = []
         for kind in ("nabij", "sio", "ws"):
@@ -51,22 +59,36 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         runs = []
         for kind in ("nabij", "sio", "ws"):
             profile = opts.results / "profile-nabij-relay.txt" if kind == "nabij" else None
-            runs.append(await sc.relay_run(kind, opts, opts.saturation_size,
-                                           list(opts.saturation_intervals),
-                                           profile=profile if opts.profile else None))
+            runs.append(
+                await sc.relay_run(
+                    kind,
+                    opts,
+                    opts.saturation_size,
+                    list(opts.saturation_intervals),
+                    profile=profile if opts.profile else None,
+                )
+            )
         return {"runs": runs}
 
     async def redis() -> dict[str, Any]:
         intervals = list(opts.saturation_intervals)
-        return {"runs": [await sc.relay_run("nabij", opts, opts.saturation_size, intervals,
-                                            redis=n) for n in (1, 2)]}
+        return {
+            "runs": [
+                await sc.relay_run("nabij", opts, opts.saturation_size, intervals, redis=n)
+                for n in (1, 2)
+            ]
+        }
 
     async def connections() -> dict[str, Any]:
         return {"runs": [await sc.connections(kind, opts) for kind in ("nabij", "sio")]}
 
     table: dict[str, Callable[[], Awaitable[dict[str, Any]]]] = {
-        "relay": relay, "saturation": saturation, "routing": lambda: sc.routing(opts),
-        "connections": connections, "status": lambda: sc.status(opts), "redis": redis,
+        "relay": relay,
+        "saturation": saturation,
+        "routing": lambda: sc.routing(opts),
+        "connections": connections,
+        "status": lambda: sc.status(opts),
+        "redis": redis,
     }
     results: dict[str, Any] = {"machine": machine(), "failures": {}}
     for name in names:
@@ -74,7 +96,7 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         print(f"bench: {name} ...", flush=True)
         try:
             results[name] = await asyncio.wait_for(table[name](), SCENARIO_TIMEOUT_S)
-        except Exception as error:  # noqa: BLE001 - one scenario's failure is reported
+        except Exception as error:
             results["failures"][name] = f"{type(error).__name__}: {error}"[:500]
         print(f"bench: {name} done in {time.monotonic() - started:.0f} s", flush=True)
     if "saturation" in results and "relay" in results:
@@ -93,9 +115,17 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     opts = sc.Options(results=RESULTS)
     if args.quick:
-        opts = sc.Options(results=RESULTS, sizes=(20, 40), saturation_size=40,
-                          saturation_intervals=(2.0, 0.5), warm_s=1.0, measure_s=3.0,
-                          routing_visitors=40, routing_experts=4, idle_sockets=200)
+        opts = sc.Options(
+            results=RESULTS,
+            sizes=(20, 40),
+            saturation_size=40,
+            saturation_intervals=(2.0, 0.5),
+            warm_s=1.0,
+            measure_s=3.0,
+            routing_visitors=40,
+            routing_experts=4,
+            idle_sockets=200,
+        )
     names = [n for n in args.only.split(",") if n]
     unknown = set(names) - set(SCENARIOS)
     if unknown:

@@ -71,7 +71,7 @@ class SioConn:
 
 
 class WsConn:
-    """A raw aiohttp websocket; frames are JSON ``[event, data, ack_id]`` / ``["ack", id, data]``."""
+    """A raw aiohttp websocket: JSON frames ``[event, data, ack_id]``; acks ``["ack", id, x]``."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}

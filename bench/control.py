@@ -50,7 +50,7 @@ class Control:
                 raise TimeoutError(f"workers did not report {kind!r}")
             try:
                 message = await asyncio.to_thread(self.out.get, True, min(left, 1.0))
-            except Exception:  # noqa: BLE001 - queue.Empty; check the workers still live
+            except Exception:
                 if not any(proc.is_alive() for proc in self.procs):
                     raise RuntimeError("every load worker died") from None
                 continue

@@ -111,7 +111,7 @@ class Worker:
             async with gate:
                 try:
                     conn = await open_expert(self.spec.kind, self.spec.expert_url, index)
-                except Exception as error:  # noqa: BLE001 - counted and reported
+                except Exception as error:
                     self.tally.errors[f"expert:{type(error).__name__}:{error}"[:120]] += 1
                     return
             self.conns.append(conn)
@@ -134,7 +134,7 @@ class Worker:
         async with gate:
             try:
                 conn = await open_visitor(self.spec.kind, self.spec.visitor_url, index)
-            except Exception as error:  # noqa: BLE001 - counted and reported
+            except Exception as error:
                 self.tally.errors[f"visitor:{type(error).__name__}"] += 1
                 return None
         self.conns.append(conn)
@@ -158,7 +158,7 @@ class Worker:
         try:
             async with gate:
                 ok = await self.request(conn)
-        except Exception as error:  # noqa: BLE001 - counted and reported
+        except Exception as error:
             self.tally.errors[f"request:{type(error).__name__}"] += 1
             return
         if ok:
@@ -190,7 +190,7 @@ class Worker:
                 await self.request(conn)
                 done = await asyncio.wait_for(first, 30)
                 self.tally.assigned_ms.append((done - start) * 1000)
-            except Exception as error:  # noqa: BLE001 - counted and reported
+            except Exception as error:
                 self.tally.errors[f"routing:{type(error).__name__}"] += 1
             await self.wait_phase(3)
             self.tally.assigned_counts.append(counts[0])
@@ -213,9 +213,7 @@ class Worker:
                 if self.spec.mode == "idle":
                     await asyncio.gather(*(self.open_visitor(i, gate) for i in self.spec.visitors))
                 else:
-                    await asyncio.gather(
-                        *(self.relay_visitor(i, gate) for i in self.spec.visitors)
-                    )
+                    await asyncio.gather(*(self.relay_visitor(i, gate) for i in self.spec.visitors))
                 await self.report_ready()
             await self.wait_phase(STOP)
             await asyncio.sleep(0.5)  # let the last in-flight messages land

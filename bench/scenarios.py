@@ -42,9 +42,9 @@ class Options:
 
 
 @contextlib.asynccontextmanager
-async def servers(kind: str, opts: Options, experts: int, *, redis: int = 0) -> AsyncIterator[
-    list[Server]
-]:
+async def servers(
+    kind: str, opts: Options, experts: int, *, redis: int = 0
+) -> AsyncIterator[list[Server]]:
     """Start one server (or ``redis`` Nabij processes sharing Redis), seeded, and stop it."""
     workdir = Path(tempfile.mkdtemp(prefix="nabij-bench-"))
     started: list[Server] = []
@@ -77,19 +77,38 @@ async def servers(kind: str, opts: Options, experts: int, *, redis: int = 0) -> 
                 await client.aclose()
 
 
-def split(kind: str, urls: tuple[str, str], conversations: int, intervals: list[float],
-          mode: str = "relay", experts: int | None = None) -> list[RelaySpec]:
+def split(
+    kind: str,
+    urls: tuple[str, str],
+    conversations: int,
+    intervals: list[float],
+    mode: str = "relay",
+    experts: int | None = None,
+) -> list[RelaySpec]:
     """Spread experts and visitors over the worker processes."""
     count = experts if experts is not None else -(-conversations // CAPACITY)
     return [
-        RelaySpec(kind, urls[0], urls[1], list(range(count))[w::WORKERS],
-                  list(range(conversations))[w::WORKERS], intervals, mode=mode)
+        RelaySpec(
+            kind,
+            urls[0],
+            urls[1],
+            list(range(count))[w::WORKERS],
+            list(range(conversations))[w::WORKERS],
+            intervals,
+            mode=mode,
+        )
         for w in range(WORKERS)
     ]
 
 
-async def relay_run(kind: str, opts: Options, conversations: int, intervals: list[float],
-                    redis: int = 0, profile: Path | None = None) -> dict[str, Any]:
+async def relay_run(
+    kind: str,
+    opts: Options,
+    conversations: int,
+    intervals: list[float],
+    redis: int = 0,
+    profile: Path | None = None,
+) -> dict[str, Any]:
     """N conversations, each side sending every 2 s (visitors faster in later steps)."""
     experts = -(-conversations // CAPACITY)
     async with servers(kind, opts, experts, redis=redis) as started:
@@ -113,8 +132,14 @@ async def relay_run(kind: str, opts: Options, conversations: int, intervals: lis
         | {"visitor_interval_s": interval}
         for step, (interval, window) in enumerate(zip(intervals, windows, strict=True))
     ]
-    return {"kind": kind, "conversations": conversations, "processes": max(redis, 1),
-            "redis": bool(redis), "steps": steps, "errors": errors(tallies)}
+    return {
+        "kind": kind,
+        "conversations": conversations,
+        "processes": max(redis, 1),
+        "redis": bool(redis),
+        "steps": steps,
+        "errors": errors(tallies),
+    }
 
 
 def _py_spy(pid: int, out: Path | None, opts: Options) -> subprocess.Popen[bytes] | None:
@@ -122,9 +147,21 @@ def _py_spy(pid: int, out: Path | None, opts: Options) -> subprocess.Popen[bytes
     if out is None or not Path(exe).exists():
         return None
     return subprocess.Popen(  # noqa: S603 - fixed arguments
-        [exe, "record", "--pid", str(pid), "--duration", str(int(opts.warm_s + opts.measure_s)),
-         "--format", "raw", "--output", str(out), "--nonblocking"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            exe,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(int(opts.warm_s + opts.measure_s)),
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -132,8 +169,14 @@ async def routing(opts: Options) -> dict[str, Any]:
     """Many visitors ask at once; time to chat:assigned; nobody assigned twice."""
     async with servers("nabij", opts, opts.routing_experts) as started:
         url = started[0].url
-        specs = split("nabij", (url, url), opts.routing_visitors, [], mode="routing",
-                      experts=opts.routing_experts)
+        specs = split(
+            "nabij",
+            (url, url),
+            opts.routing_visitors,
+            [],
+            mode="routing",
+            experts=opts.routing_experts,
+        )
 
         async def body(control: Control) -> None:
             control.set_phase(2)
@@ -146,9 +189,12 @@ async def routing(opts: Options) -> dict[str, Any]:
     counts = [count for tally in tallies for count in tally.assigned_counts]
     conversations = [c for tally in tallies for c in tally.expert_conversations]
     return {
-        "visitors": opts.routing_visitors, "experts": opts.routing_experts,
-        "assigned": len(assigned), "p50_ms": percentile(assigned, 50),
-        "p99_ms": percentile(assigned, 99), "max_ms": percentile(assigned, 100),
+        "visitors": opts.routing_visitors,
+        "experts": opts.routing_experts,
+        "assigned": len(assigned),
+        "p50_ms": percentile(assigned, 50),
+        "p99_ms": percentile(assigned, 99),
+        "max_ms": percentile(assigned, 100),
         "visitors_assigned_twice": sum(1 for c in counts if c > 1),
         "conversations_at_two_experts": len(conversations) - len(set(conversations)),
         "errors": errors(tallies),
@@ -173,7 +219,9 @@ async def connections(kind: str, opts: Options) -> dict[str, Any]:
         after, tallies, _ = await run_workers(specs, started, body)
     opened = sum(tally.opened for tally in tallies)
     return {
-        "kind": kind, "sockets": opened, "rss_before_mb": round(before[0] / 2**20, 1),
+        "kind": kind,
+        "sockets": opened,
+        "rss_before_mb": round(before[0] / 2**20, 1),
         "rss_after_mb": round(after / 2**20, 1),
         "kb_per_socket": round((after - before[0]) / max(opened, 1) / 1024, 1),
         "errors": errors(tallies),
@@ -189,14 +237,23 @@ async def status(opts: Options) -> dict[str, Any]:
         url = started[0].url + "/api/status"
         cpu0 = started[0].cpu_s()
         proc = await asyncio.create_subprocess_exec(
-            wrk, "-t2", "-c64", "-d8s", "--latency", url, stdout=subprocess.PIPE,
+            wrk,
+            "-t2",
+            "-c64",
+            "-d8s",
+            "--latency",
+            url,
+            stdout=subprocess.PIPE,
         )
         output = (await proc.communicate())[0].decode()
         cpu = started[0].cpu_s() - cpu0
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p99 = re.search(r"99%\s+([\d.]+\w+)", output)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"requests_per_s": float(rate.group(1)) if rate else None,
-            "p99": p99.group(1) if p99 else None,
-            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "server_cpu_cores": round(cpu / 8, 2), "wrk": output}
+    return {
+        "requests_per_s": float(rate.group(1)) if rate else None,
+        "p99": p99.group(1) if p99 else None,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "server_cpu_cores": round(cpu / 8, 2),
+        "wrk": output,
+    }

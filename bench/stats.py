@@ -10,7 +10,7 @@ from bench.load import Tally
 
 
 def percentile(values: list[float], q: float) -> float | None:
-    """The ``q`` (0–100) percentile by nearest rank, or None without values."""
+    """The ``q`` (0 to 100) percentile by nearest rank, or None without values."""
     if not values:
         return None
     ordered = sorted(values)
