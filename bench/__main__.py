@@ -99,6 +99,7 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         except Exception as error:
             results["failures"][name] = f"{type(error).__name__}: {error}"[:500]
         print(f"bench: {name} done in {time.monotonic() - started:.0f} s", flush=True)
+        (opts.results / "partial.json").write_text(json.dumps(results, indent=2) + "\n")
     if "saturation" in results and "relay" in results:
         results["relay"]["runs"] += [
             run | {"steps": run["steps"][:1]} for run in results["saturation"]["runs"]
