@@ -8,10 +8,13 @@ client carries its own ``X-Forwarded-For`` (a loopback address; the server runs 
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 
 from bench.clients import Conn, SioConn, WsConn
 
+LOGIN_TRIES = 5
 PASSWORD = "bench-password-1234"  # noqa: S105 - a throwaway account of a throwaway database
 
 
@@ -32,13 +35,7 @@ async def open_expert(kind: str, url: str, index: int) -> Conn:
     if kind == "sio":
         return await SioConn("/").connect(url, auth={"role": "expert", "expert": index})
     headers = {"X-Forwarded-For": fake_address(200, index)}
-    async with aiohttp.ClientSession(headers=headers) as http:
-        response = await http.post(
-            f"{url}/api/auth/login", json={"username": expert_name(index), "password": PASSWORD}
-        )
-        if response.status != 200:
-            raise RuntimeError(f"login {index}: {response.status} {await response.text()}")
-        token = response.cookies["nabij_session"].value
+    token = await _login(url, index, headers)
     conn = await SioConn("/staff").connect(
         url, headers={**headers, "Cookie": f"nabij_session={token}"}
     )
@@ -46,6 +43,20 @@ async def open_expert(kind: str, url: str, index: int) -> Conn:
     if not ack.get("ok"):
         raise RuntimeError(f"presence:set {index}: {ack}")
     return conn
+
+
+async def _login(url: str, index: int, headers: dict[str, str]) -> str:
+    """Sign in; retry a 503 (SQLite busy under a burst of sign-ins) up to LOGIN_TRIES times."""
+    body = {"username": expert_name(index), "password": PASSWORD}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        for attempt in range(LOGIN_TRIES):
+            response = await http.post(f"{url}/api/auth/login", json=body)
+            if response.status == 200:
+                return response.cookies["nabij_session"].value
+            if response.status != 503 or attempt == LOGIN_TRIES - 1:
+                raise RuntimeError(f"login {index}: {response.status} {await response.text()}")
+            await asyncio.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 async def open_visitor(kind: str, url: str, index: int) -> Conn:
