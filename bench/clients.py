@@ -83,7 +83,7 @@ class WsConn:
 
     async def connect(self, url: str, auth: dict[str, Any]) -> WsConn:
         self._session = aiohttp.ClientSession()
-        self._ws = await self._session.ws_connect(f"{url}/ws", timeout=CONNECT_TIMEOUT_S)
+        self._ws = await asyncio.wait_for(self._session.ws_connect(f"{url}/ws"), CONNECT_TIMEOUT_S)
         await self._ws.send_str(json.dumps(["hello", auth, None]))
         self._reader = asyncio.ensure_future(self._read())
         return self
@@ -116,7 +116,12 @@ class WsConn:
 
     async def call(self, event: str, data: Any, timeout: float = 10.0) -> Any:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.emit(event, data, lambda ack: future.done() or future.set_result(ack))
+
+        def settle(ack: Any) -> None:
+            if not future.done():
+                future.set_result(ack)
+
+        self.emit(event, data, settle)
         return await asyncio.wait_for(future, timeout)
 
     async def close(self) -> None:

@@ -9,6 +9,7 @@ timestamp (``time.time_ns()``) written into the message body by the sender.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import time
 from collections import Counter
@@ -86,7 +87,9 @@ class Worker:
             code = ack.get("error", {}).get("code", "?") if isinstance(ack, dict) else "?"
             self.tally.errors[f"send:{code}"] += 1
 
-    async def sender(self, conn: Conn, payload: Callable[[str], dict[str, Any]], expert: bool):
+    async def sender(
+        self, conn: Conn, payload: Callable[[str], dict[str, Any]], expert: bool
+    ) -> None:
         loop = asyncio.get_running_loop()
         next_at: float | None = None
         while (phase := self.phase.value) < STOP:
@@ -116,7 +119,7 @@ class Worker:
                     return
             self.conns.append(conn)
             conn.on("message:new", self.receiver(self.tally.v2e))
-            conn.on("chat:assigned", lambda data, conn=conn: self.assigned(conn, data))
+            conn.on("chat:assigned", functools.partial(self.assigned, conn))
 
         await asyncio.gather(*(one(index) for index in self.spec.experts))
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import aiohttp
-import psutil
+import psutil  # type: ignore[import-untyped]
 from argon2 import PasswordHasher
 
 from bench.targets import PASSWORD, expert_name
@@ -62,7 +62,9 @@ class Server:
                 if self.proc.poll() is not None:
                     raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
                 try:
-                    async with http.get(self.url + self.probe, timeout=2) as response:
+                    async with http.get(
+                        self.url + self.probe, timeout=aiohttp.ClientTimeout(total=2)
+                    ) as response:
                         if response.status < 500:
                             return
                 except (aiohttp.ClientError, OSError, TimeoutError):
@@ -125,7 +127,7 @@ async def seed_experts(database_url: str, count: int, capacity: int) -> None:
     from staffing.experts import create_staff_user
     from staffing.shifts import add_shift
 
-    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # type: ignore[attr-defined]
+    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     engine = create_engine(database_url)
     now = dt.datetime.now(dt.UTC)
     try:

@@ -20,7 +20,6 @@ visitor_of: dict[str, str] = {}  # sid -> conversation
 expert_of: dict[str, int] = {}  # sid -> expert
 
 
-@sio.event
 async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any]) -> None:
     if auth.get("role") == "expert":
         expert = int(auth["expert"])
@@ -29,7 +28,6 @@ async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any]) -> No
         await sio.enter_room(sid, f"e:{expert}")
 
 
-@sio.on("chat:request")
 async def chat_request(sid: str, data: Any) -> dict[str, Any]:
     assigned = relay.assign()
     if assigned is None:
@@ -42,7 +40,6 @@ async def chat_request(sid: str, data: Any) -> dict[str, Any]:
     return {"ok": True, "conversation_id": conversation, "position": 0}
 
 
-@sio.on("message:send")
 async def message_send(sid: str, data: dict[str, Any]) -> dict[str, Any]:
     if sid in expert_of:
         conversation = data["conversation_id"]
@@ -54,6 +51,11 @@ async def message_send(sid: str, data: dict[str, Any]) -> dict[str, Any]:
     message = {"conversation_id": conversation, "seq": seq, "sender": sender, "body": data["body"]}
     await sio.emit("message:new", message, room=room)
     return {"ok": True, "seq": seq}
+
+
+sio.on("connect", connect)
+sio.on("chat:request", chat_request)
+sio.on("message:send", message_send)
 
 
 def main() -> None:
