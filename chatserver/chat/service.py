@@ -36,6 +36,8 @@ Clock = Callable[[], float]
 
 #: How many days ahead ``GET /api/status`` publishes the opening hours.
 PUBLISHED_DAYS = 7
+#: How long ``GET /api/status`` reuses the published opening hours (a short TTL cache).
+STATUS_CACHE_S = 5.0
 #: A visitor retrying a closed chat within this time counts as one missed request.
 MISSED_ONCE_PER_S = 30 * 60
 
@@ -82,6 +84,7 @@ class ChatService:
         #: This process's id in the live store: its sockets are counted as its own, so
         #: others can release them if it dies (chat/processes.py). Random, says nothing.
         self.process_id = secrets.token_hex(8)
+        self._status_cache: tuple[float, dict[str, Any]] | None = None
 
     # -- opening hours --------------------------------------------------------------------
 
@@ -96,15 +99,28 @@ class ChatService:
         """Whether the chat is open now and when it opens next (``GET /api/status``)."""
         now = self.clock()
         _, seats = await self.open_capacity(now)
+        return {"open": seats > 0, **await self._published_hours(now)}
+
+    async def _published_hours(self, now: float) -> dict[str, Any]:
+        """``next_opening`` and ``opening_hours``, reused for STATUS_CACHE_S.
+
+        Saves two roster queries and a week of intervals per ``GET /api/status``
+        (docs/performance.md); the published hours may lag a roster change by that long.
+        ``open`` is not cached: it follows presence at once.
+        """
+        cached = self._status_cache
+        if cached is not None and 0 <= now - cached[0] < STATUS_CACHE_S:
+            return cached[1]
         opening = await self.roster.next_opening(now)
         hours = await self.roster.opening_hours(now, PUBLISHED_DAYS)
-        return {
-            "open": seats > 0,
+        published = {
             "next_opening": opening.isoformat() if opening else None,
             "opening_hours": [
                 {"starts_at": s.isoformat(), "ends_at": e.isoformat()} for s, e in hours
             ],
         }
+        self._status_cache = (now, published)
+        return published
 
     # -- visitor actions ------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Minimal relay servers that the Nabij figures are compared against."""

@@ -1,0 +1,134 @@
+"""The Markdown summary of a run (bench/results/summary.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+RELAY_COLUMNS = [
+    "offered_per_s",
+    "delivered_per_s",
+    "v2e_p50_ms",
+    "v2e_p99_ms",
+    "v2e_max_ms",
+    "e2v_p99_ms",
+    "server_cpu_cores",
+    "load_cpu_cores",
+]
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def best_rate(run: dict[str, Any], p99_limit: float = 100.0) -> int:
+    """The highest delivered messages/s among steps whose visitor→expert p99 ≤ the limit."""
+    ok = [
+        s["delivered_per_s"]
+        for s in run["steps"]
+        if s["v2e_p99_ms"] is not None and s["v2e_p99_ms"] <= p99_limit
+    ]
+    return max(ok, default=0)
+
+
+def _label(run: dict[str, Any]) -> str:
+    if run["kind"] != "nabij":
+        return {"sio": "python-socketio relay", "ws": "aiohttp ws relay"}[run["kind"]]
+    if run["redis"]:
+        return f"nabij, {run['processes']} process(es), Redis"
+    return "nabij"
+
+
+def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
+    """Every scenario's figures as Markdown tables."""
+    out = [
+        "# Benchmark summary",
+        "",
+        f"Machine: {machine.get('nproc')} cores, "
+        f"{machine.get('cpu')}, Python {machine.get('python')}; run at {machine.get('when')}.",
+        "",
+    ]
+    relay = results.get("relay", {})
+    if relay:
+        out += ["## 1. Relay (each side every 2 s)", ""]
+        rows = []
+        for run in relay.get("runs", []):
+            first = run["steps"][0]
+            rows.append(
+                [
+                    _label(run),
+                    run["conversations"],
+                    *(first[c] for c in RELAY_COLUMNS),
+                    sum(run["errors"].values()),
+                ]
+            )
+        out += [*_table(["server", "conversations", *RELAY_COLUMNS, "errors"], rows), ""]
+        out += ["Ratios (Nabij p99 / baseline p99, visitor→expert):", ""]
+        out += [*_ratios(relay.get("runs", []), "v2e_p99_ms"), ""]
+    for key, title in (
+        ("saturation", "## 2. Saturation (visitors faster step by step)"),
+        ("redis", "## 6. Two processes on Redis vs one"),
+    ):
+        block = results.get(key, {})
+        if not block:
+            continue
+        out += [title, ""]
+        rows = []
+        for run in block.get("runs", []):
+            for step in run["steps"]:
+                rows.append(
+                    [
+                        _label(run),
+                        run["conversations"],
+                        step["visitor_interval_s"],
+                        *(step[c] for c in RELAY_COLUMNS),
+                    ]
+                )
+        out += _table(["server", "conversations", "visitor interval s", *RELAY_COLUMNS], rows)
+        out += ["", "Highest delivered messages/s with visitor→expert p99 ≤ 100 ms:", ""]
+        out += [
+            *_table(
+                ["server", "messages/s"], [[_label(r), best_rate(r)] for r in block.get("runs", [])]
+            ),
+            "",
+        ]
+    if routing := results.get("routing"):
+        out += ["## 3. Routing", ""]
+        keys = [
+            "visitors",
+            "experts",
+            "assigned",
+            "p50_ms",
+            "p99_ms",
+            "max_ms",
+            "visitors_assigned_twice",
+            "conversations_at_two_experts",
+        ]
+        out += [*_table(keys, [[routing.get(k) for k in keys]]), ""]
+    if conns := results.get("connections"):
+        out += ["## 4. Idle connections", ""]
+        keys = ["kind", "sockets", "rss_before_mb", "rss_after_mb", "kb_per_socket"]
+        out += [*_table(keys, [[run.get(k) for k in keys] for run in conns.get("runs", [])]), ""]
+    if status := results.get("status"):
+        out += ["## 5. GET /api/status", ""]
+        keys = ["requests_per_s", "p99", "non_2xx", "server_cpu_cores"]
+        out += [*_table(keys, [[status.get(k) for k in keys]]), ""]
+    if failures := results.get("failures"):
+        out += ["## Scenarios that failed or timed out", ""]
+        out += [f"- {name}: {why}" for name, why in failures.items()] + [""]
+    return "\n".join(out) + "\n"
+
+
+def _ratios(runs: list[dict[str, Any]], column: str) -> list[str]:
+    by = {(r["kind"], r["conversations"]): r["steps"][0][column] for r in runs if not r["redis"]}
+    rows = []
+    for (kind, size), value in sorted(by.items()):
+        if kind != "nabij":
+            continue
+        row: list[Any] = [size, value]
+        for base in ("sio", "ws"):
+            other = by.get((base, size))
+            row += [other, round(value / other, 2) if value and other else None]
+        rows.append(row)
+    return _table(["conversations", "nabij", "sio", "nabij/sio", "ws", "nabij/ws"], rows)
