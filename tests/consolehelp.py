@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from chatserver.keys import db_key
 from staffing.experts import create_staff_user
 from staffing.quickreplies import add_quick_reply
-from staffing.shifts import add_shift
 from tests.browser import Browser
-from tests.harness import PASSWORD, Nabij
+from tests.harness import PASSWORD, Nabij, roster_now
 
 #: Text that would run or render as markup if the console ever used innerHTML.
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>vet</b>'
@@ -43,13 +40,7 @@ async def add_staff(
             role=role,
             capacity=capacity,
         )
-        now = dt.datetime.now(dt.UTC)
-        await add_shift(
-            session,
-            user_id=user.id,
-            starts_at=now - dt.timedelta(hours=1),
-            ends_at=now + dt.timedelta(hours=2),
-        )
+        await roster_now(session, user.id)
         return user.id
 
 

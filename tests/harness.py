@@ -20,6 +20,7 @@ import pytest
 import socketio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.app import create_app
 from chatserver.http.csrf import CSRF_HEADER, csrf_token
@@ -93,6 +94,17 @@ class Peer:
         await self.client.disconnect()
 
 
+async def roster_now(session: AsyncSession, user_id: int) -> None:
+    """Put ``user_id`` on a shift from an hour ago until two hours from now."""
+    now = dt.datetime.now(dt.UTC)
+    await add_shift(
+        session,
+        user_id=user_id,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=2),
+    )
+
+
 class Nabij:
     """A running service plus helpers to add staff and connect clients."""
 
@@ -126,13 +138,7 @@ class Nabij:
             )
             user_id = user.id
             if on_shift:
-                now = dt.datetime.now(dt.UTC)
-                await add_shift(
-                    session,
-                    user_id=user_id,
-                    starts_at=now - dt.timedelta(hours=1),
-                    ends_at=now + dt.timedelta(hours=2),
-                )
+                await roster_now(session, user_id)
         return user_id
 
     async def add_shift(self, user_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> None:

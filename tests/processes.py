@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import os
 import signal
 import subprocess
@@ -28,8 +27,7 @@ from sqlalchemy.engine import Connection
 from nabij.db import create_engine, make_sessionmaker
 from nabij.migrate import alembic_config
 from staffing.experts import create_staff_user
-from staffing.shifts import add_shift
-from tests.harness import PASSWORD, Peer, unused_port
+from tests.harness import PASSWORD, Peer, roster_now, unused_port
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 15.0
@@ -221,13 +219,7 @@ async def add_expert(database_url: str, username: str, capacity: int = 2) -> int
                 capacity=capacity,
                 cooldown_s=0,
             )
-            now = dt.datetime.now(dt.UTC)
-            await add_shift(
-                session,
-                user_id=user.id,
-                starts_at=now - dt.timedelta(hours=1),
-                ends_at=now + dt.timedelta(hours=2),
-            )
+            await roster_now(session, user.id)
             return int(user.id)
     finally:
         await engine.dispose()
