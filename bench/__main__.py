@@ -79,15 +79,21 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
             ]
         }
 
+    async def routing() -> dict[str, Any]:
+        return {"runs": [await sc.routing(kind, opts) for kind in ("nabij", "sio", "ws")]}
+
+    async def status() -> dict[str, Any]:
+        return {"runs": [await sc.status(kind, opts) for kind in ("nabij", "ws")]}
+
     async def connections() -> dict[str, Any]:
         return {"runs": [await sc.connections(kind, opts) for kind in ("nabij", "sio")]}
 
     table: dict[str, Callable[[], Awaitable[dict[str, Any]]]] = {
         "relay": relay,
         "saturation": saturation,
-        "routing": lambda: sc.routing(opts),
+        "routing": routing,
         "connections": connections,
-        "status": lambda: sc.status(opts),
+        "status": status,
         "redis": redis,
     }
     results: dict[str, Any] = {"machine": machine(), "failures": {}}
