@@ -96,7 +96,7 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         "status": status,
         "redis": redis,
     }
-    results: dict[str, Any] = {"machine": machine(), "failures": {}}
+    results: dict[str, Any] = {"machine": {**machine(), "database": opts.database}, "failures": {}}
     for name in names:
         started = time.monotonic()
         print(f"bench: {name} ...", flush=True)
@@ -118,12 +118,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="Nabij's database: a fresh SQLite file, or a fresh database on 127.0.0.1:5432",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
-    opts = sc.Options(results=RESULTS)
+    opts = sc.Options(results=RESULTS, database=args.database)
     if args.quick:
         opts = sc.Options(
             results=RESULTS,
+            database=args.database,
             sizes=(20, 40),
             saturation_size=40,
             saturation_intervals=(2.0, 0.5),

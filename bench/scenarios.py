@@ -18,7 +18,14 @@ import redis.asyncio as aioredis
 
 from bench.control import Control, Window, run_workers
 from bench.load import RelaySpec
-from bench.servers import Server, nabij_env, seed_experts, start_baseline, start_nabij
+from bench.servers import (
+    Server,
+    fresh_postgres,
+    nabij_env,
+    seed_experts,
+    start_baseline,
+    start_nabij,
+)
 from bench.stats import errors, percentile, step_summary
 
 WORKERS = 3
@@ -39,6 +46,8 @@ class Options:
     routing_experts: int = 20
     idle_sockets: int = 5000
     profile: bool = True
+    #: Nabij's database: ``sqlite`` (a fresh file) or ``postgres`` (a fresh database).
+    database: str = "sqlite"
 
 
 @contextlib.asynccontextmanager
@@ -49,9 +58,13 @@ async def servers(
     workdir = Path(tempfile.mkdtemp(prefix="nabij-bench-"))
     started: list[Server] = []
     prefix = f"bench-{uuid.uuid4().hex[:12]}:" if redis else None
+    databases = contextlib.AsyncExitStack()
     try:
         if kind == "nabij":
-            env = nabij_env(workdir, prefix)
+            database_url = None
+            if opts.database == "postgres":
+                database_url = await databases.enter_async_context(fresh_postgres())
+            env = nabij_env(workdir, prefix, database_url)
             started.append(start_nabij(env, opts.results / f"server-{workdir.name}-0.log"))
             await started[0].ready()  # migrated
             await seed_experts(env["NABIJ_DATABASE_URL"], experts, CAPACITY)
@@ -66,6 +79,7 @@ async def servers(
     finally:
         for server in started:
             server.stop()
+        await databases.aclose()
         shutil.rmtree(workdir, ignore_errors=True)
         if prefix is not None:
             client = aioredis.from_url("redis://127.0.0.1:6379/0")
