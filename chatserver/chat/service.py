@@ -171,12 +171,14 @@ class ChatService:
         """Announce a new conversation: to its expert when assigned, else to the queue.
 
         A chat assigned at once was requested with the queue empty and leaves it empty, so
-        the consoles' queue view still holds: no ``queue:update`` to every console then (a
-        burst of 200 requests with 20 consoles would send 4,000 of them).
+        only the coordinators' overview of running chats changed: ``queue:update`` goes to
+        them, not to every console (a burst of 200 requests with 20 consoles would
+        otherwise send 4,000).
         """
         if accepted.position == 0:
             await self.notifier.notify_conversation_assigned(accepted.conversation, [])
             self.metrics.assignments.inc()
+            await self.notifier.notify_queue_changed([], coordinators_only=True)
             return
         await self.notify_queue_changed()
 
