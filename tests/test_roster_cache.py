@@ -185,3 +185,27 @@ async def test_a_chat_request_is_not_refused_on_an_old_roster_read(
     ack = await visitor.call("chat:request", {"audience": "victim"})
     assert ack["ok"] and ack["position"] == 0
     assert (await visitor.next("chat:assigned"))["expert"]["display_name"] == "Anna"
+
+
+async def test_closing_waits_for_a_background_read() -> None:
+    """The engine is disposed after it: no read is cut off with its connection open."""
+    clock = FakeMonotonic()
+    finished: list[str] = []
+    release = asyncio.Event()
+
+    async def read() -> str:
+        if finished:
+            await release.wait()
+        finished.append("read")
+        return "value"
+
+    shared: SharedRead[str] = SharedRead(1.0, 30.0, clock)
+    await shared.get(read)
+    clock.now += 2
+    await shared.get(read)  # starts the background read, which waits
+    closing = asyncio.ensure_future(shared.close())
+    await asyncio.sleep(0.05)
+    assert not closing.done()
+    release.set()
+    await asyncio.wait_for(closing, 1)
+    assert finished == ["read", "read"]

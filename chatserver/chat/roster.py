@@ -76,6 +76,10 @@ class Roster:
             window = await self._shifts.get(read, lambda window: window.covers(at))
         return window.on_shift(at)
 
+    async def close(self) -> None:
+        """Finish a background read before the engine is disposed."""
+        await self._shifts.close()
+
     async def _read_window(self, at: float) -> ShiftWindow:
         start = dt.datetime.fromtimestamp(at, dt.UTC)
         end = start + dt.timedelta(seconds=ON_SHIFT_WINDOW_S)

@@ -100,6 +100,11 @@ class ChatService:
         seats = sum(s.profile.capacity for s in states if s.connections > 0 and s.available)
         return candidates, seats
 
+    async def close_reads(self) -> None:
+        """Finish the shared roster reads running in the background (before the engine goes)."""
+        await self.roster.close()
+        await self._published.close()
+
     async def status(self) -> dict[str, Any]:
         """Whether the chat is open now and when it opens next (``GET /api/status``)."""
         now = self.clock()

@@ -64,6 +64,16 @@ class SharedRead(Generic[T]):
         async with self._lock:
             return (await self._read(read)).value
 
+    async def close(self, timeout_s: float = 5.0) -> None:
+        """Let a background read finish (or cancel it) before the database is closed."""
+        task = self._refresh
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout_s)
+            except TimeoutError:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+
     def _answers(self, entry: _Entry[T], usable: Callable[[T], bool]) -> bool:
         current = entry.generation == rosterversion.generation()
         young = self._monotonic() - entry.read_at < self.stale_s
