@@ -79,18 +79,24 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
             ]
         }
 
+    async def routing() -> dict[str, Any]:
+        return {"runs": [await sc.routing(kind, opts) for kind in ("nabij", "sio", "ws")]}
+
+    async def status() -> dict[str, Any]:
+        return {"runs": [await sc.status(kind, opts) for kind in ("nabij", "ws")]}
+
     async def connections() -> dict[str, Any]:
         return {"runs": [await sc.connections(kind, opts) for kind in ("nabij", "sio")]}
 
     table: dict[str, Callable[[], Awaitable[dict[str, Any]]]] = {
         "relay": relay,
         "saturation": saturation,
-        "routing": lambda: sc.routing(opts),
+        "routing": routing,
         "connections": connections,
-        "status": lambda: sc.status(opts),
+        "status": status,
         "redis": redis,
     }
-    results: dict[str, Any] = {"machine": machine(), "failures": {}}
+    results: dict[str, Any] = {"machine": {**machine(), "database": opts.database}, "failures": {}}
     for name in names:
         started = time.monotonic()
         print(f"bench: {name} ...", flush=True)
@@ -112,12 +118,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="Nabij's database: a fresh SQLite file, or a fresh database on 127.0.0.1:5432",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
-    opts = sc.Options(results=RESULTS)
+    opts = sc.Options(results=RESULTS, database=args.database)
     if args.quick:
         opts = sc.Options(
             results=RESULTS,
+            database=args.database,
             sizes=(20, 40),
             saturation_size=40,
             saturation_intervals=(2.0, 0.5),

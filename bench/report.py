@@ -96,6 +96,7 @@ def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
     if routing := results.get("routing"):
         out += ["## 3. Routing", ""]
         keys = [
+            "kind",
             "visitors",
             "experts",
             "assigned",
@@ -104,16 +105,21 @@ def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
             "max_ms",
             "visitors_assigned_twice",
             "conversations_at_two_experts",
+            "server_cpu_ms_per_request",
         ]
-        out += [*_table(keys, [[routing.get(k) for k in keys]]), ""]
+        runs = routing.get("runs", [routing])
+        out += [*_table(keys, [[run.get(k) for k in keys] for run in runs]), ""]
+        out += ["Ratios (Nabij / baseline):", "", *_kind_ratios(runs, ["p99_ms"]), ""]
     if conns := results.get("connections"):
         out += ["## 4. Idle connections", ""]
         keys = ["kind", "sockets", "rss_before_mb", "rss_after_mb", "kb_per_socket"]
         out += [*_table(keys, [[run.get(k) for k in keys] for run in conns.get("runs", [])]), ""]
     if status := results.get("status"):
         out += ["## 5. GET /api/status", ""]
-        keys = ["requests_per_s", "p99", "non_2xx", "server_cpu_cores"]
-        out += [*_table(keys, [[status.get(k) for k in keys]]), ""]
+        keys = ["kind", "requests_per_s", "p99", "non_2xx", "server_cpu_cores"]
+        runs = status.get("runs", [status])
+        out += [*_table(keys, [[run.get(k) for k in keys] for run in runs]), ""]
+        out += ["Ratios (Nabij / baseline):", "", *_kind_ratios(runs, ["requests_per_s"]), ""]
     if failures := results.get("failures"):
         out += ["## Scenarios that failed or timed out", ""]
         out += [f"- {name}: {why}" for name, why in failures.items()] + [""]
@@ -132,3 +138,17 @@ def _ratios(runs: list[dict[str, Any]], column: str) -> list[str]:
             row += [other, round(value / other, 2) if value and other else None]
         rows.append(row)
     return _table(["conversations", "nabij", "sio", "nabij/sio", "ws", "nabij/ws"], rows)
+
+
+def _kind_ratios(runs: list[dict[str, Any]], columns: list[str]) -> list[str]:
+    """One row per column: Nabij's value, each baseline's, and Nabij / baseline."""
+    by = {run.get("kind", "nabij"): run for run in runs}
+    rows = []
+    for column in columns:
+        value = by.get("nabij", {}).get(column)
+        row: list[Any] = [column, value]
+        for base in ("sio", "ws"):
+            other = by.get(base, {}).get(column)
+            row += [other, round(value / other, 2) if value and other else None]
+        rows.append(row)
+    return _table(["figure", "nabij", "sio", "nabij/sio", "ws", "nabij/ws"], rows)

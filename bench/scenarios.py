@@ -18,7 +18,14 @@ import redis.asyncio as aioredis
 
 from bench.control import Control, Window, run_workers
 from bench.load import RelaySpec
-from bench.servers import Server, nabij_env, seed_experts, start_baseline, start_nabij
+from bench.servers import (
+    Server,
+    fresh_postgres,
+    nabij_env,
+    seed_experts,
+    start_baseline,
+    start_nabij,
+)
 from bench.stats import errors, percentile, step_summary
 
 WORKERS = 3
@@ -39,6 +46,8 @@ class Options:
     routing_experts: int = 20
     idle_sockets: int = 5000
     profile: bool = True
+    #: Nabij's database: ``sqlite`` (a fresh file) or ``postgres`` (a fresh database).
+    database: str = "sqlite"
 
 
 @contextlib.asynccontextmanager
@@ -49,9 +58,13 @@ async def servers(
     workdir = Path(tempfile.mkdtemp(prefix="nabij-bench-"))
     started: list[Server] = []
     prefix = f"bench-{uuid.uuid4().hex[:12]}:" if redis else None
+    databases = contextlib.AsyncExitStack()
     try:
         if kind == "nabij":
-            env = nabij_env(workdir, prefix)
+            database_url = None
+            if opts.database == "postgres":
+                database_url = await databases.enter_async_context(fresh_postgres())
+            env = nabij_env(workdir, prefix, database_url)
             started.append(start_nabij(env, opts.results / f"server-{workdir.name}-0.log"))
             await started[0].ready()  # migrated
             await seed_experts(env["NABIJ_DATABASE_URL"], experts, CAPACITY)
@@ -66,6 +79,7 @@ async def servers(
     finally:
         for server in started:
             server.stop()
+        await databases.aclose()
         shutil.rmtree(workdir, ignore_errors=True)
         if prefix is not None:
             client = aioredis.from_url("redis://127.0.0.1:6379/0")
@@ -142,7 +156,13 @@ async def relay_run(
     }
 
 
-def _py_spy(pid: int, out: Path | None, opts: Options) -> subprocess.Popen[bytes] | None:
+def _profile_path(opts: Options, name: str) -> Path | None:
+    return opts.results / f"profile-nabij-{name}.txt" if opts.profile else None
+
+
+def _py_spy(
+    pid: int, out: Path | None, opts: Options, rate: int = 100
+) -> subprocess.Popen[bytes] | None:
     exe = shutil.which("py-spy") or str(Path(__import__("sys").executable).parent / "py-spy")
     if out is None or not Path(exe).exists():
         return None
@@ -154,6 +174,8 @@ def _py_spy(pid: int, out: Path | None, opts: Options) -> subprocess.Popen[bytes
             str(pid),
             "--duration",
             str(int(opts.warm_s + opts.measure_s)),
+            "--rate",
+            str(rate),
             "--format",
             "raw",
             "--output",
@@ -165,12 +187,12 @@ def _py_spy(pid: int, out: Path | None, opts: Options) -> subprocess.Popen[bytes
     )
 
 
-async def routing(opts: Options) -> dict[str, Any]:
+async def routing(kind: str, opts: Options) -> dict[str, Any]:
     """Many visitors ask at once; time to chat:assigned; nobody assigned twice."""
-    async with servers("nabij", opts, opts.routing_experts) as started:
+    async with servers(kind, opts, opts.routing_experts) as started:
         url = started[0].url
         specs = split(
-            "nabij",
+            kind,
             (url, url),
             opts.routing_visitors,
             [],
@@ -178,23 +200,34 @@ async def routing(opts: Options) -> dict[str, Any]:
             experts=opts.routing_experts,
         )
 
-        async def body(control: Control) -> None:
+        async def body(control: Control) -> float:
+            server = started[0]
+            profile = _profile_path(opts, "routing") if kind == "nabij" else None
+            spy = _py_spy(server.proc.pid, profile, opts, rate=1000)
+            await asyncio.sleep(1 if spy else 0)  # py-spy attaches before the burst
+            cpu_before = server.cpu_s()
             control.set_phase(2)
             await asyncio.sleep(8)
+            cpu_s = server.cpu_s() - cpu_before
             control.set_phase(3)
             await asyncio.sleep(1)
+            if spy is not None:
+                spy.wait(30)
+            return cpu_s
 
-        _, tallies, _ = await run_workers(specs, started, body)
+        cpu_s, tallies, _ = await run_workers(specs, started, body)
     assigned = [ms for tally in tallies for ms in tally.assigned_ms]
     counts = [count for tally in tallies for count in tally.assigned_counts]
     conversations = [c for tally in tallies for c in tally.expert_conversations]
     return {
+        "kind": kind,
         "visitors": opts.routing_visitors,
         "experts": opts.routing_experts,
         "assigned": len(assigned),
         "p50_ms": percentile(assigned, 50),
         "p99_ms": percentile(assigned, 99),
         "max_ms": percentile(assigned, 100),
+        "server_cpu_ms_per_request": round(cpu_s * 1000 / max(1, len(assigned)), 3),
         "visitors_assigned_twice": sum(1 for c in counts if c > 1),
         "conversations_at_two_experts": len(conversations) - len(set(conversations)),
         "errors": errors(tallies),
@@ -228,12 +261,15 @@ async def connections(kind: str, opts: Options) -> dict[str, Any]:
     }
 
 
-async def status(opts: Options) -> dict[str, Any]:
-    """``GET /api/status`` requests/s with wrk (2 threads, 64 connections, 8 s)."""
+async def status(kind: str, opts: Options) -> dict[str, Any]:
+    """``GET /api/status`` requests/s with wrk (2 threads, 64 connections, 8 s).
+
+    ``ws``: the raw aiohttp baseline answers a fixed body of the same size (no middlewares).
+    """
     wrk = shutil.which("wrk")
     if wrk is None:
         return {"skipped": "wrk is not installed (apt-get install -y wrk)"}
-    async with servers("nabij", opts, 20) as started:
+    async with servers(kind, opts, 20) as started:
         url = started[0].url + "/api/status"
         cpu0 = started[0].cpu_s()
         proc = await asyncio.create_subprocess_exec(
@@ -251,6 +287,7 @@ async def status(opts: Options) -> dict[str, Any]:
     p99 = re.search(r"99%\s+([\d.]+\w+)", output)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
+        "kind": kind,
         "requests_per_s": float(rate.group(1)) if rate else None,
         "p99": p99.group(1) if p99 else None,
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,

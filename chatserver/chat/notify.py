@@ -61,10 +61,14 @@ class Notifier:
         payload = {"position": position, "estimated_wait_s": estimated_wait_s}
         await self._to_visitor(conversation_id, "chat:queued", payload)
 
-    async def notify_queue_changed(self, waiting: list[Conversation]) -> None:
-        """Show every signed-in console who is waiting."""
+    async def notify_queue_changed(
+        self, waiting: list[Conversation], *, coordinators_only: bool = False
+    ) -> None:
+        """Show every signed-in console who is waiting (coordinators: also a cue that the
+        running chats changed, for their overview)."""
         payload = {"waiting": [waiting_payload(c) for c in waiting]}
-        await self.sio.emit("queue:update", payload, to="staff", namespace=STAFF)
+        room = "coordinators" if coordinators_only else "staff"
+        await self.sio.emit("queue:update", payload, to=room, namespace=STAFF)
 
     async def notify_conversation_assigned(
         self,

@@ -240,14 +240,15 @@ class MemoryLiveStore(LiveStore):
         return self._experts.get(conversation.expert_id)
 
     def _best(self, audience: str, candidates: Sequence[int], now: float) -> _Expert | None:
-        eligible = [
-            self._experts[i]
+        states = [
+            (expert, expert.state())
             for i in dict.fromkeys(candidates)
-            if i in self._experts and self._experts[i].state().is_eligible(now)
+            if (expert := self._experts.get(i)) is not None
         ]
+        eligible = [(expert, state) for expert, state in states if state.is_eligible(now)]
         if not eligible:
             return None
-        return min(eligible, key=lambda e: e.state().rank(audience))
+        return min(eligible, key=lambda pair: pair[1].rank(audience))[0]
 
     def _assign(self, conversation_id: str, expert: _Expert, now: float) -> None:
         live = self._live[conversation_id]
