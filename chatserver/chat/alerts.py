@@ -98,7 +98,7 @@ async def open_alerts_for(chat: ChatService, expert_id: int, role: str) -> list[
     return [alert_payload(a) for a in alerts]
 
 
-async def check_ack_alert(
+async def do_ack_alert(
     chat: ChatService, coordinator_id: int, coordinator_name: str, alert_id: str
 ) -> Alert:
     """Close an open alert (once; ``not_found`` after) and tell everyone who picked it up.

@@ -11,9 +11,9 @@ import asyncio
 from typing import Any
 
 from chatserver.chat.alerts import (
-    check_ack_alert,
     check_raise_alert,
     coordinators_online,
+    do_ack_alert,
     open_alerts_for,
 )
 from chatserver.chat.blocking import access_blockable_conversation, do_block_visitor
@@ -232,7 +232,7 @@ class StaffNamespace(ProtocolNamespace):
         values = p.parse(data, ALERT_ACK_FIELDS)
         coordinator_id = await self._coordinator(sid)
         name = await self.session_value(sid, "display_name")
-        alert = await check_ack_alert(self.chat, coordinator_id, name, values["alert_id"])
+        alert = await do_ack_alert(self.chat, coordinator_id, name, values["alert_id"])
         return ok(alert_id=alert.alert_id, conversation_id=alert.conversation_id)
 
     async def _coordinator(self, sid: str) -> int:
