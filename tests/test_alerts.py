@@ -5,10 +5,15 @@ Both stacks (tests/harness.py); the restart and cross-process tests need Redis.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from chatserver.chat.alerts import coordinators_online
+from chatserver.keys import chat_key, db_key
 from tests.harness import Nabij, NabijFactory, Peer
 
 NOTE = "Ze noemt een mes in huis"
@@ -127,3 +132,17 @@ async def test_an_alert_survives_a_restart_and_is_counted_across_processes(
     counted = await bert.call("alert:raise", {"conversation_id": other, "note": ""})
     assert counted["coordinators_online"] == 1, counted  # Cora is on the second process
     assert (await cora.next("alert:new"))["alert_id"] == counted["alert_id"]
+
+
+@asynccontextmanager
+async def unreachable_database() -> AsyncIterator[Any]:
+    raise OperationalError("SELECT", {}, OSError("connection refused"))
+    yield
+
+
+async def test_the_count_is_null_when_the_database_cannot_say(nabij: Nabij) -> None:
+    """The alert is stored before the count: a failing count must not fail the raise."""
+    await coordinator(nabij)
+    chat = nabij.app[chat_key]
+    assert await coordinators_online(chat, nabij.app[db_key], exclude=0) == 1
+    assert await coordinators_online(chat, unreachable_database, exclude=0) is None

@@ -17,6 +17,7 @@ import logging
 import secrets
 from typing import Any
 
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat.service import ChatService
@@ -78,16 +79,18 @@ async def do_raise_alert(
 async def coordinators_online(chat: ChatService, db: Any, exclude: int) -> int | None:
     """How many coordinators and admins but ``exclude`` have a console connected now.
 
-    None when the database cannot say (the alert is stored already; the count is a bonus).
+    None when the database or the store cannot say: the alert is stored already, and an
+    error here would make the expert raise it twice.
     """
     try:
         async with db() as session:
             staff = await list_staff(session, active_only=True)
-    except (DBAPIError, OSError) as exc:
+        ids = [u.id for u in staff if role_at_least(u.role, "coordinator") and u.id != exclude]
+        states = await chat.store.expert_states(ids)
+    except (DBAPIError, RedisError, OSError) as exc:
         logger.warning("coordinators online unknown error=%s", type(exc).__name__)
         return None
-    ids = [u.id for u in staff if role_at_least(u.role, "coordinator") and u.id != exclude]
-    return sum(1 for state in await chat.store.expert_states(ids) if state.connections > 0)
+    return sum(1 for state in states if state.connections > 0)
 
 
 async def open_alerts_for(chat: ChatService, expert_id: int, role: str) -> list[dict[str, Any]]:
