@@ -17,7 +17,13 @@ import pytest
 import redis.asyncio as aioredis
 
 from chatserver.live.memory import MemoryLiveStore
-from chatserver.live.models import Conversation, ExpertProfile, ExpertState, ReleasedSockets
+from chatserver.live.models import (
+    Alert,
+    Conversation,
+    ExpertProfile,
+    ExpertState,
+    ReleasedSockets,
+)
 from chatserver.live.redis import RedisLiveStore, connect_redis_store
 from chatserver.live.store import LiveStore
 
@@ -637,7 +643,62 @@ async def test_sockets_closed_before_death_are_not_released_again(store: LiveSto
     assert await store.visitor_detached("c1") == 0
 
 
+# -- mentor alerts ----------------------------------------------------------------------
+
+
+def make_alert(alert_id: str, raised_at: float = NOW, ttl_s: float = 100.0) -> Alert:
+    return Alert(
+        alert_id=alert_id,
+        conversation_id="c" * 32,
+        expert_id=7,
+        expert_name="Anna",
+        note="Ze noemt een mes",
+        raised_at=raised_at,
+        expires_at=raised_at + ttl_s,
+    )
+
+
+async def test_an_alert_stays_open_until_acknowledged_once(store: LiveStore) -> None:
+    second = make_alert("a2", raised_at=NOW + 1)
+    assert await store.add_alert(second, NOW + 1, limit=10) == "ok"
+    assert await store.add_alert(make_alert("a1"), NOW + 1, limit=10) == "ok"
+    assert [a.alert_id for a in await store.open_alerts(NOW + 2)] == ["a1", "a2"]
+    assert await store.ack_alert("a2", NOW + 3) == second
+    assert await store.ack_alert("a2", NOW + 3) is None
+    assert await store.ack_alert("never", NOW + 3) is None
+    assert [a.alert_id for a in await store.open_alerts(NOW + 4)] == ["a1"]
+
+
+async def test_an_alert_expires_and_cannot_be_acknowledged_after(store: LiveStore) -> None:
+    await store.add_alert(make_alert("a1", ttl_s=10), NOW, limit=10)
+    await store.add_alert(make_alert("a2", ttl_s=20), NOW, limit=10)
+    assert [a.alert_id for a in await store.open_alerts(NOW + 9.5)] == ["a1", "a2"]
+    assert [a.alert_id for a in await store.open_alerts(NOW + 10)] == ["a2"]
+    assert await store.ack_alert("a2", NOW + 20) is None
+    assert await store.open_alerts(NOW + 20) == []
+
+
+async def test_a_full_alert_list_refuses_a_new_one_and_keeps_the_old(store: LiveStore) -> None:
+    for n in range(3):
+        assert await store.add_alert(make_alert(f"a{n}", ttl_s=10 + n), NOW, limit=3) == "ok"
+    assert await store.add_alert(make_alert("new"), NOW, limit=3) == "full"
+    assert [a.alert_id for a in await store.open_alerts(NOW)] == ["a0", "a1", "a2"]
+    # Once the first has expired there is room again.
+    assert await store.add_alert(make_alert("new", NOW + 10), NOW + 10, limit=3) == "ok"
+    assert {a.alert_id for a in await store.open_alerts(NOW + 10)} == {"a1", "a2", "new"}
+
+
 # -- Redis across processes -------------------------------------------------------------
+
+
+async def test_concurrent_acks_give_an_alert_to_one_coordinator(
+    redis_stores: StoreFactory,
+) -> None:
+    setup, *racers = redis_stores(21)
+    await setup.add_alert(make_alert("a1"), NOW, limit=10)
+    results = await asyncio.gather(*(racer.ack_alert("a1", NOW) for racer in racers))
+    assert [r.alert_id for r in results if r is not None] == ["a1"]
+    assert await setup.open_alerts(NOW) == []
 
 
 async def test_concurrent_accepts_give_the_chat_to_one_expert(

@@ -2,8 +2,8 @@
 
 Rooms: ``/visitor`` has ``conv:{id}`` (the visitor's sockets); ``/staff`` has
 ``expert:{id}`` (all consoles of one expert), ``staff`` (everyone signed in),
-``coordinators`` (coordinators and admins, who receive alerts) and ``watch:{id}`` (the
-coordinators reading along with one conversation).
+``coordinators`` (coordinators and admins, who receive alerts and their closing) and
+``watch:{id}`` (the coordinators reading along with one conversation).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import socketio
 
 from chatserver.chat.wire import message_payload, staff_chat_payload, waiting_payload
-from chatserver.live.models import Conversation, Message
+from chatserver.live.models import Alert, Conversation, Message
 
 VISITOR = "/visitor"
 STAFF = "/staff"
@@ -132,6 +132,14 @@ class Notifier:
     async def notify_alert_raised(self, payload: dict[str, Any]) -> None:
         """Reach the coordinators and mentors signed in now."""
         await self.sio.emit("alert:new", payload, to="coordinators", namespace=STAFF)
+
+    async def notify_alert_acked(self, alert: Alert, by_name: str) -> None:
+        """Close the alert on every coordinator's list; tell its expert who picked it up."""
+        by = {"display_name": by_name}
+        closed = {"alert_id": alert.alert_id, "by": by}
+        await self.sio.emit("alert:closed", closed, to="coordinators", namespace=STAFF)
+        acked = {"alert_id": alert.alert_id, "conversation_id": alert.conversation_id, "by": by}
+        await self._to_expert(alert.expert_id, "alert:acked", acked)
 
     async def notify_signed_out(self, expert_id: int) -> None:
         """Tell every console of ``expert_id`` that its session has ended (deactivated)."""

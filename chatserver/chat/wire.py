@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from chatserver.live.models import Conversation, Message
+from chatserver.live.models import Alert, Conversation, Message
 
 
 def iso(epoch: float | None) -> str | None:
@@ -56,3 +56,15 @@ def staff_chat_payload(conversation: Conversation, messages: list[Message]) -> d
 def message_ack(message: Message) -> dict[str, Any]:
     """The ack fields of a sent message: what the sender needs to mark it delivered."""
     return {"id": message.id, "seq": message.seq, "sent_at": iso(message.sent_at)}
+
+
+def alert_payload(alert: Alert) -> dict[str, Any]:
+    """An open mentor alert (``alert:new``, ``chats:sync``): the note goes to staff only."""
+    return {
+        "alert_id": alert.alert_id,
+        "conversation_id": alert.conversation_id,
+        "expert": {"id": alert.expert_id, "display_name": alert.expert_name},
+        "note": alert.note,
+        "raised_at": iso(alert.raised_at),
+        "expires_at": iso(alert.expires_at),
+    }

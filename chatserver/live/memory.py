@@ -14,6 +14,8 @@ from typing import TypeVar
 
 from chatserver.live.models import (
     AcceptResult,
+    AddAlertResult,
+    Alert,
     Assignment,
     Conversation,
     ExpertProfile,
@@ -71,6 +73,7 @@ class MemoryLiveStore(LiveStore):
         #: key -> (window start, hits, window length): each key keeps its own window.
         self._rates: dict[str, tuple[float, int, int]] = {}
         self._outbox: list[str] = []
+        self._alerts: dict[str, Alert] = {}
         #: Process id -> heartbeat expiry, and the sockets each process counted.
         self._processes: dict[str, float] = {}
         self._process_visitors: dict[str, Counter[str]] = {}
@@ -408,6 +411,28 @@ class MemoryLiveStore(LiveStore):
 
     async def outbox_size(self) -> int:
         return len(self._outbox)
+
+    # -- mentor alerts ----------------------------------------------------------------------
+
+    async def add_alert(self, alert: Alert, now: float, limit: int) -> AddAlertResult:
+        self._drop_expired_alerts(now)
+        if len(self._alerts) >= limit:
+            return "full"
+        self._alerts[alert.alert_id] = alert
+        return "ok"
+
+    async def open_alerts(self, now: float) -> list[Alert]:
+        self._drop_expired_alerts(now)
+        return sorted(self._alerts.values(), key=lambda a: (a.raised_at, a.alert_id))
+
+    async def ack_alert(self, alert_id: str, now: float) -> Alert | None:
+        self._drop_expired_alerts(now)
+        return self._alerts.pop(alert_id, None)
+
+    def _drop_expired_alerts(self, now: float) -> None:
+        expired = [a.alert_id for a in self._alerts.values() if a.expires_at <= now]
+        for alert_id in expired:
+            del self._alerts[alert_id]
 
 
 def _take_one(counts: dict[str, Counter[K]], process_id: str, key: K) -> bool:

@@ -113,3 +113,23 @@ class ReleasedSockets:
     process_id: str
     conversations: list[str]
     experts: list[int]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An expert's call for a mentor, open until a coordinator picks it up (never persisted).
+
+    ``note`` is free text and may be personal: it lives only in the live store and is never
+    logged. ``expires_at`` bounds its life when nobody picks it up.
+    """
+
+    alert_id: str
+    conversation_id: str
+    expert_id: int
+    expert_name: str
+    note: str
+    raised_at: float
+    expires_at: float
+
+
+AddAlertResult = Literal["ok", "full"]

@@ -3,7 +3,8 @@
 Atomicity: every method that decides or counts (``request``, ``assign_head``, ``accept``,
 ``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``erase``,
 ``expert_connected``/``expert_disconnected``, ``set_available``,
-``visitor_attached``/``visitor_detached``, ``hit_rate_limit``, ``claim_dead_processes``)
+``visitor_attached``/``visitor_detached``, ``hit_rate_limit``, ``claim_dead_processes``,
+``add_alert``, ``open_alerts``, ``ack_alert``)
 is one Lua script from ``chatserver/live/lua/``, run with EVALSHA, so Redis executes it
 without interleaving another client's command: no visitor is assigned twice, no expert goes
 over capacity, no seq is given twice. Scripts that rank experts get ``pick.lua`` prepended
@@ -31,6 +32,8 @@ Key layout, every key under ``prefix``:
 - ``proc_visitors:{process}`` hash conversation id -> visitor sockets that process holds,
   and ``proc_experts:{process}`` hash expert id -> console sockets: only ids and counts,
   subtracted by ``claim_dead`` when the process's heartbeat expires.
+- ``alerts`` sorted set: open alert id -> expiry, and ``alert:{id}`` string: the alert as
+  JSON (its note is free text: it lives only here, until acknowledged or expired).
 - ``rl:{key}`` hash ``start``, ``count``: a fixed window timed by the caller's ``now`` (as in
   the memory store), with an EXPIRE of the window so the key is short-lived.
 
@@ -43,6 +46,7 @@ of declaring them in KEYS, so all keys must live on one Redis (or a primary with
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -57,6 +61,8 @@ from redis.typing import EncodableT, FieldT
 
 from chatserver.live.models import (
     AcceptResult,
+    AddAlertResult,
+    Alert,
     Assignment,
     Conversation,
     ConversationState,
@@ -94,6 +100,9 @@ _SCRIPTS = (
     "claim_due",
     "hit_rate_limit",
     "claim_dead",
+    "add_alert",
+    "open_alerts",
+    "ack_alert",
 )
 
 
@@ -150,6 +159,14 @@ def _message(raw: str, seq: int) -> Message:
         sent_at=data["sent_at"],
         client_id=data["client_id"],
     )
+
+
+def _alert_json(alert: Alert) -> str:
+    return json.dumps(dataclasses.asdict(alert))
+
+
+def _alert(raw: str) -> Alert:
+    return Alert(**json.loads(raw))
 
 
 def _expert_state(expert_id: int, fields: dict[str, str], load: int) -> ExpertState:
@@ -440,6 +457,29 @@ class RedisLiveStore(LiveStore):
 
     async def outbox_size(self) -> int:
         return int(await self._redis.llen(self._key("outbox")))
+
+    # -- mentor alerts ----------------------------------------------------------------------
+
+    async def add_alert(self, alert: Alert, now: float, limit: int) -> AddAlertResult:
+        expire_s = max(1, math.ceil(alert.expires_at - now) + 1)
+        reply = await self._run(
+            "add_alert",
+            alert.alert_id,
+            _alert_json(alert),
+            _num(alert.expires_at),
+            _num(now),
+            str(limit),
+            str(expire_s),
+        )
+        return cast(AddAlertResult, reply)
+
+    async def open_alerts(self, now: float) -> list[Alert]:
+        raw = cast(list[str], await self._run("open_alerts", _num(now)))
+        return sorted(map(_alert, raw), key=lambda a: (a.raised_at, a.alert_id))
+
+    async def ack_alert(self, alert_id: str, now: float) -> Alert | None:
+        raw = await self._run("ack_alert", alert_id, _num(now))
+        return None if raw is None else _alert(cast(str, raw))
 
 
 async def connect_redis_store(url: str, prefix: str) -> RedisLiveStore:
