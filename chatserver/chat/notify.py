@@ -90,11 +90,12 @@ class Notifier:
         self, conversation: Conversation, message: Message, skip_sid: str | None
     ) -> None:
         """Deliver a stored message to both sides (the sending socket has it through its ack)."""
-        await self._to_visitor(conversation.id, "message:new", message_payload(message), skip_sid)
+        payload = message_payload(message)
+        await self._to_visitor(conversation.id, "message:new", payload, skip_sid)
         if conversation.expert_id is not None and conversation.state == "active":
-            payload = message_payload(message, conversation.id)
-            await self._to_expert(conversation.expert_id, "message:new", payload, skip_sid)
-            await self._to_watchers(conversation.id, "message:new", payload, skip_sid)
+            staff = {**payload, "conversation_id": conversation.id}
+            await self._to_expert(conversation.expert_id, "message:new", staff, skip_sid)
+            await self._to_watchers(conversation.id, "message:new", staff, skip_sid)
 
     async def _to_watchers(
         self, conversation_id: str, event: str, data: dict[str, Any], skip_sid: str | None = None
