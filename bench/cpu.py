@@ -26,10 +26,10 @@ TIMEOUT_S = 600.0
 
 def cpu_ms_per_message(step: dict[str, Any]) -> float | None:
     """Server CPU milliseconds per delivered message of one step, or None if none arrived."""
-    delivered = float(step["delivered_per_s"])
+    delivered = int(step["delivered"])
     if not delivered:
         return None
-    return round(1000 * float(step["server_cpu_cores"]) / delivered, 3)
+    return round(1000 * float(step["server_cpu_s"]) / delivered, 3)
 
 
 def table(run: dict[str, Any]) -> str:
