@@ -204,7 +204,7 @@ class ChatService:
             await self.notifier.notify_message_new(
                 appended.conversation, appended.message, skip_sid
             )
-            self.metrics.messages.labels(sender=sender).inc()
+            self.metrics.count_message(sender)
         return appended.message
 
     # -- staff actions --------------------------------------------------------------------
