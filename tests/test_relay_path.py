@@ -10,6 +10,7 @@ import socketio
 
 from chatserver.chat.notify import STAFF, VISITOR, Notifier, conversation_room, expert_room
 from chatserver.live.models import Conversation, Message
+from chatserver.realtime.manager import InlineAsyncManager
 from tests.harness import Nabij
 
 CONVERSATION = Conversation(
@@ -80,3 +81,41 @@ async def test_with_a_pub_sub_manager_every_emit_goes_out() -> None:
         expert_room(7),
         "watch:c1",
     ]
+
+
+async def _inline_manager_with_room() -> tuple[InlineAsyncManager, AsyncMock]:
+    manager = InlineAsyncManager()
+    sio = socketio.AsyncServer(async_mode="aiohttp", client_manager=manager)
+    manager.initialize()
+    send = AsyncMock()
+    sio.eio.send_packet = send
+    for sid, eio_sid in [("a", "eio-a"), ("b", "eio-b"), ("c", "eio-c")]:
+        await manager.enter_room(sid, STAFF, "room", eio_sid)
+    return manager, send
+
+
+async def test_the_inline_manager_sends_one_encoded_packet_to_each_other_member() -> None:
+    manager, send = await _inline_manager_with_room()
+    send.side_effect = [OSError("gone"), None]  # b's socket fails; c still gets it
+
+    await manager.emit("message:new", {"body": "hallo"}, STAFF, to="room", skip_sid="a")
+    await manager.emit("typing", ("x", 1), STAFF, to="nowhere")
+
+    assert [c.args[0] for c in send.await_args_list] == ["eio-b", "eio-c"]
+    first, second = (c.args[1] for c in send.await_args_list)
+    assert first is second
+    assert first.encode() == "42" + STAFF + ',["message:new",{"body":"hallo"}]'
+
+
+async def test_the_inline_manager_spreads_a_tuple_and_keeps_callbacks_on_the_original_path() -> (
+    None
+):
+    manager, send = await _inline_manager_with_room()
+
+    await manager.emit("typing", ("x", 1), STAFF, to="room", skip_sid=["a", "b"])
+    await manager.emit("ping", None, STAFF, to="room", skip_sid=["a", "b"], callback=print)
+
+    tuple_packet, callback_packet = (c.args[1] for c in send.await_args_list)
+    assert tuple_packet.encode() == "42" + STAFF + ',["typing","x",1]'
+    assert send.await_args_list[1].args[0] == "eio-c"
+    assert callback_packet.encode() == f'42{STAFF},1["ping"]'  # with an ack id
