@@ -12,6 +12,7 @@ import socketio
 from aiohttp import web
 
 from chatserver.chat.service import ChatService
+from chatserver.realtime.jsoncodec import PacketJson
 from chatserver.realtime.manager import InlineAsyncManager
 from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
 from chatserver.realtime.staff import StaffNamespace
@@ -74,6 +75,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         logger=False,
         engineio_logger=False,
         max_http_buffer_size=MAX_PACKET_BYTES,
+        json=PacketJson,
     )
 
 
