@@ -48,7 +48,13 @@ def table(run: dict[str, Any]) -> str:
             f"| {step['v2e_p50_ms']} | {step['v2e_p99_ms']} |"
         )
     median = statistics.median(costs) if costs else None
-    lines += ["", f"median cpu_ms_per_msg: {median}; errors: {run['errors']}"]
+    delivered = sum(int(step["delivered"]) for step in run["steps"])
+    cpu_s = sum(float(step["server_cpu_s"]) for step in run["steps"])
+    overall = round(1000 * cpu_s / delivered, 3) if delivered else None
+    lines += [
+        "",
+        f"median cpu_ms_per_msg: {median}; all steps: {overall}; errors: {run['errors']}",
+    ]
     return "\n".join(lines)
 
 
