@@ -47,7 +47,7 @@ def table(run: dict[str, Any]) -> str:
             f"| {index} | {step['delivered_per_s']} | {step['server_cpu_cores']} | {cost} "
             f"| {step['v2e_p50_ms']} | {step['v2e_p99_ms']} |"
         )
-    median = statistics.median(costs) if costs else None
+    median = round(statistics.median(costs), 3) if costs else None
     delivered = sum(int(step["delivered"]) for step in run["steps"])
     cpu_s = sum(float(step["server_cpu_s"]) for step in run["steps"])
     overall = round(1000 * cpu_s / delivered, 3) if delivered else None
