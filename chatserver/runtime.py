@@ -78,8 +78,9 @@ async def _time_gc(app: web.Application) -> None:
 def new_event_loop(kind: str) -> asyncio.AbstractEventLoop:
     """The loop ``serve`` runs on: uvloop for ``uvloop``, and for ``auto`` when installed.
 
-    uvloop's loop and transports are written in C: less CPU per relayed message
-    (docs/performance.md). Without it asyncio's own loop serves the same.
+    uvloop's loop and transports are written in C, meant to cost less CPU per relayed
+    message (measurements: docs/performance.md). Without it asyncio's own loop serves the
+    same.
     """
     if kind != "asyncio":
         try:
