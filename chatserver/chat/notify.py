@@ -55,11 +55,14 @@ class Notifier:
         python-socketio builds and encodes a packet even for an empty room; of the three
         emits of a relayed message two usually reach nobody (the sender's own room, the
         watchers of an unwatched chat). With one process every socket is in this process's
-        rooms, so those emits are skipped; with a pub/sub manager they always go out.
+        rooms, so those emits are skipped; with a pub/sub manager they always go out. The
+        manager's ``rooms[namespace][room]`` (sid → eio sid) is read, not copied as
+        ``get_participants`` would: nothing awaits while it is looked at.
         """
         if self._rooms_elsewhere:
             return True
-        return any(sid != skip_sid for sid, _ in self.sio.manager.get_participants(namespace, room))
+        members = self.sio.manager.rooms.get(namespace, {}).get(room)
+        return bool(members) and (len(members) > 1 or skip_sid not in members)
 
     async def _to_visitor(
         self, conversation_id: str, event: str, data: dict[str, Any], skip_sid: str | None = None
