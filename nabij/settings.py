@@ -6,6 +6,7 @@ Nothing here imports web code, so the CLI, migrations and the domain packages ca
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -79,6 +80,8 @@ class Settings:
     small_cell_threshold: int = 5
     #: Bearer token for ``/metrics``; without one only loopback callers may scrape.
     metrics_token: Secret | None = None
+    #: ``auto`` (uvloop when installed), ``uvloop`` or ``asyncio``: the loop ``serve`` runs on.
+    event_loop: str = "auto"
 
     @property
     def cookie_secure(self) -> bool:
@@ -181,6 +184,14 @@ def _bool(raw: str) -> bool:
     raise ValueError("must be true or false")
 
 
+def _event_loop(raw: str) -> str:
+    if raw not in EVENT_LOOPS:
+        raise ValueError(f"must be one of {', '.join(EVENT_LOOPS)}")
+    if raw == "uvloop" and importlib.util.find_spec("uvloop") is None:
+        raise ValueError("uvloop is not installed")
+    return raw
+
+
 def _secret_key(env: Mapping[str, str]) -> Secret:
     value = _required(env, "SECRET_KEY")
     if len(value) < 32:
@@ -195,6 +206,7 @@ def _metrics_token(raw: str) -> Secret:
 
 
 DATABASE_SCHEMES = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+EVENT_LOOPS = ("auto", "uvloop", "asyncio")
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -220,6 +232,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         record_retention_months=_optional(env, "RECORD_RETENTION_MONTHS", _positive_int, 24),
         small_cell_threshold=_optional(env, "SMALL_CELL_THRESHOLD", _positive_int, 5),
         metrics_token=_optional(env, "METRICS_TOKEN", _metrics_token, None),
+        event_loop=_optional(env, "EVENT_LOOP", _event_loop, "auto"),
     )
 
 

@@ -8,6 +8,7 @@ against one key prefix, and replay random operations on both stores to compare t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -489,7 +490,7 @@ async def test_visitor_presence_counts(store: LiveStore) -> None:
 
 async def test_append_message_numbers_and_deduplicates(store: LiveStore) -> None:
     await new_chat(store, "c1")
-    first, new = await store.append_message("c1", "m1", "visitor", "a", "hallo", NOW + 1)
+    first, new, _ = await store.append_message("c1", "m1", "visitor", "a", "hallo", NOW + 1)
     assert new is True
     assert (first.id, first.seq, first.sender, first.body, first.sent_at, first.client_id) == (
         "m1",
@@ -499,17 +500,32 @@ async def test_append_message_numbers_and_deduplicates(store: LiveStore) -> None
         NOW + 1,
         "a",
     )
-    second, _ = await store.append_message("c1", "m2", "system", None, "joined", NOW + 2)
-    third, _ = await store.append_message("c1", "m3", "expert", None, "hoi | ü", NOW + 3)
+    second, _, _ = await store.append_message("c1", "m2", "system", None, "joined", NOW + 2)
+    third, _, _ = await store.append_message("c1", "m3", "expert", None, "hoi | ü", NOW + 3)
     assert (second.seq, third.seq) == (2, 3)
-    resent, new = await store.append_message("c1", "m4", "visitor", "a", "hallo?", NOW + 4)
+    resent, new, _ = await store.append_message("c1", "m4", "visitor", "a", "hallo?", NOW + 4)
     assert (resent, new) == (first, False)
-    other, new = await store.append_message("c1", "m5", "expert", "a", "ja", NOW + 5)
+    other, new, _ = await store.append_message("c1", "m5", "expert", "a", "ja", NOW + 5)
     assert (other.seq, new) == (4, True)
     conversation = await store.get_conversation("c1")
     assert conversation is not None and conversation.last_seq == 4
     with pytest.raises(KeyError):
         await store.append_message("nope", "m6", "visitor", None, "x", NOW)
+
+
+async def test_append_message_returns_the_conversation_after_it(store: LiveStore) -> None:
+    await online(store, 1)
+    assert await request_chat(store, "c1", [1]) == 1
+    before = await store.get_conversation("c1")
+    appended = await store.append_message("c1", "m1", "visitor", "a", "hallo", NOW + 1)
+    assert before is not None and before.last_seq == 0
+    assert appended.conversation == dataclasses.replace(before, last_seq=1)
+    assert appended.conversation == await store.get_conversation("c1")
+    await online(store, 2)
+    assert await store.transfer("c1", 1, 2, NOW + 3) == "ok"
+    resent = await store.append_message("c1", "m2", "visitor", "a", "hallo", NOW + 4)
+    assert (resent.is_new, resent.message.id) == (False, "m1")
+    assert (resent.conversation.expert_id, resent.conversation.last_seq) == (2, 1)
 
 
 async def test_messages_after(store: LiveStore) -> None:
@@ -534,7 +550,7 @@ async def test_erase_forgets_conversation_messages_and_token(store: LiveStore) -
     assert await store.queue() == []
     await store.erase("c1")  # erasing twice is harmless
     await new_chat(store, "c1")  # a reused id starts empty
-    message, new = await store.append_message("c1", "m2", "visitor", "a", "x", NOW)
+    message, new, _ = await store.append_message("c1", "m2", "visitor", "a", "x", NOW)
     assert (message.seq, new) == (1, True)
 
 
@@ -744,10 +760,10 @@ async def test_concurrent_appends_number_without_gaps(redis_stores: StoreFactory
             for i, racer in enumerate(racers)
         )
     )
-    assert sorted(message.seq for message, _ in results) == list(range(1, 51))
+    assert sorted(result.message.seq for result in results) == list(range(1, 51))
     stored = await setup.messages_after("c1", 0)
     assert [m.seq for m in stored] == list(range(1, 51))
-    assert {m.id: m.seq for m in stored} == {m.id: m.seq for m, _ in results}
+    assert {m.id: m.seq for m in stored} == {r.message.id: r.message.seq for r in results}
 
 
 # -- Redis behaves as memory ------------------------------------------------------------

@@ -220,14 +220,15 @@ class ChatService:
         """Store the message (idempotent per client_id), then deliver it to both sides."""
         if conversation.state == "ended":
             raise ProtocolError("ended")
-        message, is_new = await self.store.append_message(
+        appended = await self.store.append_message(
             conversation.id, secrets.token_hex(8), sender, client_id, body, self.clock()
         )
-        if is_new:
-            current = await self.store.get_conversation(conversation.id) or conversation
-            await self.notifier.notify_message_new(current, message, skip_sid)
-            self.metrics.messages.labels(sender=sender).inc()
-        return message
+        if appended.is_new:
+            await self.notifier.notify_message_new(
+                appended.conversation, appended.message, skip_sid
+            )
+            self.metrics.count_message(sender)
+        return appended.message
 
     # -- staff actions --------------------------------------------------------------------
 

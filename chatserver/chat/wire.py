@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from chatserver.live.models import Alert, Conversation, Message
 
 
+@functools.lru_cache(maxsize=1024)
 def iso(epoch: float | None) -> str | None:
-    """Return an ISO 8601 UTC timestamp with milliseconds, or None."""
+    """Return an ISO 8601 UTC timestamp with milliseconds, or None.
+
+    Cached: a relayed message's ``sent_at`` is formatted for its ack and for each side's
+    payload, and formatting showed in the relay profile (docs/performance.md).
+    """
     if epoch is None:
         return None
     return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="milliseconds")

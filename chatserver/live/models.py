@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ConversationState = Literal["waiting", "active", "ended"]
 Sender = Literal["visitor", "expert", "system"]
@@ -69,6 +69,16 @@ class Conversation:
     #: is still registered by whoever talked with the visitor.
     last_expert_id: int | None = None
 
+    def with_last_seq(self, last_seq: int) -> Conversation:
+        """A copy with ``last_seq`` changed: the memory store's per-message update.
+
+        ``dataclasses.replace`` runs ``__init__`` over every field; at one call per relayed
+        message it showed in the relay profile (docs/performance.md), so copy the fields.
+        """
+        copy = object.__new__(Conversation)
+        copy.__dict__.update(self.__dict__, last_seq=last_seq)
+        return copy
+
 
 @dataclass(frozen=True)
 class Message:
@@ -80,6 +90,19 @@ class Message:
     body: str
     sent_at: float
     client_id: str | None = None
+
+
+class Appended(NamedTuple):
+    """What ``append_message`` did.
+
+    ``message`` is the stored one (the first one for a resend); ``conversation`` is as it
+    was right after the append, read in the same atomic step, so the caller needs no second
+    read to know whom to deliver to.
+    """
+
+    message: Message
+    is_new: bool
+    conversation: Conversation
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ from chatserver.live.models import (
     AcceptResult,
     AddAlertResult,
     Alert,
+    Appended,
     Assignment,
     Conversation,
     ConversationState,
@@ -389,16 +390,19 @@ class RedisLiveStore(LiveStore):
         client_id: str | None,
         body: str,
         now: float,
-    ) -> tuple[Message, bool]:
+    ) -> Appended:
         stored = {"id": message_id, "sender": sender, "body": body, "sent_at": now}
         encoded = json.dumps({**stored, "client_id": client_id})
         dedup = "" if client_id is None else f"{sender}|{client_id}"
         reply = await self._run("append_message", conversation_id, dedup, encoded)
         if reply is None:
             raise KeyError(conversation_id)
-        if reply[0] == 1:
-            return Message(message_id, int(reply[1]), sender, body, now, client_id), True
-        return _message(cast(str, reply[2]), int(reply[1])), False
+        is_new, seq, first, fields = reply
+        conversation = _conversation(dict(zip(fields[::2], fields[1::2], strict=True)))
+        if is_new == 1:
+            message = Message(message_id, int(seq), sender, body, now, client_id)
+            return Appended(message, True, conversation)
+        return Appended(_message(cast(str, first), int(seq)), False, conversation)
 
     async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
         start = max(0, seq)

@@ -19,6 +19,7 @@ from chatserver.live.models import (
     AcceptResult,
     AddAlertResult,
     Alert,
+    Appended,
     Assignment,
     Conversation,
     ExpertProfile,
@@ -190,8 +191,8 @@ class LiveStore(abc.ABC):
         client_id: str | None,
         body: str,
         now: float,
-    ) -> tuple[Message, bool]:
-        """Append a message with the next seq; return it and whether it is new.
+    ) -> Appended:
+        """Append a message with the next seq; return it, whether it is new, and the conversation.
 
         A resend with the same ``(sender, client_id)`` returns the first message and False.
         Raises KeyError when the conversation is unknown.

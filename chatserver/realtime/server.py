@@ -12,6 +12,8 @@ import socketio
 from aiohttp import web
 
 from chatserver.chat.service import ChatService
+from chatserver.realtime.jsoncodec import PacketJson
+from chatserver.realtime.manager import InlineAsyncManager
 from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
 from chatserver.realtime.staff import StaffNamespace
 from chatserver.realtime.visitor import VisitorNamespace
@@ -59,7 +61,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
     ``logger`` and ``engineio_logger`` stay off: python-socketio would log raw payloads,
     and message content must never reach a log.
     """
-    manager = None
+    manager: socketio.AsyncManager = InlineAsyncManager()
     if settings.redis_url:
         manager = ReconnectingRedisManager(
             settings.redis_url,
@@ -73,6 +75,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         logger=False,
         engineio_logger=False,
         max_http_buffer_size=MAX_PACKET_BYTES,
+        json=PacketJson,
     )
 
 
