@@ -70,6 +70,13 @@ from chatserver.live.models import (
 )
 from chatserver.live.store import LiveStore
 
+#: Connections per pool unless the caller says otherwise (``NABIJ_REDIS_POOL_SIZE``).
+DEFAULT_POOL_SIZE = 32
+#: Seconds a call waits for a free pooled connection before it fails with ConnectionError
+#: (a RedisError: the caller answers ``temporarily_unavailable``). Only a stuck Redis or a
+#: far too small pool makes anyone wait this long.
+POOL_TIMEOUT_S = 5.0
+
 #: Helper files prepended to a script, by script name.
 _LIBRARIES: dict[str, tuple[str, ...]] = {
     "request": ("pick", "assign"),
@@ -103,6 +110,27 @@ def _script_source(name: str) -> str:
     lua = resources.files(__package__) / "lua"
     parts = (*_LIBRARIES.get(name, ()), name)
     return "\n".join((lua / f"{part}.lua").read_text(encoding="utf-8") for part in parts)
+
+
+def bounded_client(
+    url: str, max_connections: int = DEFAULT_POOL_SIZE, *, decode_responses: bool = True
+) -> aioredis.Redis:
+    """A client whose pool holds at most ``max_connections``; a burst waits for a free one.
+
+    redis-py's default pool opens a connection per concurrent call and raises
+    MaxConnectionsError past its limit, so a burst of 1,000 messages opened up to 1,000
+    connections and then refused the rest. A few dozen connections keep one Redis busy;
+    more only add sockets. There is no ``socket_timeout``: a blocking pub/sub read must not
+    time out (DESIGN.md, scale notes).
+    """
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=POOL_TIMEOUT_S,
+        decode_responses=decode_responses,
+        health_check_interval=30,
+    )
+    return aioredis.Redis.from_pool(pool)
 
 
 def _num(value: float) -> str:
@@ -186,16 +214,12 @@ class RedisLiveStore(LiveStore):
         }
 
     @classmethod
-    def from_url(cls, url: str, prefix: str) -> RedisLiveStore:
-        """A store on a new client for ``url``; it connects lazily (``connect_redis_store`` pings).
+    def from_url(cls, url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE) -> RedisLiveStore:
+        """A store on a new bounded client for ``url``; it connects lazily.
 
-        The pool is large (the default of 100 dropped messages under a burst) and there is no
-        ``socket_timeout``: a blocking pub/sub read must not time out (DESIGN.md, scale notes).
+        ``connect_redis_store`` pings it first.
         """
-        client = aioredis.Redis.from_url(
-            url, decode_responses=True, max_connections=1000, health_check_interval=30
-        )
-        return cls(client, prefix)
+        return cls(bounded_client(url, pool_size), prefix)
 
     def _key(self, *parts: str) -> str:
         return self._prefix + ":".join(parts)
@@ -442,9 +466,11 @@ class RedisLiveStore(LiveStore):
         return int(await self._redis.llen(self._key("outbox")))
 
 
-async def connect_redis_store(url: str, prefix: str) -> RedisLiveStore:
+async def connect_redis_store(
+    url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE
+) -> RedisLiveStore:
     """Connect to Redis at ``url`` and return a store on it; fails early when Redis is down."""
-    store = RedisLiveStore.from_url(url, prefix)
+    store = RedisLiveStore.from_url(url, prefix, pool_size)
     try:
         await store._redis.ping()
     except BaseException:

@@ -12,6 +12,7 @@ import socketio
 from aiohttp import web
 
 from chatserver.chat.service import ChatService
+from chatserver.live.redis import bounded_client
 from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
 from chatserver.realtime.staff import StaffNamespace
 from chatserver.realtime.visitor import VisitorNamespace
@@ -27,20 +28,33 @@ MAX_PACKET_BYTES = 4 * MAX_MESSAGE_CHARS + 4096
 
 
 class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
-    """AsyncRedisManager that closes the client it replaces when it reconnects.
+    """AsyncRedisManager on a bounded pool that closes the client it replaces on reconnect.
 
-    After a Redis restart python-socketio's ``_redis_connect`` (publish retry, listener
-    retry) makes a new client and pub/sub but leaves the old ones open: each restart would
-    leak connections. The old ones are dead by then, so closing them loses nothing.
+    python-socketio's ``_redis_connect`` builds its client with ``Redis.from_url``, whose
+    pool raises MaxConnectionsError past its limit: under a burst of emits publishing failed
+    ("Cannot publish to redis... giving up"). Here the client comes from
+    ``bounded_client``, so a publish waits for a free connection (the listener holds one).
+
+    After a Redis restart ``_redis_connect`` (publish retry, listener retry) makes a new
+    client and pub/sub; the old ones are closed here, else each restart would leak
+    connections. The old ones are dead by then, so closing them loses nothing.
+
+    Args:
+        url: A ``redis://``, ``rediss://`` or ``unix://`` URL (no Sentinel).
+        channel: The pub/sub channel every process shares.
+        pool_size: The most connections this manager opens.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, url: str, channel: str, pool_size: int) -> None:
         self._closing: set[asyncio.Task[None]] = set()
-        super().__init__(*args, **kwargs)
+        self._pool_size = pool_size
+        super().__init__(url, channel=channel)
 
     def _redis_connect(self) -> None:
         replaced = [getattr(self, "pubsub", None), getattr(self, "redis", None)]
-        super()._redis_connect()
+        self.redis = bounded_client(self.redis_url, self._pool_size, decode_responses=False)
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.connected = True
         for old in replaced:
             if old is not None:
                 task = asyncio.get_running_loop().create_task(_close_quietly(old))
@@ -64,7 +78,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         manager = ReconnectingRedisManager(
             settings.redis_url,
             channel=f"{settings.redis_prefix}socketio",
-            redis_options={"max_connections": 1000, "health_check_interval": 30},
+            pool_size=settings.redis_pool_size,
         )
     return socketio.AsyncServer(
         async_mode="aiohttp",
