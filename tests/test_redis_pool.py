@@ -51,8 +51,8 @@ async def test_a_burst_beyond_the_pool_waits_and_every_call_succeeds(
             for i in range(BURST)
         )
     )
-    assert sorted(message.seq for message, _ in results) == list(range(1, BURST + 1))
-    assert all(is_new for _, is_new in results)
+    assert sorted(result.message.seq for result in results) == list(range(1, BURST + 1))
+    assert all(result.is_new for result in results)
     assert opened(small_store._redis) <= POOL
     conversation = await small_store.get_conversation("c1")
     assert conversation is not None and conversation.last_seq == BURST

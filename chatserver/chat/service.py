@@ -197,14 +197,17 @@ class ChatService:
         """Store the message (idempotent per client_id), then deliver it to both sides."""
         if conversation.state == "ended":
             raise ProtocolError("ended")
-        message, is_new = await self.store.append_message(
+        appended = await self.store.append_message(
             conversation.id, secrets.token_hex(8), sender, client_id, body, self.clock()
         )
-        if is_new:
-            current = await self.store.get_conversation(conversation.id) or conversation
-            await self.notifier.notify_message_new(current, message, skip_sid)
+        if appended.is_new:
+            # Delivered as the conversation is right after the append (it may have been
+            # transferred since ``conversation`` was read).
+            await self.notifier.notify_message_new(
+                appended.conversation, appended.message, skip_sid
+            )
             self.metrics.messages.labels(sender=sender).inc()
-        return message
+        return appended.message
 
     # -- staff actions --------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from chatserver.live.models import (
     AcceptResult,
+    Appended,
     Assignment,
     Conversation,
     ExpertProfile,
@@ -322,17 +323,17 @@ class MemoryLiveStore(LiveStore):
         client_id: str | None,
         body: str,
         now: float,
-    ) -> tuple[Message, bool]:
+    ) -> Appended:
         live = self._live[conversation_id]
         if client_id is not None and (sender, client_id) in live.by_client_id:
-            return live.by_client_id[(sender, client_id)], False
+            return Appended(live.by_client_id[(sender, client_id)], False, live.conversation)
         seq = live.conversation.last_seq + 1
         message = Message(message_id, seq, sender, body, now, client_id)
         live.messages.append(message)
         live.conversation = dataclasses.replace(live.conversation, last_seq=seq)
         if client_id is not None:
             live.by_client_id[(sender, client_id)] = message
-        return message, True
+        return Appended(message, True, live.conversation)
 
     async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
         live = self._live.get(conversation_id)

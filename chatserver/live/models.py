@@ -83,6 +83,19 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Appended:
+    """What ``append_message`` did, and the conversation right after it.
+
+    The conversation comes with the append (one Redis script) so that delivering the
+    message needs no second read to learn who holds the chat now.
+    """
+
+    message: Message
+    is_new: bool
+    conversation: Conversation
+
+
+@dataclass(frozen=True)
 class Assignment:
     """A waiting conversation given to an expert."""
 

@@ -57,6 +57,7 @@ from redis.typing import EncodableT, FieldT
 
 from chatserver.live.models import (
     AcceptResult,
+    Appended,
     Assignment,
     Conversation,
     ConversationState,
@@ -396,16 +397,19 @@ class RedisLiveStore(LiveStore):
         client_id: str | None,
         body: str,
         now: float,
-    ) -> tuple[Message, bool]:
+    ) -> Appended:
         stored = {"id": message_id, "sender": sender, "body": body, "sent_at": now}
         encoded = json.dumps({**stored, "client_id": client_id})
         dedup = "" if client_id is None else f"{sender}|{client_id}"
         reply = await self._run("append_message", conversation_id, dedup, encoded)
         if reply is None:
             raise KeyError(conversation_id)
-        if reply[0] == 1:
-            return Message(message_id, int(reply[1]), sender, body, now, client_id), True
-        return _message(cast(str, reply[2]), int(reply[1])), False
+        is_new, seq, raw, fields = cast(tuple[int, int, str, list[str]], reply)
+        conversation = _conversation(_pairs(fields))
+        if is_new == 1:
+            message = Message(message_id, int(seq), sender, body, now, client_id)
+            return Appended(message, True, conversation)
+        return Appended(_message(raw, int(seq)), False, conversation)
 
     async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
         start = max(0, seq)

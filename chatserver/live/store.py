@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from chatserver.live.models import (
     AcceptResult,
+    Appended,
     Assignment,
     Conversation,
     ExpertProfile,
@@ -188,8 +189,8 @@ class LiveStore(abc.ABC):
         client_id: str | None,
         body: str,
         now: float,
-    ) -> tuple[Message, bool]:
-        """Append a message with the next seq; return it and whether it is new.
+    ) -> Appended:
+        """Append a message with the next seq; return it, whether it is new, and the conversation.
 
         A resend with the same ``(sender, client_id)`` returns the first message and False.
         Raises KeyError when the conversation is unknown.
