@@ -1,4 +1,5 @@
-"""Redis pools are bounded: a burst larger than the pool waits for connections, never fails.
+"""Redis pools are bounded: a burst larger than the pool waits for connections, never fails;
+the Socket.IO manager sends the publishes of a burst together and takes them apart again.
 
 Before, the live store and the Socket.IO manager used redis-py's default pool with a high
 ``max_connections``: a burst opened one connection per concurrent call and past the limit
@@ -9,13 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
 
 from chatserver.live.redis import RedisLiveStore, connect_redis_store
-from chatserver.realtime.server import ReconnectingRedisManager, create_sio
+from chatserver.realtime.manager import BATCH_METHOD, ReconnectingRedisManager
+from chatserver.realtime.server import create_sio
 from nabij.settings import Secret, Settings
 
 POOL = 3
@@ -58,33 +63,92 @@ async def test_a_burst_beyond_the_pool_waits_and_every_call_succeeds(
     assert conversation is not None and conversation.last_seq == BURST
 
 
-async def test_the_socketio_manager_publishes_a_burst_beyond_its_pool(
-    redis_url: str, redis_prefix: str
-) -> None:
-    channel = f"{redis_prefix}socketio"
+@pytest.fixture
+async def channel(redis_url: str, redis_prefix: str) -> AsyncIterator[Channel]:
+    """The Socket.IO channel of this test, a raw subscriber on it, and managers to close."""
     listener = aioredis.Redis.from_url(redis_url)
-    pubsub = listener.pubsub(ignore_subscribe_messages=True)
-    await pubsub.subscribe(channel)
-    manager = ReconnectingRedisManager(redis_url, channel=channel, pool_size=POOL)
+    raw = listener.pubsub(ignore_subscribe_messages=True)
+    name = f"{redis_prefix}socketio"
+    await raw.subscribe(name)
+    made: list[ReconnectingRedisManager] = []
+
+    def manager() -> ReconnectingRedisManager:
+        made.append(ReconnectingRedisManager(redis_url, channel=name, pool_size=POOL))
+        return made[-1]
+
     try:
-        manager._redis_connect()
-        await asyncio.gather(*(manager._publish({"method": "test", "n": i}) for i in range(BURST)))
-        received = await _read(pubsub, BURST)
-        assert sorted(json.loads(m)["n"] for m in received) == list(range(BURST))
-        assert opened(manager.redis) <= POOL
+        yield Channel(name, listener, raw, manager)
     finally:
-        await manager.redis.aclose()
-        await pubsub.aclose()
+        for one in made:
+            if one.redis is not None:
+                await one.redis.aclose()
+        await raw.aclose()
         await listener.aclose()
 
 
-async def _read(pubsub: aioredis.client.PubSub, count: int) -> list[bytes]:
-    received: list[bytes] = []
+@dataclass
+class Channel:
+    name: str
+    client: aioredis.Redis
+    raw: aioredis.client.PubSub
+    manager: Callable[[], ReconnectingRedisManager]
+
+
+async def test_a_burst_of_publishes_beyond_the_pool_arrives_whole_and_in_order(
+    channel: Channel,
+) -> None:
+    sender, receiver = channel.manager(), channel.manager()
+    heard = asyncio.ensure_future(_hear(receiver, BURST))
+    await _until_subscribed(channel, 2)
+    sender._redis_connect()
+    await asyncio.gather(*(sender._publish({"method": "test", "n": i}) for i in range(BURST)))
+    await sender.flush()
     async with asyncio.timeout(10):
-        while len(received) < count:
-            message = await pubsub.get_message(timeout=1.0)
-            if message is not None:
-                received.append(message["data"])
+        messages = await heard
+    assert [m["n"] for m in messages] == list(range(BURST))
+    assert opened(sender.redis) <= POOL
+    publishes = await _read_raw(channel.raw)
+    assert 1 <= len(publishes) < BURST  # batched
+    assert all(json.loads(p)["method"] == BATCH_METHOD for p in publishes)
+
+
+async def test_a_lone_message_is_published_in_python_socketios_own_format(
+    channel: Channel,
+) -> None:
+    sender = channel.manager()
+    sender._redis_connect()
+    message = {"method": "emit", "event": "typing", "data": [{}], "host_id": sender.host_id}
+    await sender._publish(message)
+    await sender.flush()
+    assert [json.loads(p) for p in await _read_raw(channel.raw)] == [message]
+
+
+async def _hear(receiver: ReconnectingRedisManager, count: int) -> list[dict[str, Any]]:
+    heard: list[dict[str, Any]] = []
+    async for message in receiver._listen():
+        heard.append(message)
+        if len(heard) == count:
+            break
+    return heard
+
+
+async def _until_subscribed(channel: Channel, subscribers: int) -> None:
+    """Wait until ``subscribers`` clients listen on the channel (the raw one included)."""
+    async with asyncio.timeout(5):
+        while (await channel.client.pubsub_numsub(channel.name))[0][1] < subscribers:
+            await asyncio.sleep(0.01)
+
+
+async def _read_raw(pubsub: aioredis.client.PubSub) -> list[bytes]:
+    """Every publish that arrived until the channel stayed quiet for half a second."""
+    received: list[bytes] = []
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < 0.5:
+        # None also stands for a skipped subscribe confirmation, so read on until quiet.
+        message = await pubsub.get_message(timeout=0.1)
+        if message is not None:
+            received.append(message["data"])
+            quiet_since = time.monotonic()
     return received
 
 

@@ -12,7 +12,7 @@ import socketio
 from aiohttp import web
 
 from chatserver.chat.service import ChatService
-from chatserver.live.redis import bounded_client
+from chatserver.realtime.manager import ReconnectingRedisManager
 from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
 from chatserver.realtime.staff import StaffNamespace
 from chatserver.realtime.visitor import VisitorNamespace
@@ -25,46 +25,6 @@ SOCKET_CLOSE_TIMEOUT_S = 2.0
 
 #: Largest Socket.IO/Engine.IO packet accepted: a full message plus JSON overhead.
 MAX_PACKET_BYTES = 4 * MAX_MESSAGE_CHARS + 4096
-
-
-class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
-    """AsyncRedisManager on a bounded pool that closes the client it replaces on reconnect.
-
-    python-socketio's ``_redis_connect`` builds its client with ``Redis.from_url``, whose
-    pool raises MaxConnectionsError past its limit: under a burst of emits publishing failed
-    ("Cannot publish to redis... giving up"). Here the client comes from
-    ``bounded_client``, so a publish waits for a free connection (the listener holds one).
-
-    After a Redis restart ``_redis_connect`` (publish retry, listener retry) makes a new
-    client and pub/sub; the old ones are closed here, else each restart would leak
-    connections. The old ones are dead by then, so closing them loses nothing.
-
-    Args:
-        url: A ``redis://``, ``rediss://`` or ``unix://`` URL (no Sentinel).
-        channel: The pub/sub channel every process shares.
-        pool_size: The most connections this manager opens.
-    """
-
-    def __init__(self, url: str, channel: str, pool_size: int) -> None:
-        self._closing: set[asyncio.Task[None]] = set()
-        self._pool_size = pool_size
-        super().__init__(url, channel=channel)
-
-    def _redis_connect(self) -> None:
-        replaced = [getattr(self, "pubsub", None), getattr(self, "redis", None)]
-        self.redis = bounded_client(self.redis_url, self._pool_size, decode_responses=False)
-        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        self.connected = True
-        for old in replaced:
-            if old is not None:
-                task = asyncio.get_running_loop().create_task(_close_quietly(old))
-                self._closing.add(task)
-                task.add_done_callback(self._closing.discard)
-
-
-async def _close_quietly(client: Any) -> None:
-    with suppress(Exception):
-        await client.aclose()
 
 
 def create_sio(settings: Settings) -> socketio.AsyncServer:
@@ -104,6 +64,8 @@ async def close_socketio(sio: socketio.AsyncServer) -> None:
     with suppress(Exception):
         await sio.shutdown()
     manager = sio.manager
+    if isinstance(manager, ReconnectingRedisManager):
+        await manager.flush()
     thread = getattr(manager, "thread", None)
     if isinstance(thread, asyncio.Task):
         thread.cancel()
