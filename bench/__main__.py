@@ -71,10 +71,17 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         return {"runs": runs}
 
     async def redis() -> dict[str, Any]:
-        intervals = list(opts.saturation_intervals)
+        intervals = list(opts.redis_intervals)
         return {
             "runs": [
-                await sc.relay_run("nabij", opts, opts.saturation_size, intervals, redis=n)
+                await sc.relay_run(
+                    "nabij",
+                    opts,
+                    opts.saturation_size,
+                    intervals,
+                    redis=n,
+                    expert_interval=opts.redis_expert_interval,
+                )
                 for n in (1, 2)
             ]
         }
@@ -121,6 +128,7 @@ def main() -> None:
             sizes=(20, 40),
             saturation_size=40,
             saturation_intervals=(2.0, 0.5),
+            redis_intervals=(2.0, 0.5),
             warm_s=1.0,
             measure_s=3.0,
             routing_visitors=40,

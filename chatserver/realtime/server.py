@@ -65,7 +65,9 @@ async def close_socketio(sio: socketio.AsyncServer) -> None:
         await sio.shutdown()
     manager = sio.manager
     if isinstance(manager, ReconnectingRedisManager):
-        await manager.flush()
+        # Bounded: a Redis that hangs (there is no socket timeout) must not stop shutdown.
+        with suppress(TimeoutError):
+            await asyncio.wait_for(manager.flush(), SOCKET_CLOSE_TIMEOUT_S)
     thread = getattr(manager, "thread", None)
     if isinstance(thread, asyncio.Task):
         thread.cancel()
