@@ -22,7 +22,7 @@ from bench import scenarios as sc
 from bench.report import summary
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIO_TIMEOUT_S = 600.0
+SCENARIO_TIMEOUT_S = 900.0
 SCENARIOS = ("relay", "saturation", "routing", "connections", "status", "redis")
 
 
