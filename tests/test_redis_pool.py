@@ -63,6 +63,23 @@ async def test_a_burst_beyond_the_pool_waits_and_every_call_succeeds(
     assert conversation is not None and conversation.last_seq == BURST
 
 
+async def test_a_heartbeat_does_not_queue_behind_a_busy_pool(
+    redis_url: str, redis_prefix: str
+) -> None:
+    store = await connect_redis_store(redis_url, redis_prefix, pool_size=1)
+    pool = store._redis.connection_pool
+    held = await pool.get_connection()  # every pooled connection is busy
+    try:
+        await asyncio.wait_for(store.heartbeat("p1", 123.0), 2)
+    finally:
+        await pool.release(held)
+    try:
+        assert await store._redis.zscore(f"{redis_prefix}processes", "p1") == 123.0
+    finally:
+        await store._redis.delete(f"{redis_prefix}processes")
+        await store.close()
+
+
 @pytest.fixture
 async def channel(redis_url: str, redis_prefix: str) -> AsyncIterator[Channel]:
     """The Socket.IO channel of this test, a raw subscriber on it, and managers to close."""

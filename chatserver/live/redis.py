@@ -75,8 +75,9 @@ from chatserver.live.store import LiveStore
 DEFAULT_POOL_SIZE = 32
 #: Seconds a call waits for a free pooled connection before it fails with ConnectionError
 #: (a RedisError: the caller answers ``temporarily_unavailable``). Only a stuck Redis or a
-#: far too small pool makes anyone wait this long.
-POOL_TIMEOUT_S = 5.0
+#: process far behind its load makes anyone wait this long (5 s still failed messages in a
+#: CPU-starved bench run); a Redis that is down fails at once, on connecting.
+POOL_TIMEOUT_S = 20.0
 
 #: Helper files prepended to a script, by script name.
 _LIBRARIES: dict[str, tuple[str, ...]] = {
@@ -205,10 +206,16 @@ class RedisLiveStore(LiveStore):
     Args:
         redis: A client created with ``decode_responses=True``; ``close`` closes it.
         prefix: Prepended to every key, e.g. ``"nabij:"``.
+        heartbeats: A client of its own for ``heartbeat`` (``close`` closes it too), so a
+            beat never queues for a pooled connection behind a burst of chat traffic and
+            the process is not taken for dead; without one, ``redis`` is used.
     """
 
-    def __init__(self, redis: aioredis.Redis, prefix: str) -> None:
+    def __init__(
+        self, redis: aioredis.Redis, prefix: str, heartbeats: aioredis.Redis | None = None
+    ) -> None:
         self._redis = redis
+        self._heartbeats = heartbeats
         self._prefix = prefix
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script(_script_source(name)) for name in _SCRIPTS
@@ -220,7 +227,7 @@ class RedisLiveStore(LiveStore):
 
         ``connect_redis_store`` pings it first.
         """
-        return cls(bounded_client(url, pool_size), prefix)
+        return cls(bounded_client(url, pool_size), prefix, heartbeats=bounded_client(url, 1))
 
     def _key(self, *parts: str) -> str:
         return self._prefix + ":".join(parts)
@@ -233,6 +240,8 @@ class RedisLiveStore(LiveStore):
 
     async def close(self) -> None:
         await self._redis.aclose()
+        if self._heartbeats is not None:
+            await self._heartbeats.aclose()
 
     async def ping(self) -> bool:
         try:
@@ -378,7 +387,8 @@ class RedisLiveStore(LiveStore):
     # -- server processes -------------------------------------------------------------------
 
     async def heartbeat(self, process_id: str, expires_at: float) -> None:
-        await self._redis.zadd(self._key("processes"), {process_id: expires_at})
+        client = self._heartbeats or self._redis
+        await client.zadd(self._key("processes"), {process_id: expires_at})
 
     async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
         reply = cast(list[list[Any]], await self._run("claim_dead", _num(now)))
