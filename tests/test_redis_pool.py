@@ -140,6 +140,21 @@ async def test_a_lone_message_is_published_in_python_socketios_own_format(
     assert [json.loads(p) for p in await _read_raw(channel.raw)] == [message]
 
 
+async def test_a_batch_left_by_a_cancelled_sender_goes_out_with_the_next_publish(
+    channel: Channel,
+) -> None:
+    sender = channel.manager()
+    sender._redis_connect()
+    await sender._publish({"method": "test", "n": 1})
+    assert sender._sender is not None
+    sender._sender.cancel()  # before it ran: the first message stays gathered
+    await asyncio.sleep(0)
+    await sender._publish({"method": "test", "n": 2})
+    await sender.flush()
+    [published] = [json.loads(p) for p in await _read_raw(channel.raw)]
+    assert [m["n"] for m in published["messages"]] == [1, 2]
+
+
 async def _hear(receiver: ReconnectingRedisManager, count: int) -> list[dict[str, Any]]:
     heard: list[dict[str, Any]] = []
     async for message in receiver._listen():

@@ -83,11 +83,13 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
 
     async def _publish(self, data: dict[str, Any]) -> None:
         """Queue ``data`` for the next PUBLISH; wait only when the backlog is full."""
+        loop = asyncio.get_running_loop()
         batch = self._gathering
         if batch is None:
-            batch = self._gathering = _Batch(asyncio.get_running_loop().create_future())
-            if self._sender is None or self._sender.done():
-                self._sender = asyncio.get_running_loop().create_task(self._send_batches())
+            batch = self._gathering = _Batch(loop.create_future())
+        if self._sender is None or self._sender.done():
+            # Checked on every call: a sender cancelled mid-publish leaves a batch behind.
+            self._sender = loop.create_task(self._send_batches())
         batch.messages.append(data)
         if len(batch.messages) >= BATCH_LIMIT:
             await asyncio.shield(batch.sent)
