@@ -22,7 +22,7 @@ from bench import scenarios as sc
 from bench.report import summary
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIO_TIMEOUT_S = 600.0
+SCENARIO_TIMEOUT_S = 900.0
 SCENARIOS = ("relay", "saturation", "routing", "connections", "status", "redis")
 
 
@@ -71,10 +71,17 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         return {"runs": runs}
 
     async def redis() -> dict[str, Any]:
-        intervals = list(opts.saturation_intervals)
+        intervals = list(opts.redis_intervals)
         return {
             "runs": [
-                await sc.relay_run("nabij", opts, opts.saturation_size, intervals, redis=n)
+                await sc.relay_run(
+                    "nabij",
+                    opts,
+                    opts.saturation_size,
+                    intervals,
+                    redis=n,
+                    expert_interval=opts.redis_expert_interval,
+                )
                 for n in (1, 2)
             ]
         }
@@ -134,6 +141,7 @@ def main() -> None:
             sizes=(20, 40),
             saturation_size=40,
             saturation_intervals=(2.0, 0.5),
+            redis_intervals=(2.0, 0.5),
             warm_s=1.0,
             measure_s=3.0,
             routing_visitors=40,

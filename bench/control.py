@@ -14,7 +14,7 @@ import psutil  # type: ignore[import-untyped]
 from bench.load import STOP, RelaySpec, Tally, work
 from bench.servers import Server
 
-READY_TIMEOUT_S = 120.0
+READY_TIMEOUT_S = 300.0
 
 
 @dataclass

@@ -87,12 +87,10 @@ def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
                 )
         out += _table(["server", "conversations", "visitor interval s", *RELAY_COLUMNS], rows)
         out += ["", "Highest delivered messages/s with visitor→expert p99 ≤ 100 ms:", ""]
-        out += [
-            *_table(
-                ["server", "messages/s"], [[_label(r), best_rate(r)] for r in block.get("runs", [])]
-            ),
-            "",
-        ]
+        best = [[_label(r), best_rate(r), sum(r["errors"].values())] for r in block.get("runs", [])]
+        out += [*_table(["server", "messages/s", "errors"], best), ""]
+        if key == "redis" and len(best) == 2 and best[0][1]:
+            out += [f"Two processes / one: {best[1][1] / best[0][1]:.2f}", ""]
     if routing := results.get("routing"):
         out += ["## 3. Routing", ""]
         keys = [

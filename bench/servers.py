@@ -45,6 +45,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.probe = probe
         self.log = log
+        self.env = env
         full = {**os.environ, **env, "NABIJ_PORT": str(self.port), "NABIJ_PUBLIC_URL": self.url}
         with log.open("wb") as out:
             self.proc = subprocess.Popen(  # noqa: S603 - fixed arguments

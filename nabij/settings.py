@@ -61,6 +61,9 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     redis_prefix: str = "nabij:"
+    #: Connections in each of a process's two Redis pools (live store, Socket.IO); a call
+    #: beyond them waits for a free one instead of failing.
+    redis_pool_size: int = 32
     widget_origins: tuple[str, ...] = ()
     public_url: str = "http://localhost:8080"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
@@ -217,6 +220,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=_optional(env, "DATABASE_URL", _url(DATABASE_SCHEMES), DEFAULT_DATABASE_URL),
         redis_url=_optional(env, "REDIS_URL", _url({"redis", "rediss", "unix"}), None),
         redis_prefix=_optional(env, "REDIS_PREFIX", str, "nabij:"),
+        redis_pool_size=_optional(env, "REDIS_POOL_SIZE", _positive_int, 32),
         widget_origins=_optional(env, "WIDGET_ORIGINS", _origins, ()),
         public_url=_optional(env, "PUBLIC_URL", _url({"http", "https"}), "http://localhost:8080"),
         timezone=_optional(env, "TIMEZONE", ZoneInfo, ZoneInfo("Europe/Amsterdam")),

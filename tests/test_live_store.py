@@ -490,8 +490,11 @@ async def test_visitor_presence_counts(store: LiveStore) -> None:
 
 async def test_append_message_numbers_and_deduplicates(store: LiveStore) -> None:
     await new_chat(store, "c1")
-    first, new, _ = await store.append_message("c1", "m1", "visitor", "a", "hallo", NOW + 1)
-    assert new is True
+    appended = await store.append_message("c1", "m1", "visitor", "a", "hallo", NOW + 1)
+    first = appended.message
+    assert appended.is_new is True
+    assert appended.conversation == await store.get_conversation("c1")
+    assert appended.conversation.last_seq == 1
     assert (first.id, first.seq, first.sender, first.body, first.sent_at, first.client_id) == (
         "m1",
         1,
@@ -500,13 +503,13 @@ async def test_append_message_numbers_and_deduplicates(store: LiveStore) -> None
         NOW + 1,
         "a",
     )
-    second, _, _ = await store.append_message("c1", "m2", "system", None, "joined", NOW + 2)
-    third, _, _ = await store.append_message("c1", "m3", "expert", None, "hoi | ü", NOW + 3)
-    assert (second.seq, third.seq) == (2, 3)
-    resent, new, _ = await store.append_message("c1", "m4", "visitor", "a", "hallo?", NOW + 4)
-    assert (resent, new) == (first, False)
-    other, new, _ = await store.append_message("c1", "m5", "expert", "a", "ja", NOW + 5)
-    assert (other.seq, new) == (4, True)
+    second = await store.append_message("c1", "m2", "system", None, "joined", NOW + 2)
+    third = await store.append_message("c1", "m3", "expert", None, "hoi | ü", NOW + 3)
+    assert (second.message.seq, third.message.seq) == (2, 3)
+    resent = await store.append_message("c1", "m4", "visitor", "a", "hallo?", NOW + 4)
+    assert (resent.message, resent.is_new, resent.conversation.last_seq) == (first, False, 3)
+    other = await store.append_message("c1", "m5", "expert", "a", "ja", NOW + 5)
+    assert (other.message.seq, other.is_new, other.conversation.last_seq) == (4, True, 4)
     conversation = await store.get_conversation("c1")
     assert conversation is not None and conversation.last_seq == 4
     with pytest.raises(KeyError):
@@ -531,7 +534,7 @@ async def test_append_message_returns_the_conversation_after_it(store: LiveStore
 async def test_messages_after(store: LiveStore) -> None:
     await new_chat(store, "c1")
     sent = [
-        (await store.append_message("c1", f"m{i}", "visitor", f"k{i}", f"b{i}", NOW + i))[0]
+        (await store.append_message("c1", f"m{i}", "visitor", f"k{i}", f"b{i}", NOW + i)).message
         for i in range(1, 4)
     ]
     assert await store.messages_after("c1", 0) == sent
@@ -550,8 +553,8 @@ async def test_erase_forgets_conversation_messages_and_token(store: LiveStore) -
     assert await store.queue() == []
     await store.erase("c1")  # erasing twice is harmless
     await new_chat(store, "c1")  # a reused id starts empty
-    message, new, _ = await store.append_message("c1", "m2", "visitor", "a", "x", NOW)
-    assert (message.seq, new) == (1, True)
+    appended = await store.append_message("c1", "m2", "visitor", "a", "x", NOW)
+    assert (appended.message.seq, appended.is_new) == (1, True)
 
 
 # -- deadlines and rate limits ----------------------------------------------------------

@@ -18,6 +18,7 @@ def test_defaults_are_the_embedded_service() -> None:
     settings = load_settings({"NABIJ_SECRET_KEY": KEY})
     assert settings.database_url.startswith("sqlite+aiosqlite:///var/")
     assert settings.redis_url is None
+    assert settings.redis_pool_size == 32
     assert str(settings.timezone) == "Europe/Amsterdam"
     assert (settings.host, settings.port, settings.default_capacity) == ("127.0.0.1", 8080, 2)
     assert settings.cookie_secure is False  # plain-HTTP localhost development only
@@ -33,8 +34,10 @@ def test_values_are_cast_and_origins_listed() -> None:
             "NABIJ_PUBLIC_URL": "https://chat.team.example",
             "NABIJ_PORT": "9000",
             "NABIJ_RECONNECT_GRACE_S": "90",
+            "NABIJ_REDIS_POOL_SIZE": "64",
         }
     )
+    assert settings.redis_pool_size == 64
     assert settings.widget_origins == ("https://team.example", "https://www.team.example")
     assert settings.allowed_origins[0] == "https://chat.team.example"
     assert (settings.port, settings.reconnect_grace_s) == (9000, 90.0)
@@ -51,6 +54,7 @@ def test_values_are_cast_and_origins_listed() -> None:
         ("NABIJ_DEFAULT_CAPACITY", "0"),
         ("NABIJ_DATABASE_URL", "mysql://db/nabij"),
         ("NABIJ_REDIS_URL", "http://cache"),
+        ("NABIJ_REDIS_POOL_SIZE", "0"),
         ("NABIJ_WIDGET_ORIGINS", "*"),
         ("NABIJ_WIDGET_ORIGINS", "team.example"),
         ("NABIJ_TIMEZONE", "Mars/Olympus_Mons"),

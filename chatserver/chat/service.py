@@ -224,6 +224,8 @@ class ChatService:
             conversation.id, secrets.token_hex(8), sender, client_id, body, self.clock()
         )
         if appended.is_new:
+            # Delivered as the conversation is right after the append (it may have been
+            # transferred since ``conversation`` was read).
             await self.notifier.notify_message_new(
                 appended.conversation, appended.message, skip_sid
             )

@@ -77,6 +77,14 @@ from chatserver.live.models import (
 )
 from chatserver.live.store import LiveStore
 
+#: Connections per pool unless the caller says otherwise (``NABIJ_REDIS_POOL_SIZE``).
+DEFAULT_POOL_SIZE = 32
+#: Seconds a call waits for a free pooled connection before it fails with ConnectionError
+#: (a RedisError: the caller answers ``temporarily_unavailable``). Only a stuck Redis or a
+#: process far behind its load makes anyone wait this long (5 s still failed messages in a
+#: CPU-starved bench run); a Redis that is down fails at once, on connecting.
+POOL_TIMEOUT_S = 20.0
+
 #: Helper files prepended to a script, by script name.
 _LIBRARIES: dict[str, tuple[str, ...]] = {
     "request": ("pick", "assign"),
@@ -113,6 +121,27 @@ def _script_source(name: str) -> str:
     lua = resources.files(__package__) / "lua"
     parts = (*_LIBRARIES.get(name, ()), name)
     return "\n".join((lua / f"{part}.lua").read_text(encoding="utf-8") for part in parts)
+
+
+def bounded_client(
+    url: str, max_connections: int = DEFAULT_POOL_SIZE, *, decode_responses: bool = True
+) -> aioredis.Redis:
+    """A client whose pool holds at most ``max_connections``; a burst waits for a free one.
+
+    redis-py's default pool opens a connection per concurrent call and raises
+    MaxConnectionsError past its limit, so a burst of 1,000 messages opened up to 1,000
+    connections and then refused the rest. A few dozen connections keep one Redis busy;
+    more only add sockets. There is no ``socket_timeout``: a blocking pub/sub read must not
+    time out (DESIGN.md, scale notes).
+    """
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=POOL_TIMEOUT_S,
+        decode_responses=decode_responses,
+        health_check_interval=30,
+    )
+    return aioredis.Redis.from_pool(pool)
 
 
 def _num(value: float) -> str:
@@ -194,26 +223,28 @@ class RedisLiveStore(LiveStore):
     Args:
         redis: A client created with ``decode_responses=True``; ``close`` closes it.
         prefix: Prepended to every key, e.g. ``"nabij:"``.
+        heartbeats: A client of its own for ``heartbeat`` (``close`` closes it too), so a
+            beat never queues for a pooled connection behind a burst of chat traffic and
+            the process is not taken for dead; without one, ``redis`` is used.
     """
 
-    def __init__(self, redis: aioredis.Redis, prefix: str) -> None:
+    def __init__(
+        self, redis: aioredis.Redis, prefix: str, heartbeats: aioredis.Redis | None = None
+    ) -> None:
         self._redis = redis
+        self._heartbeats = heartbeats
         self._prefix = prefix
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script(_script_source(name)) for name in _SCRIPTS
         }
 
     @classmethod
-    def from_url(cls, url: str, prefix: str) -> RedisLiveStore:
-        """A store on a new client for ``url``; it connects lazily (``connect_redis_store`` pings).
+    def from_url(cls, url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE) -> RedisLiveStore:
+        """A store on a new bounded client for ``url``; it connects lazily.
 
-        The pool is large (the default of 100 dropped messages under a burst) and there is no
-        ``socket_timeout``: a blocking pub/sub read must not time out (DESIGN.md, scale notes).
+        ``connect_redis_store`` pings it first.
         """
-        client = aioredis.Redis.from_url(
-            url, decode_responses=True, max_connections=1000, health_check_interval=30
-        )
-        return cls(client, prefix)
+        return cls(bounded_client(url, pool_size), prefix, heartbeats=bounded_client(url, 1))
 
     def _key(self, *parts: str) -> str:
         return self._prefix + ":".join(parts)
@@ -226,6 +257,8 @@ class RedisLiveStore(LiveStore):
 
     async def close(self) -> None:
         await self._redis.aclose()
+        if self._heartbeats is not None:
+            await self._heartbeats.aclose()
 
     async def ping(self) -> bool:
         try:
@@ -371,7 +404,8 @@ class RedisLiveStore(LiveStore):
     # -- server processes -------------------------------------------------------------------
 
     async def heartbeat(self, process_id: str, expires_at: float) -> None:
-        await self._redis.zadd(self._key("processes"), {process_id: expires_at})
+        client = self._heartbeats or self._redis
+        await client.zadd(self._key("processes"), {process_id: expires_at})
 
     async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
         reply = cast(list[list[Any]], await self._run("claim_dead", _num(now)))
@@ -397,12 +431,12 @@ class RedisLiveStore(LiveStore):
         reply = await self._run("append_message", conversation_id, dedup, encoded)
         if reply is None:
             raise KeyError(conversation_id)
-        is_new, seq, first, fields = reply
-        conversation = _conversation(dict(zip(fields[::2], fields[1::2], strict=True)))
+        is_new, seq, raw, fields = cast(tuple[int, int, str, list[str]], reply)
+        conversation = _conversation(_pairs(fields))
         if is_new == 1:
             message = Message(message_id, int(seq), sender, body, now, client_id)
             return Appended(message, True, conversation)
-        return Appended(_message(cast(str, first), int(seq)), False, conversation)
+        return Appended(_message(raw, int(seq)), False, conversation)
 
     async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
         start = max(0, seq)
@@ -486,9 +520,11 @@ class RedisLiveStore(LiveStore):
         return None if raw is None else _alert(cast(str, raw))
 
 
-async def connect_redis_store(url: str, prefix: str) -> RedisLiveStore:
+async def connect_redis_store(
+    url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE
+) -> RedisLiveStore:
     """Connect to Redis at ``url`` and return a store on it; fails early when Redis is down."""
-    store = RedisLiveStore.from_url(url, prefix)
+    store = RedisLiveStore.from_url(url, prefix, pool_size)
     try:
         await store._redis.ping()
     except BaseException:
