@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -57,6 +57,10 @@ def _launch(user_data_dir: str) -> webdriver.Chrome:
     options.add_argument(f"--user-data-dir={user_data_dir}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+#: How often ``Browser.text`` finds an element again that a re-render replaced.
+STALE_RETRIES = 5
 
 
 class Browser:
@@ -103,9 +107,18 @@ class Browser:
         await self.run(active.send_keys, *keys)
 
     async def text(self, css: str) -> str:
-        """The visible text of the element matching ``css``."""
-        element = await self.find(css)
-        return await self.run(lambda: element.text)
+        """The visible text of the element matching ``css``.
+
+        Lists that re-render (the coordinator's overview on every ``queue:update``) can
+        replace the element between finding and reading it: then it is found again.
+        """
+        for _ in range(STALE_RETRIES):
+            element = await self.find(css)
+            try:
+                return await self.run(_text_of, element)
+            except StaleElementReferenceException:
+                continue
+        raise AssertionError(f"{css!r} kept being replaced while it was read")
 
     async def wait_text(self, css: str, pattern: str, timeout: float = WAIT_S) -> str:
         """Wait until an element matching ``css`` shows text matching regex ``pattern``."""
@@ -166,7 +179,12 @@ class Browser:
     async def _wait(
         self, condition: Callable[[Any], Any], timeout: float, message: str = ""
     ) -> Any:
-        wait = WebDriverWait(self.driver, timeout, poll_frequency=0.05)
+        wait = WebDriverWait(
+            self.driver,
+            timeout,
+            poll_frequency=0.05,
+            ignored_exceptions=[StaleElementReferenceException],
+        )
         try:
             return await self.run(wait.until, condition, message)
         except TimeoutException:
@@ -176,6 +194,10 @@ class Browser:
     async def close(self) -> None:
         """Quit the browser."""
         await self.run(self.driver.quit)
+
+
+def _text_of(element: WebElement) -> str:
+    return str(element.text)
 
 
 BrowserFactory = Callable[[], Awaitable[Browser]]
