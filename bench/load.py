@@ -39,6 +39,7 @@ class RelaySpec:
     expert_interval: float = 2.0
     body_size: int = 100
     mode: str = "relay"  # relay | routing | idle
+    expert_follows: bool = False  # experts send at the step's interval too (saturation)
 
 
 @dataclass
@@ -87,6 +88,12 @@ class Worker:
             code = ack.get("error", {}).get("code", "?") if isinstance(ack, dict) else "?"
             self.tally.errors[f"send:{code}"] += 1
 
+    def interval(self, expert: bool, step: int) -> float:
+        """Seconds between two messages of one client in ``step``."""
+        if expert and not self.spec.expert_follows:
+            return self.spec.expert_interval
+        return self.spec.intervals[step]
+
     async def sender(
         self, conn: Conn, payload: Callable[[str], dict[str, Any]], expert: bool
     ) -> None:
@@ -97,7 +104,7 @@ class Worker:
             if step < 0:
                 await asyncio.sleep(0.05)
                 continue
-            interval = self.spec.expert_interval if expert else self.spec.intervals[step]
+            interval = self.interval(expert, step)
             now = loop.time()
             if next_at is None or next_at < now - interval:
                 next_at = now + random.uniform(0, interval)  # noqa: S311 - spreading load

@@ -23,6 +23,7 @@ from bench.stats import errors, percentile, step_summary
 
 WORKERS = 3
 CAPACITY = 10
+RELAY_INTERVAL_S = 2.0
 
 
 @dataclass
@@ -32,13 +33,14 @@ class Options:
     results: Path
     sizes: tuple[int, ...] = (100, 500, 1000)
     saturation_size: int = 1000
-    saturation_intervals: tuple[float, ...] = (2.0, 1.0, 0.5, 0.25)
+    saturation_intervals: tuple[float, ...] = (8.0, 4.0, 2.0, 1.0, 0.5)
     warm_s: float = 2.0
     measure_s: float = 6.0
     routing_visitors: int = 200
     routing_experts: int = 20
     idle_sockets: int = 5000
     profile: bool = True
+    generator: str = "node"
 
 
 @contextlib.asynccontextmanager
@@ -84,6 +86,7 @@ def split(
     intervals: list[float],
     mode: str = "relay",
     experts: int | None = None,
+    expert_follows: bool = False,
 ) -> list[RelaySpec]:
     """Spread experts and visitors over the worker processes."""
     count = experts if experts is not None else -(-conversations // CAPACITY)
@@ -96,6 +99,7 @@ def split(
             list(range(conversations))[w::WORKERS],
             intervals,
             mode=mode,
+            expert_follows=expert_follows,
         )
         for w in range(WORKERS)
     ]
@@ -108,8 +112,12 @@ async def relay_run(
     intervals: list[float],
     redis: int = 0,
     profile: Path | None = None,
+    both_sides: bool = False,
 ) -> dict[str, Any]:
-    """N conversations, each side sending every 2 s (visitors faster in later steps)."""
+    """N conversations; visitors send at each step's interval, experts every 2 s.
+
+    With ``both_sides`` (the saturation ladder) the experts follow the step's interval too.
+    """
     experts = -(-conversations // CAPACITY)
     async with servers(kind, opts, experts, redis=redis) as started:
         urls = (started[0].url, started[-1].url)  # visitors on the first, experts on the last
@@ -118,18 +126,19 @@ async def relay_run(
             windows = []
             for step, _interval in enumerate(intervals):
                 control.set_phase(2 + step)
-                spy = _py_spy(started[0].proc.pid, profile, opts) if profile and step == 0 else None
+                profiled = profile is not None and step == relay_step(intervals)
+                spy = _py_spy(started[0].proc.pid, profile, opts) if profiled else None
                 windows.append(await control.measure(opts.warm_s, opts.measure_s))
                 if spy is not None:
                     spy.wait(30)
             return windows
 
-        windows, tallies, _ = await run_workers(
-            split(kind, urls, conversations, intervals), started, body
-        )
+        specs = split(kind, urls, conversations, intervals, expert_follows=both_sides)
+        windows, tallies, _ = await run_workers(specs, started, body, opts.generator)
+    expert_interval = None if both_sides else RELAY_INTERVAL_S
     steps = [
-        step_summary(tallies, step, window, conversations * (1 / interval + 0.5))
-        | {"visitor_interval_s": interval}
+        step_summary(tallies, step, window, offered_rate(conversations, interval, both_sides))
+        | {"visitor_interval_s": interval, "expert_interval_s": expert_interval or interval}
         for step, (interval, window) in enumerate(zip(intervals, windows, strict=True))
     ]
     return {
@@ -140,6 +149,17 @@ async def relay_run(
         "steps": steps,
         "errors": errors(tallies),
     }
+
+
+def relay_step(intervals: list[float]) -> int:
+    """The step that runs the relay scenario's schedule (every 2 s), else the first."""
+    return intervals.index(RELAY_INTERVAL_S) if RELAY_INTERVAL_S in intervals else 0
+
+
+def offered_rate(conversations: int, interval: float, both_sides: bool) -> float:
+    """Messages/s the schedule asks for: visitors every ``interval``, experts every 2 s or same."""
+    expert_interval = interval if both_sides else RELAY_INTERVAL_S
+    return conversations * (1 / interval + 1 / expert_interval)
 
 
 def _py_spy(pid: int, out: Path | None, opts: Options) -> subprocess.Popen[bytes] | None:
@@ -184,7 +204,7 @@ async def routing(opts: Options) -> dict[str, Any]:
             control.set_phase(3)
             await asyncio.sleep(1)
 
-        _, tallies, _ = await run_workers(specs, started, body)
+        _, tallies, _ = await run_workers(specs, started, body, opts.generator)
     assigned = [ms for tally in tallies for ms in tally.assigned_ms]
     counts = [count for tally in tallies for count in tally.assigned_counts]
     conversations = [c for tally in tallies for c in tally.expert_conversations]
@@ -216,7 +236,7 @@ async def connections(kind: str, opts: Options) -> dict[str, Any]:
         # the server's own start-up is what an operator sees; measured right before the load.
         await asyncio.sleep(1)
         before.append(started[0].rss())
-        after, tallies, _ = await run_workers(specs, started, body)
+        after, tallies, _ = await run_workers(specs, started, body, opts.generator)
     opened = sum(tally.opened for tally in tallies)
     return {
         "kind": kind,
