@@ -116,7 +116,8 @@ async def relay_run(
 ) -> dict[str, Any]:
     """N conversations; visitors send at each step's interval, experts every 2 s.
 
-    With ``both_sides`` (the saturation ladder) the experts follow the step's interval too.
+    With ``both_sides`` (the saturation ladder) the experts follow the step's interval down
+    to 2 s, so the ladder can start below the relay scenario's rate.
     """
     experts = -(-conversations // CAPACITY)
     async with servers(kind, opts, experts, redis=redis) as started:
@@ -135,10 +136,12 @@ async def relay_run(
 
         specs = split(kind, urls, conversations, intervals, expert_follows=both_sides)
         windows, tallies, _ = await run_workers(specs, started, body, opts.generator)
-    expert_interval = None if both_sides else RELAY_INTERVAL_S
     steps = [
         step_summary(tallies, step, window, offered_rate(conversations, interval, both_sides))
-        | {"visitor_interval_s": interval, "expert_interval_s": expert_interval or interval}
+        | {
+            "visitor_interval_s": interval,
+            "expert_interval_s": expert_interval(interval, both_sides),
+        }
         for step, (interval, window) in enumerate(zip(intervals, windows, strict=True))
     ]
     return {
@@ -156,10 +159,16 @@ def relay_step(intervals: list[float]) -> int:
     return intervals.index(RELAY_INTERVAL_S) if RELAY_INTERVAL_S in intervals else 0
 
 
+def expert_interval(interval: float, both_sides: bool) -> float:
+    """The experts' interval in a step (as bench/load.py's Worker.interval): 2 s, or with
+    ``both_sides`` the step's interval but never below 2 s (Nabij's 5 messages/s per socket).
+    """
+    return max(interval, RELAY_INTERVAL_S) if both_sides else RELAY_INTERVAL_S
+
+
 def offered_rate(conversations: int, interval: float, both_sides: bool) -> float:
-    """Messages/s the schedule asks for: visitors every ``interval``, experts every 2 s or same."""
-    expert_interval = interval if both_sides else RELAY_INTERVAL_S
-    return conversations * (1 / interval + 1 / expert_interval)
+    """Messages/s the schedule asks for: visitors every ``interval``, experts as above."""
+    return conversations * (1 / interval + 1 / expert_interval(interval, both_sides))
 
 
 def _py_spy(pid: int, out: Path | None, opts: Options) -> subprocess.Popen[bytes] | None:

@@ -28,10 +28,12 @@ const PASSWORD = "bench-password-1234";
 const nowMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const state = { phase: 0, measuring: 0, waiters: [] };
+const state = { phase: 0, measuring: 0, waiters: [], onStep: [] };
 
 function setPhase(value) {
+  const changed = value !== state.phase;
   state.phase = value;
+  if (changed && value >= 2 && value < STOP) for (const hook of state.onStep) hook();
   const due = state.waiters.filter((w) => state.phase >= w.atLeast);
   state.waiters = state.waiters.filter((w) => state.phase < w.atLeast);
   for (const waiter of due) waiter.resolve();
@@ -242,6 +244,9 @@ class Worker {
     this.senders = [];
     this.pad = "x".repeat(spec.body_size);
     this.counter = 0;
+    state.onStep.push(() => {
+      for (const sender of this.senders) sender.restart();
+    });
   }
 
   count(key, by = 1) {
@@ -269,13 +274,18 @@ class Worker {
     if (!ack?.ok) this.count(`send:${ack?.error?.code ?? "?"}`);
   }
 
+  /** Milliseconds between two messages of one client in this step (as load.py's interval). */
   intervalMs(expert) {
-    const step = state.phase - 2;
-    const own = this.spec.intervals[step];
-    return 1000 * (expert && !this.spec.expert_follows ? this.spec.expert_interval : own);
+    const own = this.spec.intervals[state.phase - 2];
+    if (!expert) return 1000 * own;
+    const fixed = this.spec.expert_interval;
+    return 1000 * (this.spec.expert_follows ? Math.max(own, fixed) : fixed);
   }
 
-  /** Send on a fixed schedule with a random phase; catch up no further than one interval. */
+  /**
+   * Send on a fixed schedule with a random phase; catch up no further than one interval.
+   * A new step starts a new random phase, so no client waits out the previous step's interval.
+   */
   startSender(conn, payload, expert) {
     let nextAt = null;
     let timer = null;
@@ -301,7 +311,14 @@ class Worker {
       timer = setTimeout(tick, Math.max(0, nextAt - performance.now()));
     };
     tick();
-    this.senders.push(() => clearTimeout(timer));
+    this.senders.push({
+      cancel: () => clearTimeout(timer),
+      restart: () => {
+        clearTimeout(timer);
+        nextAt = null;
+        tick();
+      },
+    });
   }
 
   async openExperts() {
@@ -418,7 +435,7 @@ class Worker {
       await sleep(500); // let the last in-flight messages land
       write({ type: "report", tally: this.tally });
     } finally {
-      for (const cancel of this.senders) cancel();
+      for (const sender of this.senders) sender.cancel();
       for (const conn of this.conns) conn.close();
     }
   }
