@@ -90,6 +90,9 @@ class SioConn {
       extraHeaders: headers,
       auth,
       agent: false,
+      // Offer no compression (engine.io-client offers it by default, aiohttp accepts it and
+      // would then compress every frame): python-socketio's client offers none either.
+      perMessageDeflate: false,
     });
   }
   connect() {
