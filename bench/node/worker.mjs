@@ -252,8 +252,8 @@ class Worker {
     });
   }
 
-  count(key, by = 1) {
-    this.tally.errors[key] = (this.tally.errors[key] ?? 0) + by;
+  count(key) {
+    this.tally.errors[key] = (this.tally.errors[key] ?? 0) + 1;
   }
 
   body(step) {
@@ -293,11 +293,7 @@ class Worker {
     let nextAt = null;
     let timer = null;
     const tick = () => {
-      if (state.phase >= STOP) return;
-      if (state.phase < 2) {
-        timer = setTimeout(tick, 50);
-        return;
-      }
+      if (state.phase < 2 || state.phase >= STOP) return; // the step hook restarts it
       const interval = this.intervalMs(expert);
       const now = performance.now();
       if (nextAt === null || nextAt < now - interval) {
