@@ -140,7 +140,8 @@ class NodeFleet:
         except TimeoutError:
             for reader in self.readers:
                 if reader.done() and not reader.cancelled() and reader.exception() is not None:
-                    raise RuntimeError("a Node worker wrote a bad line") from reader.exception()
+                    error = reader.exception()
+                    raise RuntimeError(f"reading a Node worker: {error!r}") from error
             return None
 
     def alive(self) -> bool:

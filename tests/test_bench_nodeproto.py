@@ -171,3 +171,37 @@ async def test_node_worker_relays_and_reports_latencies(ws_relay: str) -> None:
     assert 14 <= len(tally.v2e[1]) <= 26
     assert 14 <= len(tally.e2v[1]) <= 26
     assert all(0 < ms < 1000 for ms in tally.v2e[1] + tally.e2v[1])
+
+
+async def test_a_report_larger_than_a_pipe_buffer_arrives_whole(ws_relay: str) -> None:
+    """Over 64 KiB of latencies read late: the worker exits only once its report is written."""
+    node = shutil.which("node")
+    if node is None or not (ROOT / "widget" / "node_modules" / "ws").is_dir():
+        pytest.skip("needs node and widget/node_modules (npm ci in widget/)")
+    spec = RelaySpec("ws", ws_relay, ws_relay, [0], list(range(20)), [0.01], expert_interval=0.01)
+    proc = await asyncio.create_subprocess_exec(
+        node,
+        str(WORKER),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        limit=1 << 24,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(spec_line(spec) + steer_line(phase=1))
+        for _ in range(2):
+            await asyncio.wait_for(proc.stdout.readline(), 10)
+        proc.stdin.write(steer_line(phase=2) + steer_line(measuring=1))
+        await asyncio.sleep(2.5)
+        proc.stdin.write(steer_line(measuring=0) + steer_line(phase=STOP))
+        await asyncio.sleep(1.5)  # read late: the pipe fills up while the worker writes
+        line = await asyncio.wait_for(proc.stdout.readline(), 10)
+        assert await asyncio.wait_for(proc.wait(), 10) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert len(line) > 65536
+    kind, tally = parse_line(line)
+    assert kind == "report"
+    assert len(tally.v2e[0]) + len(tally.e2v[0]) > 3000

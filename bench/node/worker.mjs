@@ -44,8 +44,13 @@ function waitPhase(atLeast) {
   return new Promise((resolve) => state.waiters.push({ atLeast, resolve }));
 }
 
+/** One JSON line on stdout; resolves once written (a report can be megabytes long). */
 function write(message) {
-  process.stdout.write(JSON.stringify(message) + "\n");
+  return new Promise((resolve, reject) => {
+    process.stdout.write(JSON.stringify(message) + "\n", (error) =>
+      error ? reject(error) : resolve(),
+    );
+  });
 }
 
 /** At most `limit` holders at once. */
@@ -386,7 +391,7 @@ class Worker {
     const gate = new Gate(OPEN_CONCURRENCY);
     const conns = [];
     for (const index of this.spec.visitors) conns.push(await this.openVisitor(index, gate));
-    this.reportReady();
+    await this.reportReady();
     await waitPhase(2);
     const ask = async (conn) => {
       let count = 0;
@@ -411,13 +416,13 @@ class Worker {
   }
 
   reportReady() {
-    write({ type: "ready", opened: this.tally.opened, errors: this.tally.errors });
+    return write({ type: "ready", opened: this.tally.opened, errors: this.tally.errors });
   }
 
   async run() {
     try {
       await this.openExperts();
-      this.reportReady();
+      await this.reportReady();
       await waitPhase(1);
       if (this.spec.mode === "routing") {
         await this.routingVisitors();
@@ -428,11 +433,11 @@ class Worker {
             ? (index) => this.openVisitor(index, gate)
             : (index) => this.relayVisitor(index, gate);
         await Promise.all(this.spec.visitors.map(open));
-        this.reportReady();
+        await this.reportReady();
       }
       await waitPhase(STOP);
       await sleep(500); // let the last in-flight messages land
-      write({ type: "report", tally: this.tally });
+      await write({ type: "report", tally: this.tally }); // before process.exit cuts it off
     } finally {
       for (const sender of this.senders) sender.cancel();
       for (const conn of this.conns) conn.close();
