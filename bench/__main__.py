@@ -24,7 +24,7 @@ from bench.control import GENERATORS
 from bench.report import summary
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIO_TIMEOUT_S = 600.0
+SCENARIO_TIMEOUT_S = 900.0
 SCENARIOS = ("relay", "saturation", "routing", "connections", "status", "redis")
 
 
@@ -74,15 +74,26 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         return {"runs": runs}
 
     async def redis() -> dict[str, Any]:
-        intervals = list(opts.saturation_intervals)
+        intervals = list(opts.redis_intervals)
         return {
             "runs": [
                 await sc.relay_run(
-                    "nabij", opts, opts.saturation_size, intervals, redis=n, both_sides=True
+                    "nabij",
+                    opts,
+                    opts.saturation_size,
+                    intervals,
+                    redis=n,
+                    expert_interval=opts.redis_expert_interval,
                 )
                 for n in (1, 2)
             ]
         }
+
+    async def routing() -> dict[str, Any]:
+        return {"runs": [await sc.routing(kind, opts) for kind in ("nabij", "sio", "ws")]}
+
+    async def status() -> dict[str, Any]:
+        return {"runs": [await sc.status(kind, opts) for kind in ("nabij", "ws")]}
 
     async def connections() -> dict[str, Any]:
         return {"runs": [await sc.connections(kind, opts) for kind in ("nabij", "sio")]}
@@ -90,13 +101,13 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
     table: dict[str, Callable[[], Awaitable[dict[str, Any]]]] = {
         "relay": relay,
         "saturation": saturation,
-        "routing": lambda: sc.routing(opts),
+        "routing": routing,
         "connections": connections,
-        "status": lambda: sc.status(opts),
+        "status": status,
         "redis": redis,
     }
     results: dict[str, Any] = {
-        "machine": machine(),
+        "machine": {**machine(), "database": opts.database},
         "generator": opts.generator,
         "failures": {},
     }
@@ -128,6 +139,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
     parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="Nabij's database: a fresh SQLite file, or a fresh database on 127.0.0.1:5432",
+    )
+    parser.add_argument(
         "--generator",
         choices=GENERATORS,
         default="node",
@@ -135,13 +152,15 @@ def main() -> None:
     )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
-    opts = sc.Options(results=RESULTS, generator=args.generator)
+    opts = sc.Options(results=RESULTS, database=args.database, generator=args.generator)
     if args.quick:
         opts = sc.Options(
             results=RESULTS,
+            database=args.database,
             sizes=(20, 40),
             saturation_size=40,
             saturation_intervals=(4.0, 2.0, 0.5),
+            redis_intervals=(2.0, 0.5),
             warm_s=1.0,
             measure_s=3.0,
             routing_visitors=40,

@@ -25,7 +25,7 @@ from bench.load import STOP, RelaySpec, Tally, work
 from bench.nodeproto import parse_line, spec_line, steer_line
 from bench.servers import Server
 
-READY_TIMEOUT_S = 120.0
+READY_TIMEOUT_S = 300.0
 EXIT_WAIT_S = 10.0
 GENERATORS = ("node", "python")
 NODE_WORKER = Path(__file__).resolve().parent / "node" / "worker.mjs"

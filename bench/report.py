@@ -45,11 +45,12 @@ def best_rate(run: dict[str, Any], p99_limit: float = 100.0) -> int:
 
 
 def _best_row(run: dict[str, Any]) -> list[Any]:
-    """Server, its highest rate under p99 100 ms, and that step's intervals and p99."""
+    """Server, its highest rate under p99 100 ms, that step's intervals and p99, errors."""
     step = best_step(run)
+    errors = sum(run["errors"].values())
     if step is None:
-        return [_label(run), 0, "no step under 100 ms", None]
-    return [_label(run), step["delivered_per_s"], _intervals(step), step["v2e_p99_ms"]]
+        return [_label(run), 0, "no step under 100 ms", None, errors]
+    return [_label(run), step["delivered_per_s"], _intervals(step), step["v2e_p99_ms"], errors]
 
 
 def _intervals(step: dict[str, Any]) -> str:
@@ -113,10 +114,13 @@ def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
         out += _table(["server", "conversations", INTERVALS, *RELAY_COLUMNS], rows)
         out += ["", "Highest delivered messages/s with visitor→expert p99 ≤ 100 ms:", ""]
         best = [_best_row(r) for r in block.get("runs", [])]
-        out += [*_table(["server", "messages/s", INTERVALS, "v2e_p99_ms"], best), ""]
+        out += [*_table(["server", "messages/s", INTERVALS, "v2e_p99_ms", "errors"], best), ""]
+        if key == "redis" and len(best) == 2 and best[0][1]:
+            out += [f"Two processes / one: {best[1][1] / best[0][1]:.2f}", ""]
     if routing := results.get("routing"):
         out += ["## 3. Routing", ""]
         keys = [
+            "kind",
             "visitors",
             "experts",
             "assigned",
@@ -125,16 +129,21 @@ def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
             "max_ms",
             "visitors_assigned_twice",
             "conversations_at_two_experts",
+            "server_cpu_ms_per_request",
         ]
-        out += [*_table(keys, [[routing.get(k) for k in keys]]), ""]
+        runs = routing.get("runs", [routing])
+        out += [*_table(keys, [[run.get(k) for k in keys] for run in runs]), ""]
+        out += ["Ratios (Nabij / baseline):", "", *_kind_ratios(runs, ["p99_ms"]), ""]
     if conns := results.get("connections"):
         out += ["## 4. Idle connections", ""]
         keys = ["kind", "sockets", "rss_before_mb", "rss_after_mb", "kb_per_socket"]
         out += [*_table(keys, [[run.get(k) for k in keys] for run in conns.get("runs", [])]), ""]
     if status := results.get("status"):
         out += ["## 5. GET /api/status", ""]
-        keys = ["requests_per_s", "p99", "non_2xx", "server_cpu_cores"]
-        out += [*_table(keys, [[status.get(k) for k in keys]]), ""]
+        keys = ["kind", "requests_per_s", "p99", "non_2xx", "server_cpu_cores"]
+        runs = status.get("runs", [status])
+        out += [*_table(keys, [[run.get(k) for k in keys] for run in runs]), ""]
+        out += ["Ratios (Nabij / baseline):", "", *_kind_ratios(runs, ["requests_per_s"]), ""]
     if failures := results.get("failures"):
         out += ["## Scenarios that failed or timed out", ""]
         out += [f"- {name}: {why}" for name, why in failures.items()] + [""]
@@ -153,3 +162,17 @@ def _ratios(runs: list[dict[str, Any]], column: str) -> list[str]:
             row += [other, round(value / other, 2) if value and other else None]
         rows.append(row)
     return _table(["conversations", "nabij", "sio", "nabij/sio", "ws", "nabij/ws"], rows)
+
+
+def _kind_ratios(runs: list[dict[str, Any]], columns: list[str]) -> list[str]:
+    """One row per column: Nabij's value, each baseline's, and Nabij / baseline."""
+    by = {run.get("kind", "nabij"): run for run in runs}
+    rows = []
+    for column in columns:
+        value = by.get("nabij", {}).get(column)
+        row: list[Any] = [column, value]
+        for base in ("sio", "ws"):
+            other = by.get(base, {}).get(column)
+            row += [other, round(value / other, 2) if value and other else None]
+        rows.append(row)
+    return _table(["figure", "nabij", "sio", "nabij/sio", "ws", "nabij/ws"], rows)

@@ -7,6 +7,7 @@ on 127.0.0.1 on a free port, and is killed in ``stop()`` (callers use ``finally`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -43,6 +45,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.probe = probe
         self.log = log
+        self.env = env
         full = {**os.environ, **env, "NABIJ_PORT": str(self.port), "NABIJ_PUBLIC_URL": self.url}
         with log.open("wb") as out:
             self.proc = subprocess.Popen(  # noqa: S603 - fixed arguments
@@ -89,11 +92,17 @@ class Server:
             self.proc.wait(10)
 
 
-def nabij_env(workdir: Path, redis_prefix: str | None = None) -> dict[str, str]:
-    """Settings for a bench Nabij process: a fresh SQLite file, limits raised for load."""
+#: The PostgreSQL server ``--database postgres`` creates a fresh database on (loopback).
+POSTGRES_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+
+def nabij_env(
+    workdir: Path, redis_prefix: str | None = None, database_url: str | None = None
+) -> dict[str, str]:
+    """Settings for a bench Nabij process: a fresh database, limits raised for load."""
     env = {
         "NABIJ_SECRET_KEY": secrets.token_urlsafe(48),
-        "NABIJ_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'nabij.db'}",
+        "NABIJ_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{workdir / 'nabij.db'}",
         "NABIJ_HOST": "127.0.0.1",
         "NABIJ_TRUSTED_PROXY": "true",
         "NABIJ_VISITOR_SOCKETS_PER_ADDRESS": "100000",
@@ -149,3 +158,22 @@ async def seed_experts(database_url: str, count: int, capacity: int) -> None:
                 )
     finally:
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def fresh_postgres() -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database for one run (the server migrates it); dropped after."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    name = f"nabij_bench_{secrets.token_hex(6)}"
+    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()

@@ -40,6 +40,8 @@ def step_summary(tallies: list[Tally], step: int, window: Window, offered: float
         "e2v_p50_ms": percentile(e2v, 50),
         "e2v_p99_ms": percentile(e2v, 99),
         "server_cpu_cores": round(window.server_cpu / window.seconds, 2),
+        "server_cpu_s": round(window.server_cpu, 3),
+        "delivered": len(v2e) + len(e2v),
         "load_cpu_cores": round(window.load_cpu / window.seconds, 2),
     }
 

@@ -41,8 +41,9 @@ async def begin_drain(app: web.Application) -> None:
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Dispose the engine's pool on shutdown."""
+    """Dispose the engine's pool on shutdown, after any background roster read is done."""
     yield
+    await app[keys.chat_key].close_reads()
     await app[keys.engine_key].dispose()
 
 

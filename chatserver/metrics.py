@@ -70,6 +70,18 @@ class Metrics:
         self.gc_pause = Histogram(
             "nabij_gc_pause_seconds", "Garbage collection pauses.", buckets=GC_BUCKETS, registry=reg
         )
+        self._messages_by_sender: dict[str, Any] = {}
+
+    def count_message(self, sender: str) -> None:
+        """Count one relayed message of ``sender``.
+
+        Keeps each sender's child counter: ``labels()`` once per relayed message costs
+        several times the increment itself.
+        """
+        counter = self._messages_by_sender.get(sender)
+        if counter is None:
+            counter = self._messages_by_sender[sender] = self.messages.labels(sender=sender)
+        counter.inc()
 
     def render(self) -> bytes:
         """The text exposition of every metric."""

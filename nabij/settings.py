@@ -6,6 +6,7 @@ Nothing here imports web code, so the CLI, migrations and the domain packages ca
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -60,6 +61,9 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     redis_prefix: str = "nabij:"
+    #: Connections in each of a process's two Redis pools (live store, Socket.IO); a call
+    #: beyond them waits for a free one instead of failing.
+    redis_pool_size: int = 32
     widget_origins: tuple[str, ...] = ()
     public_url: str = "http://localhost:8080"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
@@ -79,6 +83,8 @@ class Settings:
     small_cell_threshold: int = 5
     #: Bearer token for ``/metrics``; without one only loopback callers may scrape.
     metrics_token: Secret | None = None
+    #: ``auto`` (uvloop when installed), ``uvloop`` or ``asyncio``: the loop ``serve`` runs on.
+    event_loop: str = "auto"
 
     @property
     def cookie_secure(self) -> bool:
@@ -181,6 +187,14 @@ def _bool(raw: str) -> bool:
     raise ValueError("must be true or false")
 
 
+def _event_loop(raw: str) -> str:
+    if raw not in EVENT_LOOPS:
+        raise ValueError(f"must be one of {', '.join(EVENT_LOOPS)}")
+    if raw == "uvloop" and importlib.util.find_spec("uvloop") is None:
+        raise ValueError("uvloop is not installed")
+    return raw
+
+
 def _secret_key(env: Mapping[str, str]) -> Secret:
     value = _required(env, "SECRET_KEY")
     if len(value) < 32:
@@ -195,6 +209,7 @@ def _metrics_token(raw: str) -> Secret:
 
 
 DATABASE_SCHEMES = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+EVENT_LOOPS = ("auto", "uvloop", "asyncio")
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -205,6 +220,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=_optional(env, "DATABASE_URL", _url(DATABASE_SCHEMES), DEFAULT_DATABASE_URL),
         redis_url=_optional(env, "REDIS_URL", _url({"redis", "rediss", "unix"}), None),
         redis_prefix=_optional(env, "REDIS_PREFIX", str, "nabij:"),
+        redis_pool_size=_optional(env, "REDIS_POOL_SIZE", _positive_int, 32),
         widget_origins=_optional(env, "WIDGET_ORIGINS", _origins, ()),
         public_url=_optional(env, "PUBLIC_URL", _url({"http", "https"}), "http://localhost:8080"),
         timezone=_optional(env, "TIMEZONE", ZoneInfo, ZoneInfo("Europe/Amsterdam")),
@@ -220,6 +236,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         record_retention_months=_optional(env, "RECORD_RETENTION_MONTHS", _positive_int, 24),
         small_cell_threshold=_optional(env, "SMALL_CELL_THRESHOLD", _positive_int, 5),
         metrics_token=_optional(env, "METRICS_TOKEN", _metrics_token, None),
+        event_loop=_optional(env, "EVENT_LOOP", _event_loop, "auto"),
     )
 
 

@@ -196,6 +196,20 @@ async def on_shift_ids(session: AsyncSession, at: dt.datetime) -> list[int]:
     return list((await session.execute(query)).scalars())
 
 
+async def active_shifts_overlapping(
+    session: AsyncSession, start: dt.datetime, end: dt.datetime
+) -> list[tuple[int, dt.datetime, dt.datetime]]:
+    """``(user_id, starts_at, ends_at)`` of active users' shifts overlapping [start, end)."""
+    query = (
+        select(Shift.user_id, Shift.starts_at, Shift.ends_at)
+        .join(StaffUser, StaffUser.id == Shift.user_id)
+        .where(StaffUser.active.is_(True))
+        .where(Shift.starts_at < end)
+        .where(Shift.ends_at > start)
+    )
+    return [(row[0], row[1], row[2]) for row in await session.execute(query)]
+
+
 def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
     """Sorted, disjoint intervals covering exactly the union of ``intervals``."""
     merged: list[Interval] = []

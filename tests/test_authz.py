@@ -53,6 +53,7 @@ SOCKET_SAMPLES: dict[str, Any] = {
     "/staff chat:end": {"conversation_id": NOWHERE},
     "/staff chat:transfer": {"conversation_id": NOWHERE},
     "/staff alert:raise": {"conversation_id": NOWHERE},
+    "/staff alert:ack": {"alert_id": "0" * 16},
     "/staff visitor:block": {"conversation_id": NOWHERE},
     "/staff chat:watch": {"conversation_id": NOWHERE},
     "/staff chat:unwatch": {"conversation_id": NOWHERE},

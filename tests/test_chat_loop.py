@@ -102,3 +102,17 @@ async def test_status_reports_open_only_with_an_available_expert_on_shift(nabij:
     assert {"name": "Veilig Thuis", "phone": "0800-2000", "when": "24/7, gratis, kan anoniem"} in (
         opened["alternatives"]
     )
+
+
+async def test_a_chat_assigned_at_once_cues_only_the_coordinators(nabij: Nabij) -> None:
+    """The queue was empty and stays so: experts' consoles get no queue:update; coordinators
+    do, as the cue to reload their overview of running chats."""
+    await nabij.add_expert("anna")
+    await nabij.add_expert("coco", role="coordinator", on_shift=False)
+    expert = await nabij.staff("anna")
+    coordinator = await nabij.staff("coco", available=False)
+    visitor = await nabij.visitor()
+    assert (await visitor.call("chat:request", {"audience": "victim"}))["position"] == 0
+    await expert.next("chat:assigned")
+    assert await coordinator.next("queue:update") == {"waiting": []}
+    assert await expert.quiet("queue:update")

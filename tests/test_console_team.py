@@ -168,3 +168,45 @@ async def test_the_manual_registration_and_the_quick_reply_page(
     assert violations == [], describe(violations)
     await browser.click(".qr-item .qr-delete")
     await browser.find("#qr-none")
+
+
+async def test_an_alert_waits_for_a_coordinator_who_picks_it_up_with_the_keyboard(
+    nabij: Nabij, browser_factory: BrowserFactory
+) -> None:
+    """Raised while no coordinator is online; the first one to sign in acknowledges it."""
+    await add_staff(nabij, "anna", "Anna")
+    await add_staff(nabij, "coco", "Coco", role="coordinator")
+    expert = await browser_factory()
+    await sign_in(expert, nabij, "anna")
+    await expert.click("#available")
+    await expert.until("document.getElementById('available').checked")
+    visitor = await nabij.visitor()
+    assert (await visitor.call("chat:request", {"audience": "victim"}))["ok"]
+    await expert.find(".chat-panel:not([hidden])")
+
+    await expert.click(".chat-panel:not([hidden]) .chat-actions summary")
+    await expert.type(".chat-panel:not([hidden]) .chat-alert-note", "Hij staat voor de deur")
+    await expert.click(".chat-panel:not([hidden]) .chat-alert")
+    await expert.wait_text("#notice", "geen coördinator online")
+    await expert.wait_text("#my-alert-list .my-alert-state", "Wacht op een coördinator")
+    violations = await expert.axe()
+    assert violations == [], describe(violations)
+
+    coordinator = await browser_factory()
+    await sign_in(coordinator, nabij, "coco")
+    await coordinator.wait_text(".alert-item .alert-note", "voor de deur")
+    await coordinator.script("document.getElementById('alerts-heading').focus();")
+    await coordinator.keys(Keys.TAB)
+    assert (await coordinator.focused())["label"] == "Ik pak dit op"
+    await coordinator.keys(Keys.ENTER)
+    await coordinator.absent(".alert-item")
+    assert (await coordinator.focused())["id"] == "alerts-heading"  # focus is not lost
+    await coordinator.wait_text("#notice", "Coco pakt de melding van Anna op")
+    assert await coordinator.text("#alerts-none") == "Geen meldingen."
+
+    await expert.wait_text("#my-alert-list .my-alert-state", "Opgepakt door Coco")
+    await expert.wait_text("#notice", "Coco pakt je melding op")
+    await expert.script("window.scrollTo(0, 0);")
+    await expert.screenshot("console-expert-alert-picked-up")
+    assert script_errors(await expert.console_messages()) == []
+    assert script_errors(await coordinator.console_messages()) == []

@@ -8,6 +8,7 @@ against one key prefix, and replay random operations on both stores to compare t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -17,7 +18,13 @@ import pytest
 import redis.asyncio as aioredis
 
 from chatserver.live.memory import MemoryLiveStore
-from chatserver.live.models import Conversation, ExpertProfile, ExpertState, ReleasedSockets
+from chatserver.live.models import (
+    Alert,
+    Conversation,
+    ExpertProfile,
+    ExpertState,
+    ReleasedSockets,
+)
 from chatserver.live.redis import RedisLiveStore, connect_redis_store
 from chatserver.live.store import LiveStore
 
@@ -483,8 +490,11 @@ async def test_visitor_presence_counts(store: LiveStore) -> None:
 
 async def test_append_message_numbers_and_deduplicates(store: LiveStore) -> None:
     await new_chat(store, "c1")
-    first, new = await store.append_message("c1", "m1", "visitor", "a", "hallo", NOW + 1)
-    assert new is True
+    appended = await store.append_message("c1", "m1", "visitor", "a", "hallo", NOW + 1)
+    first = appended.message
+    assert appended.is_new is True
+    assert appended.conversation == await store.get_conversation("c1")
+    assert appended.conversation.last_seq == 1
     assert (first.id, first.seq, first.sender, first.body, first.sent_at, first.client_id) == (
         "m1",
         1,
@@ -493,23 +503,38 @@ async def test_append_message_numbers_and_deduplicates(store: LiveStore) -> None
         NOW + 1,
         "a",
     )
-    second, _ = await store.append_message("c1", "m2", "system", None, "joined", NOW + 2)
-    third, _ = await store.append_message("c1", "m3", "expert", None, "hoi | ü", NOW + 3)
-    assert (second.seq, third.seq) == (2, 3)
-    resent, new = await store.append_message("c1", "m4", "visitor", "a", "hallo?", NOW + 4)
-    assert (resent, new) == (first, False)
-    other, new = await store.append_message("c1", "m5", "expert", "a", "ja", NOW + 5)
-    assert (other.seq, new) == (4, True)
+    second = await store.append_message("c1", "m2", "system", None, "joined", NOW + 2)
+    third = await store.append_message("c1", "m3", "expert", None, "hoi | ü", NOW + 3)
+    assert (second.message.seq, third.message.seq) == (2, 3)
+    resent = await store.append_message("c1", "m4", "visitor", "a", "hallo?", NOW + 4)
+    assert (resent.message, resent.is_new, resent.conversation.last_seq) == (first, False, 3)
+    other = await store.append_message("c1", "m5", "expert", "a", "ja", NOW + 5)
+    assert (other.message.seq, other.is_new, other.conversation.last_seq) == (4, True, 4)
     conversation = await store.get_conversation("c1")
     assert conversation is not None and conversation.last_seq == 4
     with pytest.raises(KeyError):
         await store.append_message("nope", "m6", "visitor", None, "x", NOW)
 
 
+async def test_append_message_returns_the_conversation_after_it(store: LiveStore) -> None:
+    await online(store, 1)
+    assert await request_chat(store, "c1", [1]) == 1
+    before = await store.get_conversation("c1")
+    appended = await store.append_message("c1", "m1", "visitor", "a", "hallo", NOW + 1)
+    assert before is not None and before.last_seq == 0
+    assert appended.conversation == dataclasses.replace(before, last_seq=1)
+    assert appended.conversation == await store.get_conversation("c1")
+    await online(store, 2)
+    assert await store.transfer("c1", 1, 2, NOW + 3) == "ok"
+    resent = await store.append_message("c1", "m2", "visitor", "a", "hallo", NOW + 4)
+    assert (resent.is_new, resent.message.id) == (False, "m1")
+    assert (resent.conversation.expert_id, resent.conversation.last_seq) == (2, 1)
+
+
 async def test_messages_after(store: LiveStore) -> None:
     await new_chat(store, "c1")
     sent = [
-        (await store.append_message("c1", f"m{i}", "visitor", f"k{i}", f"b{i}", NOW + i))[0]
+        (await store.append_message("c1", f"m{i}", "visitor", f"k{i}", f"b{i}", NOW + i)).message
         for i in range(1, 4)
     ]
     assert await store.messages_after("c1", 0) == sent
@@ -528,8 +553,8 @@ async def test_erase_forgets_conversation_messages_and_token(store: LiveStore) -
     assert await store.queue() == []
     await store.erase("c1")  # erasing twice is harmless
     await new_chat(store, "c1")  # a reused id starts empty
-    message, new = await store.append_message("c1", "m2", "visitor", "a", "x", NOW)
-    assert (message.seq, new) == (1, True)
+    appended = await store.append_message("c1", "m2", "visitor", "a", "x", NOW)
+    assert (appended.message.seq, appended.is_new) == (1, True)
 
 
 # -- deadlines and rate limits ----------------------------------------------------------
@@ -637,7 +662,62 @@ async def test_sockets_closed_before_death_are_not_released_again(store: LiveSto
     assert await store.visitor_detached("c1") == 0
 
 
+# -- mentor alerts ----------------------------------------------------------------------
+
+
+def make_alert(alert_id: str, raised_at: float = NOW, ttl_s: float = 100.0) -> Alert:
+    return Alert(
+        alert_id=alert_id,
+        conversation_id="c" * 32,
+        expert_id=7,
+        expert_name="Anna",
+        note="Ze noemt een mes",
+        raised_at=raised_at,
+        expires_at=raised_at + ttl_s,
+    )
+
+
+async def test_an_alert_stays_open_until_acknowledged_once(store: LiveStore) -> None:
+    second = make_alert("a2", raised_at=NOW + 1)
+    assert await store.add_alert(second, NOW + 1, limit=10) == "ok"
+    assert await store.add_alert(make_alert("a1"), NOW + 1, limit=10) == "ok"
+    assert [a.alert_id for a in await store.open_alerts(NOW + 2)] == ["a1", "a2"]
+    assert await store.ack_alert("a2", NOW + 3) == second
+    assert await store.ack_alert("a2", NOW + 3) is None
+    assert await store.ack_alert("never", NOW + 3) is None
+    assert [a.alert_id for a in await store.open_alerts(NOW + 4)] == ["a1"]
+
+
+async def test_an_alert_expires_and_cannot_be_acknowledged_after(store: LiveStore) -> None:
+    await store.add_alert(make_alert("a1", ttl_s=10), NOW, limit=10)
+    await store.add_alert(make_alert("a2", ttl_s=20), NOW, limit=10)
+    assert [a.alert_id for a in await store.open_alerts(NOW + 9.5)] == ["a1", "a2"]
+    assert [a.alert_id for a in await store.open_alerts(NOW + 10)] == ["a2"]
+    assert await store.ack_alert("a2", NOW + 20) is None
+    assert await store.open_alerts(NOW + 20) == []
+
+
+async def test_a_full_alert_list_refuses_a_new_one_and_keeps_the_old(store: LiveStore) -> None:
+    for n in range(3):
+        assert await store.add_alert(make_alert(f"a{n}", ttl_s=10 + n), NOW, limit=3) == "ok"
+    assert await store.add_alert(make_alert("new"), NOW, limit=3) == "full"
+    assert [a.alert_id for a in await store.open_alerts(NOW)] == ["a0", "a1", "a2"]
+    # Once the first has expired there is room again.
+    assert await store.add_alert(make_alert("new", NOW + 10), NOW + 10, limit=3) == "ok"
+    assert {a.alert_id for a in await store.open_alerts(NOW + 10)} == {"a1", "a2", "new"}
+
+
 # -- Redis across processes -------------------------------------------------------------
+
+
+async def test_concurrent_acks_give_an_alert_to_one_coordinator(
+    redis_stores: StoreFactory,
+) -> None:
+    setup, *racers = redis_stores(21)
+    await setup.add_alert(make_alert("a1"), NOW, limit=10)
+    results = await asyncio.gather(*(racer.ack_alert("a1", NOW) for racer in racers))
+    assert [r.alert_id for r in results if r is not None] == ["a1"]
+    assert await setup.open_alerts(NOW) == []
 
 
 async def test_concurrent_accepts_give_the_chat_to_one_expert(
@@ -683,10 +763,10 @@ async def test_concurrent_appends_number_without_gaps(redis_stores: StoreFactory
             for i, racer in enumerate(racers)
         )
     )
-    assert sorted(message.seq for message, _ in results) == list(range(1, 51))
+    assert sorted(result.message.seq for result in results) == list(range(1, 51))
     stored = await setup.messages_after("c1", 0)
     assert [m.seq for m in stored] == list(range(1, 51))
-    assert {m.id: m.seq for m in stored} == {m.id: m.seq for m, _ in results}
+    assert {m.id: m.seq for m in stored} == {r.message.id: r.message.seq for r in results}
 
 
 # -- Redis behaves as memory ------------------------------------------------------------

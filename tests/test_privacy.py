@@ -177,3 +177,40 @@ async def test_a_whole_chat_leaves_no_content_address_or_user_agent(
     assert not found_in(logged), [
         r.getMessage() for r in caplog.records if found_in(str(r.__dict__))
     ]
+
+
+ALERT_NOTE = "ijsvogel-zorg-5150 hij heeft een mes"
+
+
+async def test_an_alert_note_lives_only_in_the_live_store_until_acknowledged(
+    private_nabij: Nabij,
+    stack: dict[str, str | None],
+    redis_prefix: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The note of a mentor alert is free text: never in the database or a log."""
+    for name in LOGGERS:
+        caplog.set_level(logging.DEBUG, logger=name)
+    nabij = private_nabij
+    await nabij.add_expert("anna")
+    await nabij.add_expert("cora", role="coordinator")
+    expert, coordinator = await nabij.staff("anna"), await nabij.staff("cora", available=False)
+    visitor = await nabij.visitor()
+    cid = (await visitor.call("chat:request", {"audience": "victim"}))["conversation_id"]
+    await expert.next("chat:assigned")
+    raised = await expert.call("alert:raise", {"conversation_id": cid, "note": ALERT_NOTE})
+    assert raised["ok"], raised
+    await coordinator.next("alert:new")
+
+    holding = await live_store_text(nabij, stack, redis_prefix)
+    found = {key for key, value in holding.items() if "ijsvogel-zorg" in value}
+    assert found == (
+        {f"{redis_prefix}alert:{raised['alert_id']}"} if stack["redis_url"] else {"memory"}
+    )
+    assert (await coordinator.call("alert:ack", {"alert_id": raised["alert_id"]}))["ok"]
+    after = await live_store_text(nabij, stack, redis_prefix)
+    assert not [key for key, value in after.items() if "ijsvogel-zorg" in value]
+    assert "ijsvogel-zorg" not in await database_text(nabij, str(stack["database_url"]))
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert raised["alert_id"] in logged  # the search does find: the id is logged
+    assert "ijsvogel-zorg" not in logged

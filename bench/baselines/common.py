@@ -5,6 +5,30 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from aiohttp import web
+
+#: The shape and size of Nabij's ``GET /api/status`` answer (a week of opening hours).
+STATUS_BODY = {
+    "ok": True,
+    "open": True,
+    "next_opening": "2026-11-24T08:00:00+00:00",
+    "opening_hours": [
+        {"starts_at": f"2026-11-{day}T08:00:00+00:00", "ends_at": f"2026-11-{day}T22:00:00+00:00"}
+        for day in range(23, 30)
+    ],
+    "alternatives": [
+        {"name": "Alarmnummer", "phone": "112", "when": "In direct gevaar"},
+        {"name": "Veilig Thuis", "phone": "0800-2000", "when": "24/7, gratis, kan anoniem"},
+    ],
+}
+
+
+async def status(_request: web.Request) -> web.Response:
+    """The least an aiohttp handler does for ``GET /api/status``: JSON of a fixed answer."""
+    response = web.json_response(STATUS_BODY)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 @dataclass
 class Relay:

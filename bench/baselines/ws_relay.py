@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bench.baselines.common import Relay, port_from_argv
+from bench.baselines.common import Relay, port_from_argv, status
 
 relay = Relay()
 experts: dict[int, web.WebSocketResponse] = {}
@@ -68,6 +68,7 @@ def main() -> None:
     """Serve on 127.0.0.1."""
     app = web.Application()
     app.router.add_get("/ws", handle)
+    app.router.add_get("/api/status", status)
     web.run_app(app, host="127.0.0.1", port=port_from_argv(sys.argv), print=None, access_log=None)
 
 

@@ -2,8 +2,8 @@
 
 Rooms: ``/visitor`` has ``conv:{id}`` (the visitor's sockets); ``/staff`` has
 ``expert:{id}`` (all consoles of one expert), ``staff`` (everyone signed in),
-``coordinators`` (coordinators and admins, who receive alerts) and ``watch:{id}`` (the
-coordinators reading along with one conversation).
+``coordinators`` (coordinators and admins, who receive alerts and their closing) and
+``watch:{id}`` (the coordinators reading along with one conversation).
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import socketio
+from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from chatserver.chat.wire import message_payload, staff_chat_payload, waiting_payload
-from chatserver.live.models import Conversation, Message
+from chatserver.live.models import Alert, Conversation, Message
 
 VISITOR = "/visitor"
 STAFF = "/staff"
@@ -39,20 +40,39 @@ class Notifier:
 
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self.sio = sio
+        #: With a pub/sub manager (Redis) a room's members may be on other processes.
+        self._rooms_elsewhere = isinstance(sio.manager, AsyncPubSubManager)
+
+    async def _emit(
+        self, event: str, data: dict[str, Any], room: str, namespace: str, skip_sid: str | None
+    ) -> None:
+        if self._may_reach(room, namespace, skip_sid):
+            await self.sio.emit(event, data, to=room, namespace=namespace, skip_sid=skip_sid)
+
+    def _may_reach(self, room: str, namespace: str, skip_sid: str | None) -> bool:
+        """Whether ``room`` may hold a socket other than ``skip_sid``.
+
+        python-socketio builds and encodes a packet even for an empty room; of the three
+        emits of a relayed message two usually reach nobody (the sender's own room, the
+        watchers of an unwatched chat). With one process every socket is in this process's
+        rooms, so those emits are skipped; with a pub/sub manager they always go out. The
+        manager's ``rooms[namespace][room]`` (sid → eio sid) is read, not copied as
+        ``get_participants`` would: nothing awaits while it is looked at.
+        """
+        if self._rooms_elsewhere:
+            return True
+        members = self.sio.manager.rooms.get(namespace, {}).get(room)
+        return bool(members) and (len(members) > 1 or skip_sid not in members)
 
     async def _to_visitor(
         self, conversation_id: str, event: str, data: dict[str, Any], skip_sid: str | None = None
     ) -> None:
-        await self.sio.emit(
-            event, data, to=conversation_room(conversation_id), namespace=VISITOR, skip_sid=skip_sid
-        )
+        await self._emit(event, data, conversation_room(conversation_id), VISITOR, skip_sid)
 
     async def _to_expert(
         self, expert_id: int, event: str, data: dict[str, Any], skip_sid: str | None = None
     ) -> None:
-        await self.sio.emit(
-            event, data, to=expert_room(expert_id), namespace=STAFF, skip_sid=skip_sid
-        )
+        await self._emit(event, data, expert_room(expert_id), STAFF, skip_sid)
 
     async def notify_conversation_queued(
         self, conversation_id: str, position: int, estimated_wait_s: int
@@ -61,10 +81,14 @@ class Notifier:
         payload = {"position": position, "estimated_wait_s": estimated_wait_s}
         await self._to_visitor(conversation_id, "chat:queued", payload)
 
-    async def notify_queue_changed(self, waiting: list[Conversation]) -> None:
-        """Show every signed-in console who is waiting."""
+    async def notify_queue_changed(
+        self, waiting: list[Conversation], *, coordinators_only: bool = False
+    ) -> None:
+        """Show every signed-in console who is waiting (coordinators: also a cue that the
+        running chats changed, for their overview)."""
         payload = {"waiting": [waiting_payload(c) for c in waiting]}
-        await self.sio.emit("queue:update", payload, to="staff", namespace=STAFF)
+        room = "coordinators" if coordinators_only else "staff"
+        await self.sio.emit("queue:update", payload, to=room, namespace=STAFF)
 
     async def notify_conversation_assigned(
         self,
@@ -90,17 +114,17 @@ class Notifier:
         self, conversation: Conversation, message: Message, skip_sid: str | None
     ) -> None:
         """Deliver a stored message to both sides (the sending socket has it through its ack)."""
-        await self._to_visitor(conversation.id, "message:new", message_payload(message), skip_sid)
+        payload = message_payload(message)
+        await self._to_visitor(conversation.id, "message:new", payload, skip_sid)
         if conversation.expert_id is not None and conversation.state == "active":
-            payload = message_payload(message, conversation.id)
-            await self._to_expert(conversation.expert_id, "message:new", payload, skip_sid)
-            await self._to_watchers(conversation.id, "message:new", payload, skip_sid)
+            staff = {**payload, "conversation_id": conversation.id}
+            await self._to_expert(conversation.expert_id, "message:new", staff, skip_sid)
+            await self._to_watchers(conversation.id, "message:new", staff, skip_sid)
 
     async def _to_watchers(
         self, conversation_id: str, event: str, data: dict[str, Any], skip_sid: str | None = None
     ) -> None:
-        room = watch_room(conversation_id)
-        await self.sio.emit(event, data, to=room, namespace=STAFF, skip_sid=skip_sid)
+        await self._emit(event, data, watch_room(conversation_id), STAFF, skip_sid)
 
     async def notify_typing_to_expert(self, conversation: Conversation, is_typing: bool) -> None:
         """Show the expert that the visitor is typing."""
@@ -128,6 +152,14 @@ class Notifier:
     async def notify_alert_raised(self, payload: dict[str, Any]) -> None:
         """Reach the coordinators and mentors signed in now."""
         await self.sio.emit("alert:new", payload, to="coordinators", namespace=STAFF)
+
+    async def notify_alert_acked(self, alert: Alert, by_name: str) -> None:
+        """Close the alert on every coordinator's list; tell its expert who picked it up."""
+        by = {"display_name": by_name}
+        closed = {"alert_id": alert.alert_id, "by": by}
+        await self.sio.emit("alert:closed", closed, to="coordinators", namespace=STAFF)
+        acked = {"alert_id": alert.alert_id, "conversation_id": alert.conversation_id, "by": by}
+        await self._to_expert(alert.expert_id, "alert:acked", acked)
 
     async def notify_signed_out(self, expert_id: int) -> None:
         """Tell every console of ``expert_id`` that its session has ended (deactivated)."""

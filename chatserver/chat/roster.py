@@ -3,27 +3,90 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from chatserver.chat.sharedread import SharedRead
 from staffing.presence import presence_ended, presence_started
-from staffing.shifts import Interval, next_opening, on_shift_ids, opening_hours
+from staffing.shifts import Interval, active_shifts_overlapping, next_opening, opening_hours
 
 #: Mean length of a low-threshold contact in the team's evaluation (35 minutes).
 AVERAGE_CONTACT_S = 35 * 60
+#: A read of the shifts is reused this long; then re-read in the background
+#: (chatserver/chat/sharedread.py). Bounds the lag behind another process's roster write.
+ON_SHIFT_FRESH_S = 1.0
+#: An older read still answers while it is re-read, up to this age; older, callers wait.
+#: Under load the re-read starts at ON_SHIFT_FRESH_S, so answers are about that old; this
+#: bounds the first answer after a quiet spell (another process's roster write shows late
+#: by at most this much; a refused chat request is checked with a fresh read).
+ON_SHIFT_STALE_S = 5.0
+#: The span of time one read covers, so it answers exactly at any instant inside it.
+ON_SHIFT_WINDOW_S = 60.0
+
+
+@dataclass(frozen=True)
+class ShiftWindow:
+    """The active experts' shifts overlapping [start, end), as read at one moment.
+
+    It answers for any instant inside the window exactly: a shift that starts or ends
+    inside it does so on time.
+    """
+
+    start: float
+    end: float
+    shifts: tuple[tuple[int, float, float], ...]
+
+    def covers(self, at: float) -> bool:
+        return self.start <= at < self.end
+
+    def on_shift(self, at: float) -> list[int]:
+        return sorted({user for user, starts, ends in self.shifts if starts <= at < ends})
 
 
 class Roster:
-    """Reads the roster from the database on each question (a cheap indexed query)."""
+    """Reads the roster from the database; who is on shift is one shared, refreshed read.
 
-    def __init__(self, db: async_sessionmaker[Any]) -> None:
+    Routing asks who is on shift for every chat request and ``GET /api/status`` for every
+    widget, so a burst of them shares one query instead of queueing on the database.
+    """
+
+    def __init__(
+        self, db: async_sessionmaker[Any], monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self._db = db
+        self._shifts: SharedRead[ShiftWindow] = SharedRead(
+            ON_SHIFT_FRESH_S, ON_SHIFT_STALE_S, monotonic
+        )
 
-    async def on_shift(self, at: float) -> list[int]:
-        """Ids of active experts with a shift covering ``at``."""
+    async def on_shift(self, at: float, *, fresh: bool = False) -> list[int]:
+        """Ids of active experts with a shift covering ``at`` (start inclusive).
+
+        ``fresh``: read the database now. An expert's own action (becoming available,
+        taking or handing over a chat) must not be refused because another process
+        planned their shift a moment ago; those are rare, unlike chat requests.
+        """
+        read = lambda: self._read_window(at)  # noqa: E731 - one read, two uses
+        if fresh:
+            window = await self._shifts.renew(read)
+        else:
+            window = await self._shifts.get(read, lambda window: window.covers(at))
+        return window.on_shift(at)
+
+    async def close(self) -> None:
+        """Finish a background read before the engine is disposed."""
+        await self._shifts.close()
+
+    async def _read_window(self, at: float) -> ShiftWindow:
+        start = dt.datetime.fromtimestamp(at, dt.UTC)
+        end = start + dt.timedelta(seconds=ON_SHIFT_WINDOW_S)
         async with self._db() as session:
-            return await on_shift_ids(session, dt.datetime.fromtimestamp(at, dt.UTC))
+            rows = await active_shifts_overlapping(session, start, end)
+        shifts = tuple((user, s.timestamp(), e.timestamp()) for user, s, e in rows)
+        return ShiftWindow(at, at + ON_SHIFT_WINDOW_S, shifts)
 
     async def next_opening(self, at: float) -> dt.datetime | None:
         """Start of the next shift after ``at``, or None when nothing is planned."""

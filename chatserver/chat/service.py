@@ -22,6 +22,7 @@ from chatserver.chat import outbox
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster, estimated_wait_s
+from chatserver.chat.sharedread import SharedRead
 from chatserver.chat.wire import iso, message_payload
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
@@ -36,8 +37,10 @@ Clock = Callable[[], float]
 
 #: How many days ahead ``GET /api/status`` publishes the opening hours.
 PUBLISHED_DAYS = 7
-#: How long ``GET /api/status`` reuses the published opening hours (a short TTL cache).
+#: How long ``GET /api/status`` reuses the published opening hours before re-reading them.
 STATUS_CACHE_S = 5.0
+#: Published hours read for an instant this far back still answer while being re-read.
+PUBLISHED_REUSE_S = 30.0
 #: A visitor retrying a closed chat within this time counts as one missed request.
 MISSED_ONCE_PER_S = 30 * 60
 
@@ -84,16 +87,23 @@ class ChatService:
         #: This process's id in the live store: its sockets are counted as its own, so
         #: others can release them if it dies (chat/processes.py). Random, says nothing.
         self.process_id = secrets.token_hex(8)
-        self._status_cache: tuple[float, dict[str, Any]] | None = None
+        self._published: SharedRead[tuple[float, dict[str, Any]]] = SharedRead(
+            STATUS_CACHE_S, PUBLISHED_REUSE_S
+        )
 
     # -- opening hours --------------------------------------------------------------------
 
-    async def open_capacity(self, now: float) -> tuple[list[int], int]:
+    async def open_capacity(self, now: float, *, fresh: bool = False) -> tuple[list[int], int]:
         """Experts on shift now, and the seats of those online and available (0 = closed)."""
-        candidates = await self.roster.on_shift(now)
+        candidates = await self.roster.on_shift(now, fresh=fresh)
         states = await self.store.expert_states(candidates)
         seats = sum(s.profile.capacity for s in states if s.connections > 0 and s.available)
         return candidates, seats
+
+    async def close_reads(self) -> None:
+        """Finish the shared roster reads running in the background (before the engine goes)."""
+        await self.roster.close()
+        await self._published.close()
 
     async def status(self) -> dict[str, Any]:
         """Whether the chat is open now and when it opens next (``GET /api/status``)."""
@@ -102,25 +112,27 @@ class ChatService:
         return {"open": seats > 0, **await self._published_hours(now)}
 
     async def _published_hours(self, now: float) -> dict[str, Any]:
-        """``next_opening`` and ``opening_hours``, reused for STATUS_CACHE_S.
+        """``next_opening`` and ``opening_hours``: one shared read, renewed every few seconds.
 
         Saves two roster queries and a week of intervals per ``GET /api/status``
-        (docs/performance.md); the published hours may lag a roster change by that long.
-        ``open`` is not cached: it follows presence at once.
+        (docs/performance.md); a roster change in this process shows at once, one made by
+        another process within STATUS_CACHE_S. ``open`` is not cached: it follows presence.
         """
-        cached = self._status_cache
-        if cached is not None and 0 <= now - cached[0] < STATUS_CACHE_S:
-            return cached[1]
+        read_for = await self._published.get(
+            lambda: self._read_published_hours(now),
+            lambda published: 0 <= now - published[0] < PUBLISHED_REUSE_S,
+        )
+        return read_for[1]
+
+    async def _read_published_hours(self, now: float) -> tuple[float, dict[str, Any]]:
         opening = await self.roster.next_opening(now)
         hours = await self.roster.opening_hours(now, PUBLISHED_DAYS)
-        published = {
+        return now, {
             "next_opening": opening.isoformat() if opening else None,
             "opening_hours": [
                 {"starts_at": s.isoformat(), "ends_at": e.isoformat()} for s, e in hours
             ],
         }
-        self._status_cache = (now, published)
-        return published
 
     # -- visitor actions ------------------------------------------------------------------
 
@@ -130,6 +142,9 @@ class ChatService:
             raise ProtocolError("draining")
         now = self.clock()
         candidates, seats = await self.open_capacity(now)
+        if seats == 0:
+            # Refuse only on a fresh read: another process may have planned a shift just now.
+            candidates, seats = await self.open_capacity(now, fresh=True)
         if seats == 0:
             reason = "nobody_free" if candidates else "closed"
             await self._record_missed(audience, rate_key, now, reason)
@@ -158,10 +173,18 @@ class ChatService:
         return RequestAccepted(current, token, outcome.position, wait)
 
     async def notify_request_accepted(self, accepted: RequestAccepted) -> None:
-        """Announce a new conversation: to its expert when assigned, else to the queue."""
+        """Announce a new conversation: to its expert when assigned, else to the queue.
+
+        A chat assigned at once was requested with the queue empty and leaves it empty, so
+        only the coordinators' overview of running chats changed: ``queue:update`` goes to
+        them, not to every console (a burst of 200 requests with 20 consoles would
+        otherwise send 4,000).
+        """
         if accepted.position == 0:
             await self.notifier.notify_conversation_assigned(accepted.conversation, [])
             self.metrics.assignments.inc()
+            await self.notifier.notify_queue_changed([], coordinators_only=True)
+            return
         await self.notify_queue_changed()
 
     async def access_visitor_conversation(self, conversation_id: str | None) -> Conversation:
@@ -197,14 +220,17 @@ class ChatService:
         """Store the message (idempotent per client_id), then deliver it to both sides."""
         if conversation.state == "ended":
             raise ProtocolError("ended")
-        message, is_new = await self.store.append_message(
+        appended = await self.store.append_message(
             conversation.id, secrets.token_hex(8), sender, client_id, body, self.clock()
         )
-        if is_new:
-            current = await self.store.get_conversation(conversation.id) or conversation
-            await self.notifier.notify_message_new(current, message, skip_sid)
-            self.metrics.messages.labels(sender=sender).inc()
-        return message
+        if appended.is_new:
+            # Delivered as the conversation is right after the append (it may have been
+            # transferred since ``conversation`` was read).
+            await self.notifier.notify_message_new(
+                appended.conversation, appended.message, skip_sid
+            )
+            self.metrics.count_message(sender)
+        return appended.message
 
     # -- staff actions --------------------------------------------------------------------
 
@@ -248,7 +274,7 @@ class ChatService:
     async def check_set_presence(self, expert_id: int, available: bool) -> bool:
         """Only an expert on shift can become available; then the queue is drained."""
         now = self.clock()
-        if available and expert_id not in await self.roster.on_shift(now):
+        if available and expert_id not in await self.roster.on_shift(now, fresh=True):
             raise ProtocolError("not_on_shift")
         await self.store.set_available(expert_id, available, now)
         if available:
@@ -258,7 +284,7 @@ class ChatService:
     async def check_accept(self, expert_id: int, conversation_id: str) -> Conversation:
         """Take a waiting chat by hand: on shift, below capacity, and first."""
         now = self.clock()
-        if expert_id not in await self.roster.on_shift(now):
+        if expert_id not in await self.roster.on_shift(now, fresh=True):
             raise ProtocolError("not_on_shift")
         result = await self.store.accept(conversation_id, expert_id, now)
         if result != "ok":
@@ -278,7 +304,7 @@ class ChatService:
         """
         conversation = await self.access_expert_conversation(expert_id, conversation_id)
         now = self.clock()
-        on_shift = [e for e in await self.roster.on_shift(now) if e != expert_id]
+        on_shift = [e for e in await self.roster.on_shift(now, fresh=True) if e != expert_id]
         if to_expert_id is None:
             to_expert_id = await self._best_free(conversation.audience, on_shift, now)
         if to_expert_id is None or to_expert_id not in on_shift:

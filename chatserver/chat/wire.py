@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-from chatserver.live.models import Conversation, Message
+from chatserver.live.models import Alert, Conversation, Message
 
 
+@functools.lru_cache(maxsize=1024)
 def iso(epoch: float | None) -> str | None:
-    """Return an ISO 8601 UTC timestamp with milliseconds, or None."""
+    """Return an ISO 8601 UTC timestamp with milliseconds, or None.
+
+    Cached: a relayed message's ``sent_at`` is formatted for its ack and for each side's
+    payload, and formatting showed in the relay profile (docs/performance.md).
+    """
     if epoch is None:
         return None
     return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="milliseconds")
@@ -56,3 +62,15 @@ def staff_chat_payload(conversation: Conversation, messages: list[Message]) -> d
 def message_ack(message: Message) -> dict[str, Any]:
     """The ack fields of a sent message: what the sender needs to mark it delivered."""
     return {"id": message.id, "seq": message.seq, "sent_at": iso(message.sent_at)}
+
+
+def alert_payload(alert: Alert) -> dict[str, Any]:
+    """An open mentor alert (``alert:new``, ``chats:sync``): the note goes to staff only."""
+    return {
+        "alert_id": alert.alert_id,
+        "conversation_id": alert.conversation_id,
+        "expert": {"id": alert.expert_id, "display_name": alert.expert_name},
+        "note": alert.note,
+        "raised_at": iso(alert.raised_at),
+        "expires_at": iso(alert.expires_at),
+    }

@@ -40,7 +40,7 @@ async def console_page(request: web.Request) -> web.StreamResponse:
     """``GET /console``: the live console; its data comes over ``/staff`` and the JSON API."""
     user = await page_user(request)
     chat = request.app[keys.chat_key]
-    on_shift = user.id in await chat.roster.on_shift(chat.clock())
+    on_shift = user.id in await chat.roster.on_shift(chat.clock(), fresh=True)
     context = page_context(request, user, on_shift=on_shift)
     context["js_texts"] = js_texts(context["lang"])
     context["form"] = registration_form(context["lang"])

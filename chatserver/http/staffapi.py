@@ -12,7 +12,7 @@ async def online_handler(request: web.Request) -> web.Response:
     """Other staff on a shift now with a console open: id, display name, availability, load."""
     user = await require_staff(request)
     chat = request.app[keys.chat_key]
-    on_shift = [i for i in await chat.roster.on_shift(chat.clock()) if i != user.id]
+    on_shift = [i for i in await chat.roster.on_shift(chat.clock(), fresh=True) if i != user.id]
     states = await chat.store.expert_states(on_shift)
     staff = [
         {

@@ -12,5 +12,7 @@ def create_store(settings: Settings) -> LiveStore:
     if settings.redis_url:
         from chatserver.live.redis import RedisLiveStore
 
-        return RedisLiveStore.from_url(settings.redis_url, settings.redis_prefix)
+        return RedisLiveStore.from_url(
+            settings.redis_url, settings.redis_prefix, settings.redis_pool_size
+        )
     return MemoryLiveStore()

@@ -14,6 +14,9 @@ from typing import TypeVar
 
 from chatserver.live.models import (
     AcceptResult,
+    AddAlertResult,
+    Alert,
+    Appended,
     Assignment,
     Conversation,
     ExpertProfile,
@@ -71,6 +74,7 @@ class MemoryLiveStore(LiveStore):
         #: key -> (window start, hits, window length): each key keeps its own window.
         self._rates: dict[str, tuple[float, int, int]] = {}
         self._outbox: list[str] = []
+        self._alerts: dict[str, Alert] = {}
         #: Process id -> heartbeat expiry, and the sockets each process counted.
         self._processes: dict[str, float] = {}
         self._process_visitors: dict[str, Counter[str]] = {}
@@ -240,14 +244,15 @@ class MemoryLiveStore(LiveStore):
         return self._experts.get(conversation.expert_id)
 
     def _best(self, audience: str, candidates: Sequence[int], now: float) -> _Expert | None:
-        eligible = [
-            self._experts[i]
+        states = [
+            (expert, expert.state())
             for i in dict.fromkeys(candidates)
-            if i in self._experts and self._experts[i].state().is_eligible(now)
+            if (expert := self._experts.get(i)) is not None
         ]
+        eligible = [(expert, state) for expert, state in states if state.is_eligible(now)]
         if not eligible:
             return None
-        return min(eligible, key=lambda e: e.state().rank(audience))
+        return min(eligible, key=lambda pair: pair[1].rank(audience))[0]
 
     def _assign(self, conversation_id: str, expert: _Expert, now: float) -> None:
         live = self._live[conversation_id]
@@ -322,17 +327,17 @@ class MemoryLiveStore(LiveStore):
         client_id: str | None,
         body: str,
         now: float,
-    ) -> tuple[Message, bool]:
+    ) -> Appended:
         live = self._live[conversation_id]
         if client_id is not None and (sender, client_id) in live.by_client_id:
-            return live.by_client_id[(sender, client_id)], False
+            return Appended(live.by_client_id[(sender, client_id)], False, live.conversation)
         seq = live.conversation.last_seq + 1
         message = Message(message_id, seq, sender, body, now, client_id)
         live.messages.append(message)
-        live.conversation = dataclasses.replace(live.conversation, last_seq=seq)
+        live.conversation = live.conversation.with_last_seq(seq)
         if client_id is not None:
             live.by_client_id[(sender, client_id)] = message
-        return message, True
+        return Appended(message, True, live.conversation)
 
     async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
         live = self._live.get(conversation_id)
@@ -407,6 +412,28 @@ class MemoryLiveStore(LiveStore):
 
     async def outbox_size(self) -> int:
         return len(self._outbox)
+
+    # -- mentor alerts ----------------------------------------------------------------------
+
+    async def add_alert(self, alert: Alert, now: float, limit: int) -> AddAlertResult:
+        self._drop_expired_alerts(now)
+        if len(self._alerts) >= limit:
+            return "full"
+        self._alerts[alert.alert_id] = alert
+        return "ok"
+
+    async def open_alerts(self, now: float) -> list[Alert]:
+        self._drop_expired_alerts(now)
+        return sorted(self._alerts.values(), key=lambda a: (a.raised_at, a.alert_id))
+
+    async def ack_alert(self, alert_id: str, now: float) -> Alert | None:
+        self._drop_expired_alerts(now)
+        return self._alerts.pop(alert_id, None)
+
+    def _drop_expired_alerts(self, now: float) -> None:
+        expired = [a.alert_id for a in self._alerts.values() if a.expires_at <= now]
+        for alert_id in expired:
+            del self._alerts[alert_id]
 
 
 def _take_one(counts: dict[str, Counter[K]], process_id: str, key: K) -> bool:

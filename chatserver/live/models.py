@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ConversationState = Literal["waiting", "active", "ended"]
 Sender = Literal["visitor", "expert", "system"]
@@ -69,6 +69,16 @@ class Conversation:
     #: is still registered by whoever talked with the visitor.
     last_expert_id: int | None = None
 
+    def with_last_seq(self, last_seq: int) -> Conversation:
+        """A copy with ``last_seq`` changed: the memory store's per-message update.
+
+        ``dataclasses.replace`` runs ``__init__`` over every field; at one call per relayed
+        message it showed in the relay profile (docs/performance.md), so copy the fields.
+        """
+        copy = object.__new__(Conversation)
+        copy.__dict__.update(self.__dict__, last_seq=last_seq)
+        return copy
+
 
 @dataclass(frozen=True)
 class Message:
@@ -80,6 +90,19 @@ class Message:
     body: str
     sent_at: float
     client_id: str | None = None
+
+
+class Appended(NamedTuple):
+    """What ``append_message`` did.
+
+    ``message`` is the stored one (the first one for a resend); ``conversation`` is as it
+    was right after the append, read in the same atomic step, so the caller needs no second
+    read to know whom to deliver to.
+    """
+
+    message: Message
+    is_new: bool
+    conversation: Conversation
 
 
 @dataclass(frozen=True)
@@ -113,3 +136,23 @@ class ReleasedSockets:
     process_id: str
     conversations: list[str]
     experts: list[int]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An expert's call for a mentor, open until a coordinator picks it up (never persisted).
+
+    ``note`` is free text and may be personal: it lives only in the live store and is never
+    logged. ``expires_at`` bounds its life when nobody picks it up.
+    """
+
+    alert_id: str
+    conversation_id: str
+    expert_id: int
+    expert_name: str
+    note: str
+    raised_at: float
+    expires_at: float
+
+
+AddAlertResult = Literal["ok", "full"]

@@ -3,7 +3,8 @@
 Atomicity: every method that decides or counts (``request``, ``assign_head``, ``accept``,
 ``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``erase``,
 ``expert_connected``/``expert_disconnected``, ``set_available``,
-``visitor_attached``/``visitor_detached``, ``hit_rate_limit``, ``claim_dead_processes``)
+``visitor_attached``/``visitor_detached``, ``hit_rate_limit``, ``claim_dead_processes``,
+``add_alert``, ``open_alerts``, ``ack_alert``)
 is one Lua script from ``chatserver/live/lua/``, run with EVALSHA, so Redis executes it
 without interleaving another client's command: no visitor is assigned twice, no expert goes
 over capacity, no seq is given twice. Scripts that rank experts get ``pick.lua`` prepended
@@ -31,6 +32,8 @@ Key layout, every key under ``prefix``:
 - ``proc_visitors:{process}`` hash conversation id -> visitor sockets that process holds,
   and ``proc_experts:{process}`` hash expert id -> console sockets: only ids and counts,
   subtracted by ``claim_dead`` when the process's heartbeat expires.
+- ``alerts`` sorted set: open alert id -> expiry, and ``alert:{id}`` string: the alert as
+  JSON (its note is free text: it lives only here, until acknowledged or expired).
 - ``rl:{key}`` hash ``start``, ``count``: a fixed window timed by the caller's ``now`` (as in
   the memory store), with an EXPIRE of the window so the key is short-lived.
 
@@ -43,6 +46,7 @@ of declaring them in KEYS, so all keys must live on one Redis (or a primary with
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -57,6 +61,9 @@ from redis.typing import EncodableT, FieldT
 
 from chatserver.live.models import (
     AcceptResult,
+    AddAlertResult,
+    Alert,
+    Appended,
     Assignment,
     Conversation,
     ConversationState,
@@ -69,6 +76,14 @@ from chatserver.live.models import (
     TransferResult,
 )
 from chatserver.live.store import LiveStore
+
+#: Connections per pool unless the caller says otherwise (``NABIJ_REDIS_POOL_SIZE``).
+DEFAULT_POOL_SIZE = 32
+#: Seconds a call waits for a free pooled connection before it fails with ConnectionError
+#: (a RedisError: the caller answers ``temporarily_unavailable``). Only a stuck Redis or a
+#: process far behind its load makes anyone wait this long (5 s still failed messages in a
+#: CPU-starved bench run); a Redis that is down fails at once, on connecting.
+POOL_TIMEOUT_S = 20.0
 
 #: Helper files prepended to a script, by script name.
 _LIBRARIES: dict[str, tuple[str, ...]] = {
@@ -94,6 +109,9 @@ _SCRIPTS = (
     "claim_due",
     "hit_rate_limit",
     "claim_dead",
+    "add_alert",
+    "open_alerts",
+    "ack_alert",
 )
 
 
@@ -103,6 +121,27 @@ def _script_source(name: str) -> str:
     lua = resources.files(__package__) / "lua"
     parts = (*_LIBRARIES.get(name, ()), name)
     return "\n".join((lua / f"{part}.lua").read_text(encoding="utf-8") for part in parts)
+
+
+def bounded_client(
+    url: str, max_connections: int = DEFAULT_POOL_SIZE, *, decode_responses: bool = True
+) -> aioredis.Redis:
+    """A client whose pool holds at most ``max_connections``; a burst waits for a free one.
+
+    redis-py's default pool opens a connection per concurrent call and raises
+    MaxConnectionsError past its limit, so a burst of 1,000 messages opened up to 1,000
+    connections and then refused the rest. A few dozen connections keep one Redis busy;
+    more only add sockets. There is no ``socket_timeout``: a blocking pub/sub read must not
+    time out (DESIGN.md, scale notes).
+    """
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=POOL_TIMEOUT_S,
+        decode_responses=decode_responses,
+        health_check_interval=30,
+    )
+    return aioredis.Redis.from_pool(pool)
 
 
 def _num(value: float) -> str:
@@ -152,6 +191,14 @@ def _message(raw: str, seq: int) -> Message:
     )
 
 
+def _alert_json(alert: Alert) -> str:
+    return json.dumps(dataclasses.asdict(alert))
+
+
+def _alert(raw: str) -> Alert:
+    return Alert(**json.loads(raw))
+
+
 def _expert_state(expert_id: int, fields: dict[str, str], load: int) -> ExpertState:
     profile = ExpertProfile(
         expert_id=expert_id,
@@ -176,26 +223,28 @@ class RedisLiveStore(LiveStore):
     Args:
         redis: A client created with ``decode_responses=True``; ``close`` closes it.
         prefix: Prepended to every key, e.g. ``"nabij:"``.
+        heartbeats: A client of its own for ``heartbeat`` (``close`` closes it too), so a
+            beat never queues for a pooled connection behind a burst of chat traffic and
+            the process is not taken for dead; without one, ``redis`` is used.
     """
 
-    def __init__(self, redis: aioredis.Redis, prefix: str) -> None:
+    def __init__(
+        self, redis: aioredis.Redis, prefix: str, heartbeats: aioredis.Redis | None = None
+    ) -> None:
         self._redis = redis
+        self._heartbeats = heartbeats
         self._prefix = prefix
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script(_script_source(name)) for name in _SCRIPTS
         }
 
     @classmethod
-    def from_url(cls, url: str, prefix: str) -> RedisLiveStore:
-        """A store on a new client for ``url``; it connects lazily (``connect_redis_store`` pings).
+    def from_url(cls, url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE) -> RedisLiveStore:
+        """A store on a new bounded client for ``url``; it connects lazily.
 
-        The pool is large (the default of 100 dropped messages under a burst) and there is no
-        ``socket_timeout``: a blocking pub/sub read must not time out (DESIGN.md, scale notes).
+        ``connect_redis_store`` pings it first.
         """
-        client = aioredis.Redis.from_url(
-            url, decode_responses=True, max_connections=1000, health_check_interval=30
-        )
-        return cls(client, prefix)
+        return cls(bounded_client(url, pool_size), prefix, heartbeats=bounded_client(url, 1))
 
     def _key(self, *parts: str) -> str:
         return self._prefix + ":".join(parts)
@@ -208,6 +257,8 @@ class RedisLiveStore(LiveStore):
 
     async def close(self) -> None:
         await self._redis.aclose()
+        if self._heartbeats is not None:
+            await self._heartbeats.aclose()
 
     async def ping(self) -> bool:
         try:
@@ -353,7 +404,8 @@ class RedisLiveStore(LiveStore):
     # -- server processes -------------------------------------------------------------------
 
     async def heartbeat(self, process_id: str, expires_at: float) -> None:
-        await self._redis.zadd(self._key("processes"), {process_id: expires_at})
+        client = self._heartbeats or self._redis
+        await client.zadd(self._key("processes"), {process_id: expires_at})
 
     async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
         reply = cast(list[list[Any]], await self._run("claim_dead", _num(now)))
@@ -372,16 +424,19 @@ class RedisLiveStore(LiveStore):
         client_id: str | None,
         body: str,
         now: float,
-    ) -> tuple[Message, bool]:
+    ) -> Appended:
         stored = {"id": message_id, "sender": sender, "body": body, "sent_at": now}
         encoded = json.dumps({**stored, "client_id": client_id})
         dedup = "" if client_id is None else f"{sender}|{client_id}"
         reply = await self._run("append_message", conversation_id, dedup, encoded)
         if reply is None:
             raise KeyError(conversation_id)
-        if reply[0] == 1:
-            return Message(message_id, int(reply[1]), sender, body, now, client_id), True
-        return _message(cast(str, reply[2]), int(reply[1])), False
+        is_new, seq, raw, fields = cast(tuple[int, int, str, list[str]], reply)
+        conversation = _conversation(_pairs(fields))
+        if is_new == 1:
+            message = Message(message_id, int(seq), sender, body, now, client_id)
+            return Appended(message, True, conversation)
+        return Appended(_message(raw, int(seq)), False, conversation)
 
     async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
         start = max(0, seq)
@@ -441,10 +496,35 @@ class RedisLiveStore(LiveStore):
     async def outbox_size(self) -> int:
         return int(await self._redis.llen(self._key("outbox")))
 
+    # -- mentor alerts ----------------------------------------------------------------------
 
-async def connect_redis_store(url: str, prefix: str) -> RedisLiveStore:
+    async def add_alert(self, alert: Alert, now: float, limit: int) -> AddAlertResult:
+        expire_s = max(1, math.ceil(alert.expires_at - now) + 1)
+        reply = await self._run(
+            "add_alert",
+            alert.alert_id,
+            _alert_json(alert),
+            _num(alert.expires_at),
+            _num(now),
+            str(limit),
+            str(expire_s),
+        )
+        return cast(AddAlertResult, reply)
+
+    async def open_alerts(self, now: float) -> list[Alert]:
+        raw = cast(list[str], await self._run("open_alerts", _num(now)))
+        return sorted(map(_alert, raw), key=lambda a: (a.raised_at, a.alert_id))
+
+    async def ack_alert(self, alert_id: str, now: float) -> Alert | None:
+        raw = await self._run("ack_alert", alert_id, _num(now))
+        return None if raw is None else _alert(cast(str, raw))
+
+
+async def connect_redis_store(
+    url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE
+) -> RedisLiveStore:
     """Connect to Redis at ``url`` and return a store on it; fails early when Redis is down."""
-    store = RedisLiveStore.from_url(url, prefix)
+    store = RedisLiveStore.from_url(url, prefix, pool_size)
     try:
         await store._redis.ping()
     except BaseException:

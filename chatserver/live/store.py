@@ -17,6 +17,9 @@ from collections.abc import Sequence
 
 from chatserver.live.models import (
     AcceptResult,
+    AddAlertResult,
+    Alert,
+    Appended,
     Assignment,
     Conversation,
     ExpertProfile,
@@ -188,8 +191,8 @@ class LiveStore(abc.ABC):
         client_id: str | None,
         body: str,
         now: float,
-    ) -> tuple[Message, bool]:
-        """Append a message with the next seq; return it and whether it is new.
+    ) -> Appended:
+        """Append a message with the next seq; return it, whether it is new, and the conversation.
 
         A resend with the same ``(sender, client_id)`` returns the first message and False.
         Raises KeyError when the conversation is unknown.
@@ -256,3 +259,25 @@ class LiveStore(abc.ABC):
     @abc.abstractmethod
     async def outbox_size(self) -> int:
         """Return how many writes are held."""
+
+    # -- mentor alerts ----------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def add_alert(self, alert: Alert, now: float, limit: int) -> AddAlertResult:
+        """Keep ``alert`` open until acknowledged or ``alert.expires_at``, atomically.
+
+        Expired alerts are dropped first; ``full`` (nothing stored) when ``limit`` alerts
+        are still open. An open alert is never pushed out by a newer one.
+        """
+
+    @abc.abstractmethod
+    async def open_alerts(self, now: float) -> list[Alert]:
+        """Return the alerts open at ``now`` (not acknowledged, not expired), oldest first."""
+
+    @abc.abstractmethod
+    async def ack_alert(self, alert_id: str, now: float) -> Alert | None:
+        """Remove an open alert and return it; None if unknown, expired or acknowledged.
+
+        Atomic and claimed once: of two coordinators acknowledging at the same moment, on
+        any processes, exactly one gets the alert.
+        """

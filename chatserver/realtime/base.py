@@ -86,12 +86,15 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def throttle_message(self, sid: str) -> None:
         """Refuse a message beyond this connection's rate (5 a second, bursts of 10).
 
-        Raised before anything is stored or relayed, so a flood changes nothing.
+        Raised before anything is stored or relayed, so a flood changes nothing. The bucket
+        is stored once and then only read: the ``session`` context manager (a class made
+        and the session saved back on every call) showed in the relay profile.
         """
-        async with self.session(sid) as session:
-            bucket = session.setdefault("send_bucket", TokenBucket())
-            allowed = bucket.take(self.chat.clock())
-        if not allowed:
+        bucket = await self.session_value(sid, "send_bucket")
+        if bucket is None:
+            async with self.session(sid) as session:
+                bucket = session.setdefault("send_bucket", TokenBucket())
+        if not bucket.take(self.chat.clock()):
             raise ProtocolError("rate_limited", "Too many messages at once; wait a moment.")
 
     async def session_value(self, sid: str, key: str) -> Any:

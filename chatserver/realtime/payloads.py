@@ -113,3 +113,5 @@ def optional(check: Check) -> Check:
 
 CONVERSATION_ID = text(32, 32)
 CLIENT_ID = text(1, MAX_CLIENT_ID_CHARS)
+#: ``secrets.token_hex(8)``, as chatserver/chat/alerts.py makes them.
+ALERT_ID = text(16, 16)

@@ -12,7 +12,10 @@ import socketio
 from aiohttp import web
 
 from chatserver.chat.service import ChatService
+from chatserver.realtime.jsoncodec import PacketJson
+from chatserver.realtime.manager import InlineAsyncManager
 from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
+from chatserver.realtime.redis_manager import ReconnectingRedisManager
 from chatserver.realtime.staff import StaffNamespace
 from chatserver.realtime.visitor import VisitorNamespace
 from nabij.settings import Settings
@@ -26,45 +29,18 @@ SOCKET_CLOSE_TIMEOUT_S = 2.0
 MAX_PACKET_BYTES = 4 * MAX_MESSAGE_CHARS + 4096
 
 
-class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
-    """AsyncRedisManager that closes the client it replaces when it reconnects.
-
-    After a Redis restart python-socketio's ``_redis_connect`` (publish retry, listener
-    retry) makes a new client and pub/sub but leaves the old ones open: each restart would
-    leak connections. The old ones are dead by then, so closing them loses nothing.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._closing: set[asyncio.Task[None]] = set()
-        super().__init__(*args, **kwargs)
-
-    def _redis_connect(self) -> None:
-        replaced = [getattr(self, "pubsub", None), getattr(self, "redis", None)]
-        super()._redis_connect()
-        for old in replaced:
-            if old is not None:
-                task = asyncio.get_running_loop().create_task(_close_quietly(old))
-                self._closing.add(task)
-                task.add_done_callback(self._closing.discard)
-
-
-async def _close_quietly(client: Any) -> None:
-    with suppress(Exception):
-        await client.aclose()
-
-
 def create_sio(settings: Settings) -> socketio.AsyncServer:
     """The Socket.IO server; with a Redis URL, events cross processes through Redis.
 
     ``logger`` and ``engineio_logger`` stay off: python-socketio would log raw payloads,
     and message content must never reach a log.
     """
-    manager = None
+    manager: socketio.AsyncManager = InlineAsyncManager()
     if settings.redis_url:
         manager = ReconnectingRedisManager(
             settings.redis_url,
             channel=f"{settings.redis_prefix}socketio",
-            redis_options={"max_connections": 1000, "health_check_interval": 30},
+            pool_size=settings.redis_pool_size,
         )
     return socketio.AsyncServer(
         async_mode="aiohttp",
@@ -73,6 +49,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         logger=False,
         engineio_logger=False,
         max_http_buffer_size=MAX_PACKET_BYTES,
+        json=PacketJson,
     )
 
 
@@ -90,6 +67,10 @@ async def close_socketio(sio: socketio.AsyncServer) -> None:
     with suppress(Exception):
         await sio.shutdown()
     manager = sio.manager
+    if isinstance(manager, ReconnectingRedisManager):
+        # Bounded: a Redis that hangs (there is no socket timeout) must not stop shutdown.
+        with suppress(TimeoutError):
+            await asyncio.wait_for(manager.flush(), SOCKET_CLOSE_TIMEOUT_S)
     thread = getattr(manager, "thread", None)
     if isinstance(thread, asyncio.Task):
         thread.cancel()

@@ -8,9 +8,14 @@ it (``access_expert_conversation``).
 from __future__ import annotations
 
 import asyncio
-import secrets
 from typing import Any
 
+from chatserver.chat.alerts import (
+    check_raise_alert,
+    coordinators_online,
+    do_ack_alert,
+    open_alerts_for,
+)
 from chatserver.chat.blocking import access_blockable_conversation, do_block_visitor
 from chatserver.chat.notify import STAFF, VISITOR, conversation_room, expert_room, watch_room
 from chatserver.chat.oversight import (
@@ -19,7 +24,7 @@ from chatserver.chat.oversight import (
     check_take_over,
 )
 from chatserver.chat.service import ChatService
-from chatserver.chat.wire import iso, message_ack, staff_chat_payload, waiting_payload
+from chatserver.chat.wire import message_ack, staff_chat_payload, waiting_payload
 from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import ExpertProfile
 from chatserver.realtime import payloads as p
@@ -54,6 +59,7 @@ ALERT_FIELDS = {
     "conversation_id": p.Field(p.CONVERSATION_ID),
     "note": p.Field(p.text(0, p.MAX_NOTE_CHARS, strip=True), required=False, default=""),
 }
+ALERT_ACK_FIELDS = {"alert_id": p.Field(p.ALERT_ID)}
 
 
 def profile_of(user: StaffUser) -> ExpertProfile:
@@ -134,13 +140,20 @@ class StaffNamespace(ProtocolNamespace):
         return ok(available=available)
 
     async def on_chats_sync(self, sid: str, data: Any) -> Ack:
-        """``chats:sync``: the expert's active chats with their messages, and the queue."""
+        """``chats:sync``: the expert's active chats with their messages, the queue, alerts.
+
+        ``alerts`` are the open mentor alerts: all of them for a coordinator or admin (so
+        one raised while nobody was online is seen at sign-in), the expert's own otherwise.
+        """
         p.parse(data, {})
-        chats = await self.chat.staff_chats(await self._expert(sid))
+        expert_id = await self._expert(sid)
+        chats = await self.chat.staff_chats(expert_id)
         waiting = await self.chat.store.queue()
+        role = await self.session_value(sid, "role")
         return ok(
             chats=[staff_chat_payload(c, m) for c, m in chats],
             waiting=[waiting_payload(c) for c in waiting],
+            alerts=await open_alerts_for(self.chat, expert_id, role),
         )
 
     async def on_chat_accept(self, sid: str, data: Any) -> Ack:
@@ -197,24 +210,30 @@ class StaffNamespace(ProtocolNamespace):
         return ok()
 
     async def on_alert_raise(self, sid: str, data: Any) -> Ack:
-        """``alert:raise {conversation_id, note}``: reach the coordinators signed in now."""
+        """``alert:raise {conversation_id, note}``: kept open until a coordinator acks it.
+
+        The ack says how many coordinators have a console connected now
+        (``coordinators_online``; null when that cannot be known).
+        """
         values = p.parse(data, ALERT_FIELDS)
         expert_id = await self._expert(sid)
-        conversation = await self.chat.access_expert_conversation(
-            expert_id, values["conversation_id"]
+        alert = await check_raise_alert(
+            self.chat,
+            expert_id,
+            await self.session_value(sid, "display_name"),
+            values["conversation_id"],
+            values["note"],
         )
-        alert = {
-            "alert_id": secrets.token_hex(8),
-            "conversation_id": conversation.id,
-            "expert": {
-                "id": expert_id,
-                "display_name": await self.session_value(sid, "display_name"),
-            },
-            "note": values["note"],
-            "raised_at": iso(self.chat.clock()),
-        }
-        await self.chat.notifier.notify_alert_raised(alert)
-        return ok(alert_id=alert["alert_id"])
+        online = await coordinators_online(self.chat, self._db, exclude=expert_id)
+        return ok(alert_id=alert.alert_id, coordinators_online=online)
+
+    async def on_alert_ack(self, sid: str, data: Any) -> Ack:
+        """``alert:ack {alert_id}``: a coordinator picks an alert up; ``not_found`` the 2nd time."""
+        values = p.parse(data, ALERT_ACK_FIELDS)
+        coordinator_id = await self._coordinator(sid)
+        name = await self.session_value(sid, "display_name")
+        alert = await do_ack_alert(self.chat, coordinator_id, name, values["alert_id"])
+        return ok(alert_id=alert.alert_id, conversation_id=alert.conversation_id)
 
     async def _coordinator(self, sid: str) -> int:
         if not role_at_least(await self.session_value(sid, "role"), "coordinator"):

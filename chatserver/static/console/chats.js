@@ -2,6 +2,7 @@
 
 import { updateTitle } from "./attention.js";
 import { emit, socket } from "./live.js";
+import { alertRaised } from "./myalerts.js";
 import { $, T, api, el, fmt, newId, notice, timeOf } from "./util.js";
 
 const TYPING_IDLE_MS = 3000;
@@ -184,7 +185,7 @@ function wirePanel(chat) {
     const ack = await emit("alert:raise", { conversation_id: id, note: note.value });
     if (ack.ok) {
       note.value = "";
-      notice(T["chat.alert_sent"]);
+      alertRaised(ack, id);
     }
   });
   panel.querySelector(".chat-block").addEventListener("click", async () => {

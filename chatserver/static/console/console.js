@@ -14,9 +14,10 @@ import {
   renderTab,
 } from "./chats.js";
 import { emit, socket } from "./live.js";
-import { addAlert, loadOverview } from "./oversight.js";
+import { alertAcked, alertRaised, syncMine } from "./myalerts.js";
+import { addAlert, alertClosed, loadOverview, syncAlerts } from "./oversight.js";
 import { addPending, loadRegistrations } from "./registrations.js";
-import { $, T, el, fmt, notice } from "./util.js";
+import { $, ME, T, el, fmt, notice } from "./util.js";
 
 countUnreadWith(() => [...chats.values()].reduce((sum, chat) => sum + chat.unread, 0));
 
@@ -26,6 +27,8 @@ socket.on("connect", async () => {
   if (sync.ok) {
     renderQueue(sync.waiting);
     for (const chat of sync.chats) addChat(chat, false);
+    syncAlerts(sync.alerts);
+    syncMine(sync.alerts.filter((a) => a.expert.id === ME));
     // A chat that went back to the queue while this console was away is no longer ours.
     const held = new Set(sync.chats.map((c) => c.conversation_id));
     for (const [id, chat] of chats) {
@@ -82,6 +85,11 @@ socket.on("registration:pending", (data) => {
 });
 socket.on("alert:new", (data) => {
   addAlert(data);
+  attention();
+});
+socket.on("alert:closed", (data) => alertClosed(data));
+socket.on("alert:acked", (data) => {
+  alertAcked(data);
   attention();
 });
 

@@ -2,20 +2,68 @@
 
 import { addChat } from "./chats.js";
 import { emit } from "./live.js";
-import { $, ME, T, el, timeOf } from "./util.js";
+import { $, ME, T, el, fmt, notice, timeOf } from "./util.js";
 
 export function addAlert(alert) {
   const list = $("alert-list");
-  if (!list) return;
-  const item = el("li", { className: "alert-item", dataset: { conversationId: alert.conversation_id } });
+  if (!list || findAlert(alert.alert_id)) return;
+  const item = el("li", {
+    className: "alert-item",
+    dataset: { alertId: alert.alert_id, conversationId: alert.conversation_id, expert: alert.expert.display_name },
+  });
   item.append(el("strong", { className: "alert-expert" }, alert.expert.display_name));
   item.append(el("span", { className: "alert-time" }, ` · ${timeOf(alert.raised_at)} · `));
   item.append(el("code", { className: "alert-conversation" }, alert.conversation_id.slice(0, 8)));
   item.append(el("p", { className: "alert-note" }, alert.note || "—"));
-  item.append(...oversightButtons(alert.conversation_id, "alert"));
+  item.append(ackButton(alert.alert_id), ...oversightButtons(alert.conversation_id, "alert"));
   list.prepend(item);
   $("alerts-none").hidden = true;
   loadOverview();
+}
+
+// The open alerts of `chats:sync` (oldest first): one listed here and no longer open was
+// picked up, or expired, while this console was away.
+export function syncAlerts(open) {
+  const list = $("alert-list");
+  if (!list) return;
+  const ids = new Set(open.map((a) => a.alert_id));
+  for (const item of [...list.children]) {
+    if (!ids.has(item.dataset.alertId)) removeAlert(item);
+  }
+  for (const alert of open) addAlert(alert);
+}
+
+export function alertClosed(data) {
+  const item = findAlert(data.alert_id);
+  if (!item) return;
+  notice(fmt("alerts.closed_by", { name: data.by.display_name, expert: item.dataset.expert }));
+  removeAlert(item);
+}
+
+function ackButton(alertId) {
+  const ack = el("button", { type: "button", className: "alert-ack" }, T["alerts.ack"]);
+  ack.addEventListener("click", async () => {
+    const reply = await emit("alert:ack", { alert_id: alertId });
+    if (!reply.ok && reply.error && reply.error.code === "not_found") notice(T["alerts.gone"]);
+    if (reply.ok || (reply.error && reply.error.code === "not_found")) {
+      const item = findAlert(alertId);
+      if (item) removeAlert(item);
+    }
+  });
+  return ack;
+}
+
+function findAlert(alertId) {
+  return [...$("alert-list").children].find((item) => item.dataset.alertId === alertId);
+}
+
+// Keyboard users keep their place: focus moves to the next alert's button, else the heading.
+function removeAlert(item) {
+  const hadFocus = item.contains(document.activeElement);
+  const next = item.nextElementSibling || item.previousElementSibling;
+  item.remove();
+  $("alerts-none").hidden = $("alert-list").children.length > 0;
+  if (hadFocus) (next ? next.querySelector(".alert-ack") : $("alerts-heading")).focus();
 }
 
 function oversightButtons(conversationId, prefix) {
