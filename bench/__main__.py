@@ -1,6 +1,7 @@
 """``python -m bench``: run every scenario, write bench/results/results.json and summary.md.
 
-Options: ``--quick`` (small sizes, a smoke run), ``--only relay,routing,...``.
+Options: ``--quick`` (small sizes, a smoke run), ``--only relay,routing,...``,
+``--generator node|python`` (the load generator; default node, see bench/control.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import scenarios as sc
+from bench.control import GENERATORS
 from bench.report import summary
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -50,9 +52,9 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         runs = []
         for kind in ("nabij", "sio", "ws"):
             for size in opts.sizes:
-                if size == opts.saturation_size and "saturation" in names:
-                    continue  # the saturation run's first step is this size's relay figure
-                runs.append(await sc.relay_run(kind, opts, size, [2.0]))
+                if size == opts.saturation_size and saturation_has_relay_step(names, opts):
+                    continue  # the saturation run's 2 s step is this size's relay figure
+                runs.append(await sc.relay_run(kind, opts, size, [sc.RELAY_INTERVAL_S]))
         return {"runs": runs}
 
     async def saturation() -> dict[str, Any]:
@@ -66,6 +68,7 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
                     opts.saturation_size,
                     list(opts.saturation_intervals),
                     profile=profile if opts.profile else None,
+                    both_sides=True,
                 )
             )
         return {"runs": runs}
@@ -103,7 +106,11 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
         "status": status,
         "redis": redis,
     }
-    results: dict[str, Any] = {"machine": {**machine(), "database": opts.database}, "failures": {}}
+    results: dict[str, Any] = {
+        "machine": {**machine(), "database": opts.database},
+        "generator": opts.generator,
+        "failures": {},
+    }
     for name in names:
         started = time.monotonic()
         print(f"bench: {name} ...", flush=True)
@@ -113,11 +120,17 @@ async def run(names: list[str], opts: sc.Options) -> dict[str, Any]:
             results["failures"][name] = f"{type(error).__name__}: {error}"[:500]
         print(f"bench: {name} done in {time.monotonic() - started:.0f} s", flush=True)
         (opts.results / "partial.json").write_text(json.dumps(results, indent=2) + "\n")
-    if "saturation" in results and "relay" in results:
+    if "saturation" in results and "relay" in results and saturation_has_relay_step(names, opts):
+        step = sc.relay_step(list(opts.saturation_intervals))
         results["relay"]["runs"] += [
-            run | {"steps": run["steps"][:1]} for run in results["saturation"]["runs"]
+            run | {"steps": run["steps"][step : step + 1]} for run in results["saturation"]["runs"]
         ]
     return results
+
+
+def saturation_has_relay_step(names: list[str], opts: sc.Options) -> bool:
+    """The saturation run includes the relay schedule (both sides every 2 s) as one step."""
+    return "saturation" in names and sc.RELAY_INTERVAL_S in opts.saturation_intervals
 
 
 def main() -> None:
@@ -131,22 +144,29 @@ def main() -> None:
         default="sqlite",
         help="Nabij's database: a fresh SQLite file, or a fresh database on 127.0.0.1:5432",
     )
+    parser.add_argument(
+        "--generator",
+        choices=GENERATORS,
+        default="node",
+        help="load generator: node (socket.io-client under Node) or python (python-socketio)",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
-    opts = sc.Options(results=RESULTS, database=args.database)
+    opts = sc.Options(results=RESULTS, database=args.database, generator=args.generator)
     if args.quick:
         opts = sc.Options(
             results=RESULTS,
             database=args.database,
             sizes=(20, 40),
             saturation_size=40,
-            saturation_intervals=(2.0, 0.5),
+            saturation_intervals=(4.0, 2.0, 0.5),
             redis_intervals=(2.0, 0.5),
             warm_s=1.0,
             measure_s=3.0,
             routing_visitors=40,
             routing_experts=4,
             idle_sockets=200,
+            generator=args.generator,
         )
     names = [n for n in args.only.split(",") if n]
     unknown = set(names) - set(SCENARIOS)

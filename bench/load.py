@@ -39,6 +39,7 @@ class RelaySpec:
     expert_interval: float = 2.0
     body_size: int = 100
     mode: str = "relay"  # relay | routing | idle
+    expert_follows: bool = False  # experts follow the step's interval, down to expert_interval
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Worker:
         self.tally = Tally()
         self.conns: list[Conn] = []
         self.tasks: list[asyncio.Task[None]] = []
+        self.senders: list[tuple[Conn, Callable[[str], dict[str, Any]], bool]] = []
         self.pad = "x" * spec.body_size
 
     async def wait_phase(self, at_least: int) -> None:
@@ -87,6 +89,38 @@ class Worker:
             code = ack.get("error", {}).get("code", "?") if isinstance(ack, dict) else "?"
             self.tally.errors[f"send:{code}"] += 1
 
+    def interval(self, expert: bool, step: int) -> float:
+        """Seconds between two messages of one client in ``step``.
+
+        Experts never go below ``expert_interval``: with 10 chats an expert at 2 s already
+        sends Nabij's per-connection limit of 5 messages a second.
+        """
+        own = self.spec.intervals[step]
+        if not expert:
+            return own
+        fixed = self.spec.expert_interval
+        return max(own, fixed) if self.spec.expert_follows else fixed
+
+    def start_sender(
+        self, conn: Conn, payload: Callable[[str], dict[str, Any]], expert: bool
+    ) -> None:
+        """Send from ``conn``; restarted (a new random phase) at every step by watch_steps."""
+        self.senders.append((conn, payload, expert))
+        self.tasks.append(asyncio.ensure_future(self.sender(conn, payload, expert)))
+
+    async def watch_steps(self) -> None:
+        """At each new step restart every sender, so none waits out the last step's interval."""
+        seen = self.phase.value
+        while (phase := self.phase.value) < STOP:
+            if phase != seen and phase >= 2:
+                for task in self.tasks:
+                    task.cancel()
+                self.tasks = [
+                    asyncio.ensure_future(self.sender(*sender)) for sender in self.senders
+                ]
+            seen = phase
+            await asyncio.sleep(0.02)
+
     async def sender(
         self, conn: Conn, payload: Callable[[str], dict[str, Any]], expert: bool
     ) -> None:
@@ -97,7 +131,7 @@ class Worker:
             if step < 0:
                 await asyncio.sleep(0.05)
                 continue
-            interval = self.spec.expert_interval if expert else self.spec.intervals[step]
+            interval = self.interval(expert, step)
             now = loop.time()
             if next_at is None or next_at < now - interval:
                 next_at = now + random.uniform(0, interval)  # noqa: S311 - spreading load
@@ -131,7 +165,7 @@ class Worker:
             def payload(body: str) -> dict[str, Any]:
                 return {"conversation_id": conversation, "client_id": _cid(), "body": body}
 
-            self.tasks.append(asyncio.ensure_future(self.sender(conn, payload, expert=True)))
+            self.start_sender(conn, payload, expert=True)
 
     async def open_visitor(self, index: int, gate: asyncio.Semaphore) -> Conn | None:
         async with gate:
@@ -169,7 +203,7 @@ class Worker:
             def payload(body: str) -> dict[str, Any]:
                 return {"client_id": _cid(), "body": body}
 
-            self.tasks.append(asyncio.ensure_future(self.sender(conn, payload, expert=False)))
+            self.start_sender(conn, payload, expert=False)
 
     async def routing_visitors(self) -> None:
         gate = asyncio.Semaphore(OPEN_CONCURRENCY)
@@ -205,6 +239,7 @@ class Worker:
 
     async def run(self, out: Queue[Any]) -> None:
         self.out = out
+        watcher = asyncio.ensure_future(self.watch_steps())
         try:
             await self.open_experts()
             await self.report_ready()
@@ -222,6 +257,7 @@ class Worker:
             await asyncio.sleep(0.5)  # let the last in-flight messages land
             out.put(("report", self.tally))
         finally:
+            watcher.cancel()
             for task in self.tasks:
                 task.cancel()
             await asyncio.gather(*(conn.close() for conn in self.conns))

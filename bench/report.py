@@ -16,20 +16,45 @@ RELAY_COLUMNS = [
 ]
 
 
+INTERVALS = "interval s (visitor / expert)"
+
+
+def _generator(name: str) -> str:
+    return {
+        "node": "node (socket.io-client and ws under Node, bench/node/worker.mjs)",
+        "python": "python (python-socketio AsyncClient, bench/load.py)",
+    }.get(name, name)
+
+
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
     return lines
 
 
+def best_step(run: dict[str, Any], p99_limit: float = 100.0) -> dict[str, Any] | None:
+    """The step with the highest delivered messages/s whose visitor→expert p99 ≤ the limit."""
+    ok = [s for s in run["steps"] if s["v2e_p99_ms"] is not None and s["v2e_p99_ms"] <= p99_limit]
+    return max(ok, key=lambda s: s["delivered_per_s"], default=None)
+
+
 def best_rate(run: dict[str, Any], p99_limit: float = 100.0) -> int:
     """The highest delivered messages/s among steps whose visitor→expert p99 ≤ the limit."""
-    ok = [
-        s["delivered_per_s"]
-        for s in run["steps"]
-        if s["v2e_p99_ms"] is not None and s["v2e_p99_ms"] <= p99_limit
-    ]
-    return max(ok, default=0)
+    step = best_step(run, p99_limit)
+    return 0 if step is None else int(step["delivered_per_s"])
+
+
+def _best_row(run: dict[str, Any]) -> list[Any]:
+    """Server, its highest rate under p99 100 ms, that step's intervals and p99, errors."""
+    step = best_step(run)
+    errors = sum(run["errors"].values())
+    if step is None:
+        return [_label(run), 0, "no step under 100 ms", None, errors]
+    return [_label(run), step["delivered_per_s"], _intervals(step), step["v2e_p99_ms"], errors]
+
+
+def _intervals(step: dict[str, Any]) -> str:
+    return f"{step['visitor_interval_s']} / {step.get('expert_interval_s', 2.0)}"
 
 
 def _label(run: dict[str, Any]) -> str:
@@ -47,6 +72,7 @@ def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
         "",
         f"Machine: {machine.get('nproc')} cores, "
         f"{machine.get('cpu')}, Python {machine.get('python')}; run at {machine.get('when')}.",
+        f"Load generator: {_generator(results.get('generator', 'python'))}.",
         "",
     ]
     relay = results.get("relay", {})
@@ -67,7 +93,7 @@ def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
         out += ["Ratios (Nabij p99 / baseline p99, visitor→expert):", ""]
         out += [*_ratios(relay.get("runs", []), "v2e_p99_ms"), ""]
     for key, title in (
-        ("saturation", "## 2. Saturation (visitors faster step by step)"),
+        ("saturation", "## 2. Saturation (both sides faster step by step)"),
         ("redis", "## 6. Two processes on Redis vs one"),
     ):
         block = results.get(key, {})
@@ -81,14 +107,14 @@ def summary(results: dict[str, Any], machine: dict[str, str]) -> str:
                     [
                         _label(run),
                         run["conversations"],
-                        step["visitor_interval_s"],
+                        _intervals(step),
                         *(step[c] for c in RELAY_COLUMNS),
                     ]
                 )
-        out += _table(["server", "conversations", "visitor interval s", *RELAY_COLUMNS], rows)
+        out += _table(["server", "conversations", INTERVALS, *RELAY_COLUMNS], rows)
         out += ["", "Highest delivered messages/s with visitor→expert p99 ≤ 100 ms:", ""]
-        best = [[_label(r), best_rate(r), sum(r["errors"].values())] for r in block.get("runs", [])]
-        out += [*_table(["server", "messages/s", "errors"], best), ""]
+        best = [_best_row(r) for r in block.get("runs", [])]
+        out += [*_table(["server", "messages/s", INTERVALS, "v2e_p99_ms", "errors"], best), ""]
         if key == "redis" and len(best) == 2 and best[0][1]:
             out += [f"Two processes / one: {best[1][1] / best[0][1]:.2f}", ""]
     if routing := results.get("routing"):

@@ -30,6 +30,7 @@ from bench.stats import errors, percentile, step_summary
 
 WORKERS = 3
 CAPACITY = 10
+RELAY_INTERVAL_S = 2.0
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Options:
     results: Path
     sizes: tuple[int, ...] = (100, 500, 1000)
     saturation_size: int = 1000
-    saturation_intervals: tuple[float, ...] = (2.0, 1.0, 0.5, 0.25)
+    saturation_intervals: tuple[float, ...] = (8.0, 4.0, 2.0, 1.0, 0.5)
     #: Redis (1 vs 2 processes): a ladder that starts below what one process keeps under
     #: p99 100 ms and ends above it, with experts sending every ``redis_expert_interval``.
     redis_intervals: tuple[float, ...] = (8.0, 4.0, 2.0, 1.0, 0.5)
@@ -52,6 +53,7 @@ class Options:
     profile: bool = True
     #: Nabij's database: ``sqlite`` (a fresh file) or ``postgres`` (a fresh database).
     database: str = "sqlite"
+    generator: str = "node"
 
 
 @contextlib.asynccontextmanager
@@ -103,6 +105,7 @@ def split(
     mode: str = "relay",
     experts: int | None = None,
     expert_interval: float = 2.0,
+    expert_follows: bool = False,
 ) -> list[RelaySpec]:
     """Spread experts and visitors over the worker processes."""
     count = experts if experts is not None else -(-conversations // CAPACITY)
@@ -116,6 +119,7 @@ def split(
             intervals,
             expert_interval=expert_interval,
             mode=mode,
+            expert_follows=expert_follows,
         )
         for w in range(WORKERS)
     ]
@@ -129,11 +133,14 @@ async def relay_run(
     redis: int = 0,
     profile: Path | None = None,
     expert_interval: float = 2.0,
+    both_sides: bool = False,
 ) -> dict[str, Any]:
-    """N conversations, each side sending every 2 s (visitors faster in later steps).
+    """N conversations; visitors send at each step's interval, experts every ``expert_interval``.
 
-    With ``redis`` processes, visitors connect to the first and experts to the last, so
-    with two every message crosses between processes through Redis.
+    With ``both_sides`` (the saturation ladder) the experts follow the step's interval down
+    to ``expert_interval``, so the ladder can start below the relay scenario's rate. With
+    ``redis`` processes, visitors connect to the first and experts to the last, so with two
+    every message crosses between processes through Redis.
     """
     experts = -(-conversations // CAPACITY)
     async with servers(kind, opts, experts, redis=redis) as started:
@@ -143,20 +150,33 @@ async def relay_run(
             windows = []
             for step, _interval in enumerate(intervals):
                 control.set_phase(2 + step)
-                spy = _py_spy(started[0].proc.pid, profile, opts) if profile and step == 0 else None
+                profiled = profile is not None and step == relay_step(intervals)
+                spy = _py_spy(started[0].proc.pid, profile, opts) if profiled else None
                 windows.append(await control.measure(opts.warm_s, opts.measure_s))
                 if spy is not None:
                     spy.wait(30)
             return windows
 
-        windows, tallies, _ = await run_workers(
-            split(kind, urls, conversations, intervals, expert_interval=expert_interval),
-            started,
-            body,
+        specs = split(
+            kind,
+            urls,
+            conversations,
+            intervals,
+            expert_interval=expert_interval,
+            expert_follows=both_sides,
         )
+        windows, tallies, _ = await run_workers(specs, started, body, opts.generator)
     steps = [
-        step_summary(tallies, step, window, conversations * (1 / interval + 1 / expert_interval))
-        | {"visitor_interval_s": interval}
+        step_summary(
+            tallies,
+            step,
+            window,
+            offered_rate(conversations, interval, expert_interval, both_sides),
+        )
+        | {
+            "visitor_interval_s": interval,
+            "expert_interval_s": experts_interval(interval, expert_interval, both_sides),
+        }
         for step, (interval, window) in enumerate(zip(intervals, windows, strict=True))
     ]
     return {
@@ -167,6 +187,28 @@ async def relay_run(
         "steps": steps,
         "errors": errors(tallies),
     }
+
+
+def relay_step(intervals: list[float]) -> int:
+    """The step that runs the relay scenario's schedule (every 2 s), else the first."""
+    return intervals.index(RELAY_INTERVAL_S) if RELAY_INTERVAL_S in intervals else 0
+
+
+def experts_interval(interval: float, expert_interval: float, both_sides: bool) -> float:
+    """The experts' interval in a step (as bench/load.py's Worker.interval): ``expert_interval``,
+    or with ``both_sides`` the step's interval but never below ``expert_interval`` (2 s: with
+    10 chats, Nabij's 5 messages/s per socket).
+    """
+    return max(interval, expert_interval) if both_sides else expert_interval
+
+
+def offered_rate(
+    conversations: int, interval: float, expert_interval: float, both_sides: bool
+) -> float:
+    """Messages/s the schedule asks for: visitors every ``interval``, experts as above."""
+    return conversations * (
+        1 / interval + 1 / experts_interval(interval, expert_interval, both_sides)
+    )
 
 
 def _profile_path(opts: Options, name: str) -> Path | None:
@@ -228,7 +270,7 @@ async def routing(kind: str, opts: Options) -> dict[str, Any]:
                 spy.wait(30)
             return cpu_s
 
-        cpu_s, tallies, _ = await run_workers(specs, started, body)
+        cpu_s, tallies, _ = await run_workers(specs, started, body, opts.generator)
     assigned = [ms for tally in tallies for ms in tally.assigned_ms]
     counts = [count for tally in tallies for count in tally.assigned_counts]
     conversations = [c for tally in tallies for c in tally.expert_conversations]
@@ -262,7 +304,7 @@ async def connections(kind: str, opts: Options) -> dict[str, Any]:
         # the server's own start-up is what an operator sees; measured right before the load.
         await asyncio.sleep(1)
         before.append(started[0].rss())
-        after, tallies, _ = await run_workers(specs, started, body)
+        after, tallies, _ = await run_workers(specs, started, body, opts.generator)
     opened = sum(tally.opened for tally in tallies)
     return {
         "kind": kind,
