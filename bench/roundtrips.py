@@ -20,7 +20,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from bench.clients import SioConn
+from bench.clients import Conn, SioConn
 from bench.scenarios import Options, servers
 from bench.servers import ROOT
 from bench.targets import fake_address, open_expert
@@ -67,7 +67,7 @@ async def timed(counts_of: Callable[[], Awaitable[None]], prefix: str) -> tuple[
     return counts, elapsed
 
 
-async def relay(sender: SioConn, receiver: SioConn, payload: dict[str, Any], n: int) -> None:
+async def relay(sender: Conn, receiver: Conn, payload: dict[str, Any], n: int) -> None:
     """``n`` messages, each awaited until the receiver has it."""
     arrived: asyncio.Queue[Any] = asyncio.Queue()
     receiver.on("message:new", arrived.put_nowait)
@@ -97,7 +97,12 @@ async def measure(n: int) -> dict[str, Any]:
         prefix = str(started[0].env["NABIJ_REDIS_PREFIX"])
         expert = await open_expert("nabij", started[-1].url, 0)
         assigned: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        expert.on("chat:assigned", lambda data: assigned.done() or assigned.set_result(data))
+
+        def first_assignment(data: Any) -> None:
+            if not assigned.done():
+                assigned.set_result(data)
+
+        expert.on("chat:assigned", first_assignment)
         visitor = await SioConn("/visitor").connect(
             started[0].url, headers={"X-Forwarded-For": fake_address(1, 0)}
         )

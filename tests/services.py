@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -44,6 +45,13 @@ def require_browser() -> None:
     if missing:
         names = " and ".join(missing)
         _missing(f"{names} not installed (apt-get install chromium chromium-driver)")
+
+
+def require_node() -> None:
+    """Skip (locally) or fail (CI=true) without Node and the widget's node_modules."""
+    root = Path(__file__).resolve().parent.parent
+    if shutil.which("node") is None or not (root / "widget" / "node_modules" / "ws").is_dir():
+        _missing("needs node and widget/node_modules (npm ci in widget/)")
 
 
 def _missing(message: str) -> None:

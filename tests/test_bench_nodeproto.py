@@ -20,6 +20,7 @@ import pytest
 
 from bench.load import STOP, RelaySpec, Tally
 from bench.nodeproto import ProtocolError, parse_line, spec_line, steer_line
+from tests.services import require_node
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "bench" / "node" / "worker.mjs"
@@ -136,9 +137,8 @@ async def test_node_worker_relays_and_reports_latencies(ws_relay: str) -> None:
     The counts show that a new step starts a new schedule at once (no client waits out the
     5 s of step 0) and that only messages sent inside the measured window count.
     """
-    node = shutil.which("node")
-    if node is None or not (ROOT / "widget" / "node_modules" / "ws").is_dir():
-        pytest.skip("needs node and widget/node_modules (npm ci in widget/)")
+    require_node()
+    node = str(shutil.which("node"))
     spec = RelaySpec(
         "ws", ws_relay, ws_relay, [0], [0, 1], [5.0, 0.1], expert_interval=0.1, expert_follows=True
     )
@@ -175,9 +175,8 @@ async def test_node_worker_relays_and_reports_latencies(ws_relay: str) -> None:
 
 async def test_a_report_larger_than_a_pipe_buffer_arrives_whole(ws_relay: str) -> None:
     """Over 64 KiB of latencies read late: the worker exits only once its report is written."""
-    node = shutil.which("node")
-    if node is None or not (ROOT / "widget" / "node_modules" / "ws").is_dir():
-        pytest.skip("needs node and widget/node_modules (npm ci in widget/)")
+    require_node()
+    node = str(shutil.which("node"))
     spec = RelaySpec("ws", ws_relay, ws_relay, [0], list(range(20)), [0.01], expert_interval=0.01)
     proc = await asyncio.create_subprocess_exec(
         node,
