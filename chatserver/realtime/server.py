@@ -17,6 +17,7 @@ from chatserver.realtime.manager import InlineAsyncManager
 from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
 from chatserver.realtime.redis_manager import ReconnectingRedisManager
 from chatserver.realtime.staff import StaffNamespace
+from chatserver.realtime.transport import without_websocket_compression
 from chatserver.realtime.visitor import VisitorNamespace
 from nabij.settings import Settings
 
@@ -42,7 +43,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
             channel=f"{settings.redis_prefix}socketio",
             pool_size=settings.redis_pool_size,
         )
-    return socketio.AsyncServer(
+    sio = socketio.AsyncServer(
         async_mode="aiohttp",
         client_manager=manager,
         cors_allowed_origins=settings.allowed_origins,
@@ -51,6 +52,8 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         max_http_buffer_size=MAX_PACKET_BYTES,
         json=PacketJson,
     )
+    without_websocket_compression(sio.eio)
+    return sio
 
 
 def setup_socketio(
