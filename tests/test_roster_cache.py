@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from typing import Any
 
 import aiohttp
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver.chat.roster import ON_SHIFT_FRESH_S, ON_SHIFT_STALE_S, Roster
 from chatserver.chat.sharedread import SharedRead
+from chatserver.http.status import ALTERNATIVES, StatusBody
 from chatserver.keys import chat_key
 from staffing import rosterversion
 from staffing.experts import create_staff_user, set_staff_active
@@ -209,3 +211,19 @@ async def test_closing_waits_for_a_background_read() -> None:
     release.set()
     await asyncio.wait_for(closing, 1)
     assert finished == ["read", "read"]
+
+
+def test_the_status_body_is_rendered_again_only_when_its_answer_changes() -> None:
+    body = StatusBody()
+    published = {"next_opening": None, "opening_hours": []}
+    first = body.render(True, published)
+    assert json.loads(first) == {
+        "ok": True,
+        "open": True,
+        **published,
+        "alternatives": ALTERNATIVES,
+    }
+    assert body.render(True, published) is first
+    assert json.loads(body.render(False, published))["open"] is False
+    later = {"next_opening": "2026-11-24T08:00:00+00:00", "opening_hours": []}
+    assert json.loads(body.render(False, later))["next_opening"] == later["next_opening"]

@@ -105,11 +105,14 @@ class ChatService:
         await self.roster.close()
         await self._published.close()
 
-    async def status(self) -> dict[str, Any]:
-        """Whether the chat is open now and when it opens next (``GET /api/status``)."""
+    async def status(self) -> tuple[bool, dict[str, Any]]:
+        """Whether the chat is open now, and the published hours (``GET /api/status``).
+
+        The hours are one shared dict until they are read again: don't change it.
+        """
         now = self.clock()
         _, seats = await self.open_capacity(now)
-        return {"open": seats > 0, **await self._published_hours(now)}
+        return seats > 0, await self._published_hours(now)
 
     async def _published_hours(self, now: float) -> dict[str, Any]:
         """``next_opening`` and ``opening_hours``: one shared read, renewed every few seconds.

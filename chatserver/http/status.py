@@ -1,10 +1,15 @@
 """``GET /api/status``: is the chat open, when does it open next, where else to go.
 
 Answered without a socket so the widget can show open/closed before opening one; listed
-host sites may read it cross-origin (CORS), no cookies involved.
+host sites may read it cross-origin (CORS), no cookies involved. Every widget load asks,
+so the JSON body is rendered once per answer and reused while the answer stays the same
+(docs/performance.md).
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from aiohttp import web
 
@@ -17,10 +22,35 @@ ALTERNATIVES = [
 ]
 
 
+class StatusBody:
+    """The last rendered body, for the ``open`` flag and published hours it was made of."""
+
+    def __init__(self) -> None:
+        self._made_of: tuple[bool, dict[str, Any]] | None = None
+        self._body = b""
+
+    def render(self, is_open: bool, published: dict[str, Any]) -> bytes:
+        """``{ok, open, next_opening, opening_hours, alternatives}`` as JSON bytes.
+
+        ``published`` is one shared object until the hours are read again, so its identity
+        says whether the cached body still holds.
+        """
+        made_of = self._made_of
+        if made_of is None or made_of[0] != is_open or made_of[1] is not published:
+            answer = {"ok": True, "open": is_open, **published, "alternatives": ALTERNATIVES}
+            self._body = json.dumps(answer, separators=(",", ":")).encode()
+            self._made_of = (is_open, published)
+        return self._body
+
+
+status_body_key = web.AppKey("status_body", StatusBody)
+
+
 async def status(request: web.Request) -> web.Response:
-    """``{ok, open, next_opening, alternatives}``."""
-    payload = await request.app[keys.chat_key].status()
-    response = web.json_response({"ok": True, **payload, "alternatives": ALTERNATIVES})
+    """``{ok, open, next_opening, opening_hours, alternatives}``."""
+    is_open, published = await request.app[keys.chat_key].status()
+    body = request.app[status_body_key].render(is_open, published)
+    response = web.Response(body=body, content_type="application/json")
     origin = request.headers.get("Origin")
     if origin and origin in request.app[keys.settings_key].widget_origins:
         response.headers["Access-Control-Allow-Origin"] = origin
