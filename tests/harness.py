@@ -94,6 +94,21 @@ class Peer:
         await self.client.disconnect()
 
 
+async def connect_peer(url: str, namespace: str, **kwargs: Any) -> Peer:
+    """A Socket.IO client on ``namespace`` (websocket only) that records every event."""
+    client = socketio.AsyncClient(reconnection=False)
+    peer = Peer(client, namespace)
+
+    async def record(event: str, data: Any = None) -> None:
+        await peer.events[event].put(data)
+
+    client.on("*", record, namespace=namespace)
+    await client.connect(
+        url, namespaces=[namespace], transports=["websocket"], wait_timeout=5, **kwargs
+    )
+    return peer
+
+
 async def roster_now(session: AsyncSession, user_id: int) -> None:
     """Put ``user_id`` on a shift from an hour ago until two hours from now."""
     now = dt.datetime.now(dt.UTC)
@@ -166,16 +181,7 @@ class Nabij:
         )
 
     async def _connect(self, namespace: str, **kwargs: Any) -> Peer:
-        client = socketio.AsyncClient(reconnection=False)
-        peer = Peer(client, namespace)
-
-        async def record(event: str, data: Any = None) -> None:
-            await peer.events[event].put(data)
-
-        client.on("*", record, namespace=namespace)
-        await client.connect(
-            self.url, namespaces=[namespace], transports=["websocket"], wait_timeout=5, **kwargs
-        )
+        peer = await connect_peer(self.url, namespace, **kwargs)
         self.peers.append(peer)
         return peer
 

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import socketio
 from alembic import command
 from sqlalchemy.engine import Connection
 
 from nabij.db import create_engine, make_sessionmaker
 from nabij.migrate import alembic_config
 from staffing.experts import create_staff_user
-from tests.harness import PASSWORD, Peer, roster_now, unused_port
+from tests.harness import PASSWORD, Peer, connect_peer, roster_now, unused_port
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 15.0
@@ -241,16 +240,7 @@ async def peers() -> AsyncIterator[Callable[..., Awaitable[Peer]]]:
     made: list[Peer] = []
 
     async def connect(url: str, namespace: str, **kwargs: Any) -> Peer:
-        client = socketio.AsyncClient(reconnection=False)
-        peer = Peer(client, namespace)
-
-        async def record(event: str, data: Any = None) -> None:
-            await peer.events[event].put(data)
-
-        client.on("*", record, namespace=namespace)
-        await client.connect(
-            url, namespaces=[namespace], transports=["websocket"], wait_timeout=5, **kwargs
-        )
+        peer = await connect_peer(url, namespace, **kwargs)
         made.append(peer)
         return peer
 

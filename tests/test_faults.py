@@ -84,15 +84,24 @@ async def _expert_says(expert: Peer, cid: str, client_id: str, body: str) -> dic
     return await expert.call("message:send", data)
 
 
-async def _chat_on(url: str, connect: Connect) -> tuple[Peer, Peer, str, dict[str, Any], str]:
-    """An expert and a visitor talking through ``url``: seq 1 (visitor), seq 2 (expert)."""
-    cookie = await login(url, "anna")
-    expert = await connect(url, "/staff", headers={"Cookie": f"nabij_session={cookie}"})
+async def _assigned(
+    expert_url: str, visitor_url: str, connect: Connect
+) -> tuple[Peer, Peer, str, dict[str, Any], str]:
+    """Anna available on ``expert_url``, a visitor's chat requested on ``visitor_url`` and
+    assigned to her: (expert, visitor, conversation id, request ack, session cookie)."""
+    cookie = await login(expert_url, "anna")
+    expert = await connect(expert_url, "/staff", headers={"Cookie": f"nabij_session={cookie}"})
     assert (await expert.call("presence:set", {"available": True}))["ok"]
-    visitor = await connect(url, "/visitor")
+    visitor = await connect(visitor_url, "/visitor")
     ack = await visitor.call("chat:request", {"audience": "victim"})
     assert ack["ok"] and ack["position"] == 0, ack
     cid = (await expert.next("chat:assigned"))["conversation_id"]
+    return expert, visitor, cid, ack, cookie
+
+
+async def _chat_on(url: str, connect: Connect) -> tuple[Peer, Peer, str, dict[str, Any], str]:
+    """An expert and a visitor talking through ``url``: seq 1 (visitor), seq 2 (expert)."""
+    expert, visitor, cid, ack, cookie = await _assigned(url, url, connect)
     assert (await visitor.call("message:send", {"client_id": "v1", "body": "een"}))["seq"] == 1
     sent = await _expert_says(expert, cid, "e1", "twee")
     assert sent["seq"] == 2
@@ -162,12 +171,7 @@ async def test_a_visitor_on_a_killed_process_who_never_returns_ends_the_chat(
     await asyncio.gather(first.ready(), second.ready())
     await add_expert(str(stack["database_url"]), "anna")
     async with peers() as connect:
-        cookie = await login(second.url, "anna")
-        expert = await connect(second.url, "/staff", headers={"Cookie": f"nabij_session={cookie}"})
-        assert (await expert.call("presence:set", {"available": True}))["ok"]
-        visitor = await connect(first.url, "/visitor")
-        assert (await visitor.call("chat:request", {"audience": "victim"}))["ok"]
-        cid = (await expert.next("chat:assigned"))["conversation_id"]
+        expert, _, cid, _, _ = await _assigned(second.url, first.url, connect)
         first.signal(signal.SIGKILL)
         await first.exited(EXIT_BOUND_S)
 
@@ -189,12 +193,7 @@ async def test_an_expert_on_a_killed_process_stops_being_eligible(
     await asyncio.gather(first.ready(), second.ready())
     await add_expert(str(stack["database_url"]), "anna")
     async with peers() as connect:
-        cookie = await login(first.url, "anna")
-        expert = await connect(first.url, "/staff", headers={"Cookie": f"nabij_session={cookie}"})
-        assert (await expert.call("presence:set", {"available": True}))["ok"]
-        visitor = await connect(second.url, "/visitor")
-        assert (await visitor.call("chat:request", {"audience": "victim"}))["ok"]
-        await expert.next("chat:assigned")
+        _, visitor, _, _, _ = await _assigned(first.url, second.url, connect)
         assert await _open(second.url)
         first.signal(signal.SIGKILL)
         await first.exited(EXIT_BOUND_S)

@@ -96,6 +96,21 @@ async def whole_chat(nabij: Nabij) -> str:
     return cid
 
 
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Every record of every logger that could carry a payload, down to DEBUG."""
+    for name in LOGGERS:
+        caplog.set_level(logging.DEBUG, logger=name)
+    return caplog
+
+
+def logged_text(caplog: pytest.LogCaptureFixture) -> str:
+    """All captured records with every attribute, exception text included."""
+    return "\n".join(
+        f"{r.name} {r.getMessage()} {r.exc_text or ''} {r.__dict__}" for r in caplog.records
+    )
+
+
 def found_in(haystack: str) -> list[str]:
     return [needle for needle in NEEDLES if needle in haystack]
 
@@ -149,10 +164,9 @@ async def test_a_whole_chat_leaves_no_content_address_or_user_agent(
     private_nabij: Nabij,
     stack: dict[str, str | None],
     redis_prefix: str,
-    caplog: pytest.LogCaptureFixture,
+    debug_logs: pytest.LogCaptureFixture,
 ) -> None:
-    for name in LOGGERS:
-        caplog.set_level(logging.DEBUG, logger=name)
+    caplog = debug_logs
     nabij = private_nabij
     cid = await whole_chat(nabij)
     before = await live_store_text(nabij, stack, redis_prefix)
@@ -170,9 +184,7 @@ async def test_a_whole_chat_leaves_no_content_address_or_user_agent(
     stored = await database_text(nabij, str(stack["database_url"]))
     assert cid in stored  # the search does find: the anonymous record is there
     assert not found_in(stored)
-    logged = "\n".join(
-        f"{r.name} {r.getMessage()} {r.exc_text or ''} {r.__dict__}" for r in caplog.records
-    )
+    logged = logged_text(caplog)
     assert len(caplog.records) > 10, "the logs were not captured"
     assert not found_in(logged), [
         r.getMessage() for r in caplog.records if found_in(str(r.__dict__))
@@ -186,11 +198,9 @@ async def test_an_alert_note_lives_only_in_the_live_store_until_acknowledged(
     private_nabij: Nabij,
     stack: dict[str, str | None],
     redis_prefix: str,
-    caplog: pytest.LogCaptureFixture,
+    debug_logs: pytest.LogCaptureFixture,
 ) -> None:
     """The note of a mentor alert is free text: never in the database or a log."""
-    for name in LOGGERS:
-        caplog.set_level(logging.DEBUG, logger=name)
     nabij = private_nabij
     await nabij.add_expert("anna")
     await nabij.add_expert("cora", role="coordinator")
@@ -211,6 +221,6 @@ async def test_an_alert_note_lives_only_in_the_live_store_until_acknowledged(
     after = await live_store_text(nabij, stack, redis_prefix)
     assert not [key for key, value in after.items() if "ijsvogel-zorg" in value]
     assert "ijsvogel-zorg" not in await database_text(nabij, str(stack["database_url"]))
-    logged = "\n".join(f"{r.name} {r.getMessage()} {r.__dict__}" for r in caplog.records)
+    logged = logged_text(debug_logs)
     assert raised["alert_id"] in logged  # the search does find: the id is logged
     assert "ijsvogel-zorg" not in logged
