@@ -182,24 +182,26 @@ async def list_shifts(session: AsyncSession, start: dt.datetime, end: dt.datetim
     return list((await session.execute(query)).scalars())
 
 
+#: One active expert's shift: (user id, start, end).
+ShiftSpan = tuple[int, dt.datetime, dt.datetime]
+
+
 async def on_shift_ids(session: AsyncSession, at: dt.datetime) -> list[int]:
     """Return the ids of active users on shift at ``at`` (start inclusive, end exclusive)."""
-    query = (
-        select(Shift.user_id)
-        .join(StaffUser, StaffUser.id == Shift.user_id)
-        .where(StaffUser.active.is_(True))
-        .where(Shift.starts_at <= at)
-        .where(Shift.ends_at > at)
-        .distinct()
-        .order_by(Shift.user_id)
+    return ids_on_shift(
+        await active_shifts_overlapping(session, at, at + dt.timedelta.resolution), at
     )
-    return list((await session.execute(query)).scalars())
+
+
+def ids_on_shift(shifts: Iterable[ShiftSpan], at: dt.datetime) -> list[int]:
+    """The users of ``shifts`` on shift at ``at`` (start inclusive, end exclusive), by id."""
+    return sorted({user for user, starts, ends in shifts if starts <= at < ends})
 
 
 async def active_shifts_overlapping(
     session: AsyncSession, start: dt.datetime, end: dt.datetime
-) -> list[tuple[int, dt.datetime, dt.datetime]]:
-    """``(user_id, starts_at, ends_at)`` of active users' shifts overlapping [start, end)."""
+) -> list[ShiftSpan]:
+    """The shifts of active users overlapping [start, end)."""
     query = (
         select(Shift.user_id, Shift.starts_at, Shift.ends_at)
         .join(StaffUser, StaffUser.id == Shift.user_id)

@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver.chat.sharedread import SharedRead
 from staffing.presence import presence_ended, presence_started
-from staffing.shifts import Interval, active_shifts_overlapping, next_opening, opening_hours
+from staffing.shifts import (
+    Interval,
+    ShiftSpan,
+    active_shifts_overlapping,
+    ids_on_shift,
+    next_opening,
+    opening_hours,
+)
 
 #: Mean length of a low-threshold contact in the team's evaluation (35 minutes).
 AVERAGE_CONTACT_S = 35 * 60
@@ -38,13 +45,13 @@ class ShiftWindow:
 
     start: float
     end: float
-    shifts: tuple[tuple[int, float, float], ...]
+    shifts: tuple[ShiftSpan, ...]
 
     def covers(self, at: float) -> bool:
         return self.start <= at < self.end
 
     def on_shift(self, at: float) -> list[int]:
-        return sorted({user for user, starts, ends in self.shifts if starts <= at < ends})
+        return ids_on_shift(self.shifts, dt.datetime.fromtimestamp(at, dt.UTC))
 
 
 class Roster:
@@ -84,9 +91,8 @@ class Roster:
         start = dt.datetime.fromtimestamp(at, dt.UTC)
         end = start + dt.timedelta(seconds=ON_SHIFT_WINDOW_S)
         async with self._db() as session:
-            rows = await active_shifts_overlapping(session, start, end)
-        shifts = tuple((user, s.timestamp(), e.timestamp()) for user, s, e in rows)
-        return ShiftWindow(at, at + ON_SHIFT_WINDOW_S, shifts)
+            shifts = await active_shifts_overlapping(session, start, end)
+        return ShiftWindow(at, at + ON_SHIFT_WINDOW_S, tuple(shifts))
 
     async def next_opening(self, at: float) -> dt.datetime | None:
         """Start of the next shift after ``at``, or None when nothing is planned."""
