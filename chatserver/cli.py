@@ -316,8 +316,13 @@ def cmd_shift_remove(args: argparse.Namespace, settings: Settings) -> int:
         if shift is None:
             raise InputError({"ID": _no_such_shift(args.shift_id)})
         line = _shift_line(shift, await session.get_one(StaffUser, shift.user_id), tz)
+        details = {
+            "user_id": shift.user_id,
+            "starts_at": shift.starts_at.isoformat(),
+            "ends_at": shift.ends_at.isoformat(),
+        }
         await delete_shift(session, shift.id)
-        await record_change(session, None, "shift.delete", f"shift:{args.shift_id}")
+        await record_change(session, None, "shift.delete", f"shift:{args.shift_id}", **details)
         return line
 
     print(f"Removed shift ({tz.key}):\n{_run_in_db(settings, work)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from chatserver.console.report_texts import REPORT_EN, REPORT_NL
 from chatserver.console.roster_texts import ROSTER_EN, ROSTER_NL
 from registration.codes import FIELD_LABELS, LABELS
 from registration.validation import (
@@ -24,6 +25,7 @@ DEFAULT_LANGUAGE: Final = "nl"
 NL: Final[dict[str, str]] = {
     "app": "Nabij",
     "console": "Console",
+    "skip": "Naar de inhoud",
     "login.title": "Inloggen",
     "login.username": "Gebruikersnaam",
     "login.password": "Wachtwoord",
@@ -126,11 +128,13 @@ NL: Final[dict[str, str]] = {
     "connection.lost": "Verbinding verbroken; opnieuw verbinden…",
     "title.new": "Nieuw",
     **ROSTER_NL,
+    **REPORT_NL,
 }
 
 EN: Final[dict[str, str]] = {
     "app": "Nabij",
     "console": "Console",
+    "skip": "Skip to content",
     "login.title": "Sign in",
     "login.username": "Username",
     "login.password": "Password",
@@ -233,6 +237,7 @@ EN: Final[dict[str, str]] = {
     "connection.lost": "Connection lost; reconnecting…",
     "title.new": "New",
     **ROSTER_EN,
+    **REPORT_EN,
 }
 
 EN_FIELD_LABELS: Final[dict[str, str]] = {

@@ -7,6 +7,7 @@ scripts as a JSON data block.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from staffing.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -68,6 +69,16 @@ ROSTER_NL: Final[dict[str, str]] = {
     "roster.coverage": "Dekking komende 4 weken",
     "roster.gaps": "Gaten in de chaturen",
     "roster.no_gaps": "Geen gaten: alle chaturen zijn bezet.",
+    "roster.no_chat_hours": (
+        "Er zijn nog geen chaturen ingesteld, dus kan het rooster geen gaten tonen."
+        " Stel ze hieronder in bij Chaturen."
+    ),
+    "roster.gap_slot": "Gat {range}: niemand ingeroosterd",
+    "roster.warning.long": "{name}, {shift}: duurt {hours} uur (langer dan {limit}).",
+    "roster.warning.overlap": (
+        "{name}, {shift}: overlapt met een andere dienst van dezelfde persoon."
+    ),
+    "roster.confirm_delete": "De dienst van {name} op {day} ({range}) verwijderen?",
     "roster.unattended": "Diensten zonder console",
     "roster.no_unattended": "Geen.",
     "roster.warnings": "Waarschuwingen",
@@ -144,8 +155,39 @@ ROSTER_NL: Final[dict[str, str]] = {
     "audit.subject": "Onderwerp",
     "audit.details": "Details",
     "audit.older": "Oudere regels",
-    "audit.none": "Geen regels (meer).",
+    "audit.none": "Nog geen regels.",
+    "audit.zone": "Tijden in de tijdzone van het team ({zone}).",
+    "audit.end": "Dit zijn alle regels.",
     "audit.system": "(systeem)",
+    "audit.raw": "Ruwe regel",
+    "audit.unknown": "Onbekende handeling {action} ({subject}).",
+    "audit.action.shift.add": "Dienst van {who} toegevoegd: {when}.",
+    "audit.action.shift.change": "Dienst van {who} gewijzigd: {when}.",
+    "audit.action.shift.delete": "Dienst van {who} verwijderd: {when}.",
+    "audit.action.pattern.add": (
+        "Vaste dienst van {who} toegevoegd: {days} {start}\u2013{end}, vanaf {starts_on}."
+    ),
+    "audit.action.pattern.skip": (
+        "Vaste dienst {subject}: {first} t/m {last} overgeslagen ({removed} diensten vervallen)."
+    ),
+    "audit.action.pattern.end": (
+        "Vaste dienst {subject} beëindigd na {last} ({removed} diensten vervallen)."
+    ),
+    "audit.action.chat_hours.set": "Chaturen ingesteld: {hours}.",
+    "audit.action.user.add": "Account van {who} aangemaakt.",
+    "audit.action.user.change": "Account van {who} gewijzigd.",
+    "audit.action.user.deactivate": "Account van {who} gedeactiveerd.",
+    "audit.action.user.activate": "Account van {who} weer geactiveerd.",
+    "audit.action.user.password_link": "Nieuwe wachtwoordlink voor {who}.",
+    "audit.action.user.password_set": "{who} heeft een wachtwoord ingesteld.",
+    "audit.action.calendar.issue": "Agendalink gemaakt voor {who}.",
+    "audit.action.calendar.revoke": "Agendalink ingetrokken voor {who}.",
+    "audit.action.shift_request.add": "Verzoek over een dienst ingediend ({subject}).",
+    "audit.action.shift_request.approved": "Verzoek over een dienst goedgekeurd ({subject}).",
+    "audit.action.shift_request.refused": "Verzoek over een dienst geweigerd ({subject}).",
+    "audit.action.visitor.block": "Bezoeker 24 uur geblokkeerd.",
+    "audit.subject.chat_hours": "chaturen",
+    "audit.nobody": "(onbekend)",
     "link.title": "Wachtwoord instellen",
     "link.intro": "Kies een wachtwoord voor je account {username}.",
     "link.password": "Nieuw wachtwoord",
@@ -217,6 +259,14 @@ ROSTER_EN: Final[dict[str, str]] = {
     "roster.coverage": "Coverage, the coming 4 weeks",
     "roster.gaps": "Gaps in the chat hours",
     "roster.no_gaps": "No gaps: every chat hour is staffed.",
+    "roster.no_chat_hours": (
+        "No chat hours are set yet, so the roster cannot show gaps. Set them below under"
+        " Chat hours."
+    ),
+    "roster.gap_slot": "Gap {range}: nobody rostered",
+    "roster.warning.long": "{name}, {shift}: lasts {hours} hours (more than {limit}).",
+    "roster.warning.overlap": "{name}, {shift}: overlaps another shift of the same person.",
+    "roster.confirm_delete": "Delete the shift of {name} on {day} ({range})?",
     "roster.unattended": "Shifts without a console",
     "roster.no_unattended": "None.",
     "roster.warnings": "Warnings",
@@ -291,8 +341,39 @@ ROSTER_EN: Final[dict[str, str]] = {
     "audit.subject": "Subject",
     "audit.details": "Details",
     "audit.older": "Older entries",
-    "audit.none": "No (more) entries.",
+    "audit.none": "No entries yet.",
+    "audit.zone": "Times in the team's time zone ({zone}).",
+    "audit.end": "These are all the entries.",
     "audit.system": "(system)",
+    "audit.raw": "Raw entry",
+    "audit.unknown": "Unknown action {action} ({subject}).",
+    "audit.action.shift.add": "Shift of {who} added: {when}.",
+    "audit.action.shift.change": "Shift of {who} changed: {when}.",
+    "audit.action.shift.delete": "Shift of {who} deleted: {when}.",
+    "audit.action.pattern.add": (
+        "Recurring shift of {who} added: {days} {start}\u2013{end}, from {starts_on}."
+    ),
+    "audit.action.pattern.skip": (
+        "Recurring shift {subject}: {first} through {last} skipped ({removed} shifts removed)."
+    ),
+    "audit.action.pattern.end": (
+        "Recurring shift {subject} ended after {last} ({removed} shifts removed)."
+    ),
+    "audit.action.chat_hours.set": "Chat hours set: {hours}.",
+    "audit.action.user.add": "Account of {who} created.",
+    "audit.action.user.change": "Account of {who} changed.",
+    "audit.action.user.deactivate": "Account of {who} deactivated.",
+    "audit.action.user.activate": "Account of {who} activated again.",
+    "audit.action.user.password_link": "New password link for {who}.",
+    "audit.action.user.password_set": "{who} set a password.",
+    "audit.action.calendar.issue": "Calendar link made for {who}.",
+    "audit.action.calendar.revoke": "Calendar link revoked for {who}.",
+    "audit.action.shift_request.add": "Shift request made ({subject}).",
+    "audit.action.shift_request.approved": "Shift request approved ({subject}).",
+    "audit.action.shift_request.refused": "Shift request refused ({subject}).",
+    "audit.action.visitor.block": "Visitor blocked for 24 hours.",
+    "audit.subject.chat_hours": "chat hours",
+    "audit.nobody": "(unknown)",
     "link.title": "Set your password",
     "link.intro": "Choose a password for your account {username}.",
     "link.password": "New password",
@@ -352,9 +433,84 @@ NL_ROSTER_API_MESSAGES: Final[dict[str, str]] = {
 }
 
 
+#: Dutch for the roster and team API's messages with values in them. ``{name}`` stands
+#: for a value (dates, numbers, codes, what was typed) and comes back unchanged.
+NL_ROSTER_API_TEMPLATES: Final[dict[str, str]] = {
+    "Overlaps other shifts of this person on {days}.": (
+        "Overlapt met andere diensten van deze persoon op {days}."
+    ),
+    "Overlaps other shifts of this person on {days} and {n} more.": (
+        "Overlapt met andere diensten van deze persoon op {days} en nog {n} dagen."
+    ),
+    "{value} is not a date like 2026-12-01.": "{value} is geen datum zoals 2026-12-01.",
+    "{value} is not a time; write it like 19:00.": "{value} is geen tijd; schrijf het als 19:00.",
+    "Unknown day {value}; use {codes}.": "Onbekende dag {value}; gebruik {codes}.",
+    "Choose one of: {codes}.": "Kies een van: {codes}.",
+    "Unknown focus {value}; use {codes}.": "Onbekend aandachtsgebied {value}; gebruik {codes}.",
+    "Use 1 to {n} characters, not only spaces.": "Gebruik 1 tot {n} tekens, niet alleen spaties.",
+    "Use at most {n} characters.": "Gebruik hoogstens {n} tekens.",
+    "Give a period of at most {n} days, from ≤ to.": "Kies een periode van hoogstens {n} dagen.",
+}
+
+#: Fixed messages the roster, team and request API gives besides the field messages above.
+NL_ROSTER_API_MESSAGES.update(
+    {
+        "A pattern cannot start in the past.": (
+            "Een vaste dienst kan niet in het verleden beginnen."
+        ),
+        "There is no such pattern.": "Deze vaste dienst bestaat niet (meer).",
+        "No such pattern.": "Deze vaste dienst bestaat niet (meer).",
+        "No such shift.": "Deze dienst bestaat niet (meer).",
+        "No such staff member.": "Dit account bestaat niet.",
+        "Unknown field.": "Onbekend veld.",
+        "Some fields need a correction.": "Verbeter de gemarkeerde velden.",
+        "You cannot deactivate yourself.": "Je kunt jezelf niet deactiveren.",
+        "Only an admin can manage admins.": "Alleen een beheerder kan beheerders beheren.",
+        "Choose one of your own shifts.": "Kies een van je eigen diensten.",
+        "This shift has already started.": "Deze dienst is al begonnen.",
+        "Choose drop or swap.": "Kies laten vallen of overdragen.",
+        "A swap names a colleague; a drop names nobody.": (
+            "Bij overdragen kies je een collega; bij laten vallen niemand."
+        ),
+        "This request has been decided already.": "Over dit verzoek is al beslist.",
+        "This cannot be changed here.": "Dit kun je hier niet wijzigen.",
+        "Give text.": "Vul tekst in.",
+        "Give a list of codes.": "Kies uit de lijst.",
+        "This account is not active.": "Dit account is niet actief.",
+        "This is not your current password.": "Dit is niet je huidige wachtwoord.",
+        "This link has expired or was used already.": "Deze link is verlopen of al gebruikt.",
+        "Sign in first.": "Log eerst in.",
+    }
+)
+
+
+def translate(message: str, exact: dict[str, str], templates: dict[str, str]) -> str:
+    """``message`` from ``exact``, else from the first of ``templates`` it fits, else as is.
+
+    Longer templates are tried first, so "on {days} and {n} more." wins over "on {days}.".
+    The same rule runs in the pages' script (static/console/page.js ``translate``).
+    """
+    if message in exact:
+        return exact[message]
+    for english in sorted(templates, key=len, reverse=True):
+        names: list[str] = []
+
+        def slot(found: re.Match[str], names: list[str] = names) -> str:
+            names.append(found.group(1))
+            return "(.+?)"
+
+        pattern = re.sub(r"\\\{(\w+)\\\}", slot, re.escape(english))
+        if matched := re.fullmatch(pattern, message):
+            values = dict(zip(names, matched.groups(), strict=True))
+            return re.sub(r"\{(\w+)\}", lambda m, v=values: v[m.group(1)], templates[english])
+    return message
+
+
 def api_message(lang: str, message: str) -> str:
-    """An API field message in the page language (Dutch when the table has it)."""
-    return NL_ROSTER_API_MESSAGES.get(message, message) if lang == "nl" else message
+    """An API message in the page language (Dutch when the tables have it)."""
+    if lang != "nl":
+        return message
+    return translate(message, NL_ROSTER_API_MESSAGES, NL_ROSTER_API_TEMPLATES)
 
 
 def page_texts(lang: str, catalogue: dict[str, str]) -> dict[str, str]:
@@ -363,5 +519,8 @@ def page_texts(lang: str, catalogue: dict[str, str]) -> dict[str, str]:
     if lang == "nl":
         chosen.update(
             {f"api:{english}": dutch for english, dutch in NL_ROSTER_API_MESSAGES.items()}
+        )
+        chosen.update(
+            {f"api~{english}": dutch for english, dutch in NL_ROSTER_API_TEMPLATES.items()}
         )
     return chosen

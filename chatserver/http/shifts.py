@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import selectinload
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
@@ -124,8 +125,12 @@ async def delete_handler(request: web.Request) -> web.Response:
     """``DELETE /api/shifts/{id}`` (coordinators)."""
     actor = await require_staff(request, "coordinator")
     shift_id = _shift_id(request)
+    tz = request.app[keys.settings_key].timezone
     async with request.app[keys.db_key].begin() as session:
-        if not await delete_shift(session, shift_id):
+        shift = await session.get(Shift, shift_id, options=[selectinload(Shift.user)])
+        if shift is None or not await delete_shift(session, shift_id):
             raise APIError(404, "not_found", "No such shift.")
-        await record_change(session, actor.id, "shift.delete", f"shift:{shift_id}")
+        # What was deleted, so the audit log can say whose shift and when.
+        payload = shift_payload(shift, tz)
+        await record_change(session, actor.id, "shift.delete", f"shift:{shift_id}", **payload)
     return web.json_response({"ok": True})
