@@ -192,7 +192,7 @@ NL_PERIOD_ERRORS: Final[dict[str, str]] = {
     "This field is required.": "Dit veld is verplicht.",
     "Write the date as YYYY-MM-DD.": "Schrijf de datum als JJJJ-MM-DD.",
     "This date does not exist.": "Deze datum bestaat niet.",
-    "Choose one of: {codes}.": "Kies een van: {codes}.",
+    "Choose one of: {codes}.": "Kies een soort periode uit de lijst.",
     "Give a whole number from {low} to {high}.": "Geef een heel getal van {low} tot {high}.",
 }
 

@@ -449,6 +449,10 @@ NL_ROSTER_API_TEMPLATES: Final[dict[str, str]] = {
     "Unknown focus {value}; use {codes}.": "Onbekend aandachtsgebied {value}; gebruik {codes}.",
     "Use 1 to {n} characters, not only spaces.": "Gebruik 1 tot {n} tekens, niet alleen spaties.",
     "Use at most {n} characters.": "Gebruik hoogstens {n} tekens.",
+    "Use 1 to {n} characters.": "Gebruik 1 tot {n} tekens.",
+    "There are already {n} quick replies; remove one first.": (
+        "Er zijn al {n} snelle antwoorden; verwijder er eerst een."
+    ),
     "Give a period of at most {n} days, from ≤ to.": "Kies een periode van hoogstens {n} dagen.",
 }
 
@@ -480,6 +484,7 @@ NL_ROSTER_API_MESSAGES.update(
         "This is not your current password.": "Dit is niet je huidige wachtwoord.",
         "This link has expired or was used already.": "Deze link is verlopen of al gebruikt.",
         "Sign in first.": "Log eerst in.",
+        "Remove the NUL character.": "Haal het NUL-teken weg.",
     }
 )
 
