@@ -74,6 +74,8 @@ MARKERS: Final = {"nl": ENGLISH_ONLY, "en": DUTCH_ONLY}
 #: A word; hyphenated compounds are one word ("face-to-face" is Dutch too).
 _WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*", re.UNICODE)
 _PLACEHOLDER = re.compile(r"\{\w+\}")
+#: Names in code (``starts_at``) are no words of either language; "at" would count.
+_CODE_NAME = re.compile(r"\w+_\w+")
 
 
 def wrong_words(text: str, lang: str) -> list[str]:
@@ -82,7 +84,7 @@ def wrong_words(text: str, lang: str) -> list[str]:
     ``{name}`` placeholders of catalogue texts are not words of either language.
     """
     markers = MARKERS[lang]
-    words = _WORD.findall(_PLACEHOLDER.sub(" ", text))
+    words = _WORD.findall(_CODE_NAME.sub(" ", _PLACEHOLDER.sub(" ", text)))
     return [word for word in words if word.lower() in markers]
 
 

@@ -19,7 +19,9 @@ from tests.harness import PASSWORD, Nabij
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: Routes that are no page for people (their answers are JSON, CSV, files or calendars).
-NOT_PAGES = ("/api/", "/static/", "/widget/", "/calendar/", "/healthz", "/readyz", "/metrics")
+NOT_PAGES = (
+    "/api/", "/static/", "/widget/", "/calendar/", "/socket.io/", "/healthz", "/readyz", "/metrics",
+)  # fmt: skip
 #: The demo host page is a team's Dutch website (the widget's own texts follow data-lang).
 DUTCH_ONLY_PAGES = ("/",)
 #: JSON data blocks that hold texts (their values are shown by the pages' scripts).

@@ -484,6 +484,12 @@ NL_ROSTER_API_MESSAGES.update(
         "This is not your current password.": "Dit is niet je huidige wachtwoord.",
         "This link has expired or was used already.": "Deze link is verlopen of al gebruikt.",
         "Sign in first.": "Log eerst in.",
+        "Send {user_id, starts_at, ends_at}.": "Kies een expert, een begin en een einde.",
+        "Unknown fields.": "Onbekende velden.",
+        "Give an id.": "Kies er een uit de lijst.",
+        "Text only.": "Alleen tekst.",
+        "No such pending request.": "Dit verzoek staat niet (meer) open.",
+        "This request cannot be carried out.": "Dit verzoek kan niet worden uitgevoerd.",
         "Remove the NUL character.": "Haal het NUL-teken weg.",
     }
 )

@@ -70,8 +70,12 @@ async def list_handler(request: web.Request) -> web.Response:
 async def _shift_body(request: web.Request) -> tuple[int, dt.datetime, dt.datetime]:
     body = await read_json_object(request)
     unknown = set(body) - {"user_id", "starts_at", "ends_at"}
-    if unknown or not isinstance(body.get("user_id"), int) or isinstance(body.get("user_id"), bool):
+    if unknown:
         raise APIError(400, "invalid", "Send {user_id, starts_at, ends_at}.")
+    if not isinstance(body.get("user_id"), int) or isinstance(body.get("user_id"), bool):
+        # A field error, so the roster page shows it at the expert field (in its language).
+        fields = {"user_id": "Choose an expert."}
+        raise APIError(400, "invalid", "Some fields need a correction.", fields)
     starts_at = _moment(request, "starts_at", body.get("starts_at"))
     ends_at = _moment(request, "ends_at", body.get("ends_at"))
     return body["user_id"], starts_at, ends_at
