@@ -76,7 +76,7 @@ async def test_the_delete_confirmation_names_the_expert_and_the_day(
     await sign_in(browser, nabij, "coco")
     for lang, wanted in (
         ("nl", f"De dienst van Anna op {day_label(tomorrow)} (19:00{DASH}22:00) verwijderen?"),
-        ("en", f"Delete the shift of Anna on "),
+        ("en", "Delete the shift of Anna on "),
     ):
         await browser.open(f"{nabij.url}/roster?lang={lang}")
         await shows(browser, ".day .shift-text", "Anna")
@@ -93,11 +93,9 @@ async def test_the_audit_log_reads_as_sentences_in_local_time(
 ) -> None:
     tomorrow = await _tomorrow_with_a_shift(nabij)
     async with nabij.http(await nabij.login("coco")) as http:
-        shifts = await (
-            await http.get(
-                f"{nabij.url}/api/shifts?from={tomorrow}T00:00&to={tomorrow + dt.timedelta(days=1)}T00:00"
-            )
-        ).json()
+        day_after = tomorrow + dt.timedelta(days=1)
+        url = f"{nabij.url}/api/shifts?from={tomorrow}T00:00&to={day_after}T00:00"
+        shifts = await (await http.get(url)).json()
         shift_id = shifts["shifts"][0]["id"]
         assert (await http.delete(f"{nabij.url}/api/shifts/{shift_id}")).status == 200
     await sign_in(browser, nabij, "coco")

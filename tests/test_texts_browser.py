@@ -38,7 +38,8 @@ window.alert = (text) => { window.__dialogs.push(String(text)); };
 """
 
 COLLECT = """
-const texts = [document.title, ...document.body.innerText.split("\\n"), ...(window.__dialogs || [])];
+const lines = document.body.innerText.split("\\n");
+const texts = [document.title, ...lines, ...(window.__dialogs || [])];
 for (const node of document.querySelectorAll('[aria-label],[title],[placeholder],[alt]')) {
   for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
     if (node.hasAttribute(name)) texts.push(node.getAttribute(name));

@@ -513,8 +513,13 @@ def translate(message: str, exact: dict[str, str], templates: dict[str, str]) ->
         pattern = re.sub(r"\\\{(\w+)\\\}", slot, re.escape(english))
         if matched := re.fullmatch(pattern, message):
             values = dict(zip(names, matched.groups(), strict=True))
-            return re.sub(r"\{(\w+)\}", lambda m, v=values: v[m.group(1)], templates[english])
+            return _fill(templates[english], values)
     return message
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """``template`` with each ``{name}`` replaced by ``values[name]``."""
+    return re.sub(r"\{(\w+)\}", lambda found: values[found.group(1)], template)
 
 
 def api_message(lang: str, message: str) -> str:
