@@ -7,7 +7,8 @@ gaps, requests and audit entries appear, then its forms are sent so their errors
 (the overlapping recurring shift among them) and a delete or deactivation is asked for
 (the confirmation is recorded, never accepted). What is checked: the page title, every
 rendered text (innerText, so visually hidden labels too), aria-label, title,
-placeholder and alt attributes, option texts, and the dialogs. A screenshot of each page
+placeholder and alt attributes, option texts, folded <details> opened (the audit log's raw
+records excepted: code and JSON by design), and the dialogs. A screenshot of each page
 and language goes to var/test-screenshots/texts/.
 """
 
@@ -20,9 +21,11 @@ from typing import Any
 
 import pytest
 
+from chatserver.keys import chat_key, db_key
+from staffing.experts import get_staff_by_username
 from tests.browser import SCREENSHOTS, Browser
 from tests.consolehelp import sign_in
-from tests.harness import Nabij
+from tests.harness import Nabij, NabijFactory
 from tests.languages import untranslated
 from tests.texts_pages import DUTCH_ONLY_PAGES, page_paths, staff_with_data
 
@@ -38,6 +41,9 @@ window.alert = (text) => { window.__dialogs.push(String(text)); };
 """
 
 COLLECT = """
+// Folded parts count too (a chat's transfer and alert forms), but not the audit log's raw
+// records: those are code and JSON on purpose.
+for (const details of document.querySelectorAll('details:not(.raw)')) details.open = true;
 const lines = document.body.innerText.split("\\n");
 const texts = [document.title, ...lines, ...(window.__dialogs || [])];
 for (const node of document.querySelectorAll('[aria-label],[title],[placeholder],[alt]')) {
@@ -79,6 +85,10 @@ EXPECTED = {
         "en": ["Overlaps other shifts", "lasts 8 hours", "Delete the shift", "Gap "],
     },
     "/audit": {"nl": ["Dienst van Bram toegevoegd"], "en": ["Shift of Bram added"]},
+    "/console": {
+        "nl": ["Slachtoffer", "Naaste", "Anna", "Versturen"],
+        "en": ["Victim", "Relative", "Anna", "Send"],
+    },
 }
 
 
@@ -104,20 +114,54 @@ async def page_texts(browser: Browser, url: str, path: str, tomorrow: str) -> li
     return texts
 
 
+async def console_with_chats(nabij: Nabij, browser: Browser) -> None:
+    """The coordinator's console with a chat of its own, Anna's chat and Anna's alert.
+
+    So the console's scripts build their texts: the chat panel, the overview, the alert.
+    """
+    await browser.open(f"{nabij.url}/console?lang=nl")
+    await browser.click("#available")
+    await _available(nabij, "root")
+    own = await nabij.visitor()
+    assert (await own.call("chat:request", {"audience": "victim", "lang": "en"}))["ok"]
+    await browser.find("#chat-panels > *")
+    anna = await nabij.staff("anna")
+    theirs = await nabij.visitor()
+    assert (await theirs.call("chat:request", {"audience": "relative"}))["ok"]
+    assigned = await anna.next("chat:assigned")
+    note = {"conversation_id": assigned["conversation_id"], "note": "meekijken graag"}
+    assert (await anna.call("alert:raise", note))["ok"]
+    await browser.find("#alert-list li")
+
+
+async def _available(nabij: Nabij, username: str) -> None:
+    """Wait until the live store has ``username`` available (bounded)."""
+    chat = nabij.app[chat_key]
+    async with nabij.app[db_key]() as session:
+        user = await get_staff_by_username(session, username)
+    assert user is not None
+    deadline = time.monotonic() + SETTLE_S
+    while time.monotonic() < deadline:
+        [state] = await chat.store.expert_states([user.id])
+        if state.available and state.connections:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{username} never became available")
+
+
 async def test_every_staff_page_in_both_languages_in_a_browser(
-    nabij: Nabij, browser: Browser
+    nabij_factory: NabijFactory, browser: Browser
 ) -> None:
+    # The coordinator's console comes back to its own chat after visiting the other pages.
+    nabij = await nabij_factory(reconnect_grace_s=60)
     import datetime as dt
 
     from tests.texts_pages import AMSTERDAM
 
     samples = await staff_with_data(nabij)
-    anna = await nabij.staff("anna")  # a running chat for the coordinator's overview
-    visitor = await nabij.visitor()
-    assert (await visitor.call("chat:request", {"audience": "relative"}))["ok"]
-    await anna.next("chat:assigned")
-    tomorrow = (dt.datetime.now(AMSTERDAM).date() + dt.timedelta(days=1)).isoformat()
     await sign_in(browser, nabij, "root")
+    await console_with_chats(nabij, browser)
+    tomorrow = (dt.datetime.now(AMSTERDAM).date() + dt.timedelta(days=1)).isoformat()
     (SCREENSHOTS / "texts").mkdir(parents=True, exist_ok=True)
     found: dict[str, list[str]] = {}
     for lang in ("nl", "en"):
