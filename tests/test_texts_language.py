@@ -18,8 +18,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from chatserver.console.api_texts import api_message
 from chatserver.console.i18n import EN, NL
-from chatserver.console.roster_texts import api_message
 from tests.harness import Nabij
 from tests.languages import untranslated
 from tests.texts_pages import DUTCH_ONLY_PAGES, html_texts, page_paths, staff_with_data

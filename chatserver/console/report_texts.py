@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from chatserver.console.roster_texts import translate
+from chatserver.console.api_texts import translate
 
 REPORT_NL: Final[dict[str, str]] = {
     "report.title": "Rapportage",

@@ -10,8 +10,8 @@ from aiohttp import web
 
 import widget
 from chatserver import keys
+from chatserver.console.api_texts import api_message
 from chatserver.console.i18n import code_labels, field_label, js_texts
-from chatserver.console.roster_texts import api_message
 from chatserver.http.staffpages import (
     language,
     page_context,

@@ -9,7 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.console.roster_texts import api_message
+from chatserver.console.api_texts import api_message
 from chatserver.http.auth import sign_in, sign_out
 from chatserver.http.csrf import csrf_token_for, ensure_login_binding
 from chatserver.http.jsonapi import APIError

@@ -24,7 +24,7 @@ const TEMPLATES = Object.keys(T).filter((key) => key.startsWith("api~"))
 /**
  * An API message (English) in the page's language: exact ("api:" texts), else the first
  * template ("api~" texts, `{name}` a value kept as sent) it fits, else as sent.
- * The same rule as chatserver/console/roster_texts.py `translate`.
+ * The same rule as chatserver/console/api_texts.py `translate`.
  */
 export function translate(message) {
   if (T["api:" + message]) return T["api:" + message];
