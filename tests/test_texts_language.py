@@ -49,6 +49,8 @@ def test_both_catalogues_hold_every_text_and_translate_it() -> None:
 async def _page_problems(http: Any, url: str, lang: str) -> list[str]:
     response = await http.get(url)
     assert response.status < 500, url
+    if response.content_type == "text/plain":  # a refusal: one short sentence
+        return untranslated([await response.text()], lang)
     if response.content_type != "text/html":
         return []
     page_lang, texts = html_texts(await response.text())
@@ -77,6 +79,12 @@ async def test_every_staff_page_speaks_one_language(nabij: Nabij) -> None:
                 url = f"{nabij.url}{path}{joiner}lang={lang}"
                 if problems := await _page_problems(admin, url, lang):
                     found[f"{lang} {path}"] = problems
+    async with aiohttp.ClientSession() as anonymous:  # the pages before signing in
+        for lang in ("nl", "en"):
+            for path in ("/login", f"/password/{samples['token']}", "/reports", "/roster"):
+                url = f"{nabij.url}{path}?lang={lang}"
+                if problems := await _page_problems(anonymous, url, lang):
+                    found[f"{lang} {path} (signed out)"] = problems
     assert found == {}, "\n".join(f"{page}: {p}" for page, ps in found.items() for p in ps)
 
 
