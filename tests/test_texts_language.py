@@ -34,7 +34,7 @@ KNOWN_PAGES = {
 #: Texts that are the same in both languages (names, loanwords, symbols).
 SAME_IN_BOTH = {
     "Nabij", "Console", "Expert", "Professional", "Professionals", "Team", "Week",
-    "Accounts", "Details", "Downloads", "n", "{label} (min:sec)",
+    "Accounts", "Downloads", "n", "{label} (min:sec)",
 }  # fmt: skip
 
 

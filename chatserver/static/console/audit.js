@@ -35,11 +35,23 @@ function hoursText(hours) {
   return (hours || []).map((h) => `${days(h.weekdays)} ${h.start}–${h.end}`).join("; ") || "–";
 }
 
+/** A local day ("2026-12-05") as "za 5 dec"; anything else as it is. */
+function day(value) {
+  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const date = new Date(`${value}T12:00:00Z`);
+  const weekday = T["day." + ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][date.getUTCDay()]];
+  const month = date.toLocaleDateString(LANG, { month: "short", timeZone: "UTC" }).replace(".", "");
+  return `${weekday} ${date.getUTCDate()} ${month}`;
+}
+
 function values(entry) {
   const d = entry.details || {};
   const [kind, id] = entry.subject.split(":");
   return {
     ...d,
+    starts_on: day(d.starts_on),
+    first: day(d.first),
+    last: day(d.last),
     who: nameOf(kind === "user" ? id : d.user_id),
     when: span(d.starts_at, d.ends_at),
     days: days(d.weekdays),
