@@ -27,7 +27,7 @@ from tests.harness import Nabij, NabijFactory, Peer
 SECRET = "kwikstaart-geheim-6610"
 LEASE_S = 0.3
 #: Grace 0.6 s + a lease or two + sweeps, with room for a busy machine; below the
-#: content TTL of these tests (0.6 + 2 × 0.3 + 5 s), so it is the retry that erases.
+#: content TTL of these tests (0.6 + 2 * 0.3 + 5 s), so it is the retry that erases.
 ERASED_WITHIN_S = 5.0
 
 

@@ -1,7 +1,7 @@
 """Live store in Redis: several server processes (or hosts) share one queue and presence.
 
 Atomicity: every method that decides or counts (``request``, ``assign_head``, ``accept``,
-``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``erase``,
+``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``confirm``, ``erase``,
 ``expert_connected``/``expert_disconnected``, ``set_available``,
 ``visitor_attached``/``visitor_detached``, ``hit_rate_limit``, ``claim_dead_processes``,
 ``add_alert``, ``open_alerts``, ``ack_alert``)
