@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.chat.deadlines import content_retention
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster
@@ -24,7 +25,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     engine = create_engine(settings.database_url)
     db = make_sessionmaker(engine)
-    store = create_store(settings)
+    store = create_store(settings, content_retention(settings))
     sio = create_sio(settings)
     archive = ConversationArchive(db, settings.timezone)
     chat = ChatService(settings, store, Roster(db), archive, Notifier(sio), metrics=Metrics())

@@ -374,14 +374,23 @@ class ChatService:
     # -- endings --------------------------------------------------------------------------
 
     async def do_end_chat(self, conversation_id: str, by: str, reason: str) -> Conversation | None:
-        """End the conversation once: notify, persist its traces, schedule the erasure."""
+        """End the conversation once (the store schedules its erasure in that same step),
+        then notify and persist its traces.
+
+        Once the store has ended it, a retry ends nothing, so a failing notification must
+        not cost the traces: it is logged and the ending goes on.
+        """
         now = self.clock()
         ended = await self.store.end(conversation_id, by, reason, now)
         if ended is None:
             return None
         logger.info("chat ended conversation=%s by=%s reason=%s", ended.id, by, reason)
-        await self.notifier.notify_conversation_ended(ended)
-        await self.store.schedule("erase", ended.id, now + self.settings.reconnect_grace_s)
+        try:
+            await self.notifier.notify_conversation_ended(ended)
+        except Exception as exc:
+            logger.warning(
+                "ending not announced conversation=%s error=%s", ended.id, type(exc).__name__
+            )
         await self._persist_finished(ended)
         try:
             if ended.was_answered and ended.expert_id is not None:
