@@ -33,7 +33,7 @@ class Widget {
     Object.assign(this, { config, t, host, ui });
     this.view = "intro";
     this.conn = null;
-    this.expertName = t.expert;
+    this.expertName = null; // unknown until chat:assigned or chat:resumed names the expert
     this.transcript = new Transcript(ui.log, t);
     this.opening = { open: null, next: null };
     this.hours = [];
@@ -245,7 +245,7 @@ class Widget {
     show(this.ui.end, true);
     show(this.ui.confirm, false);
     this.assigned = false;
-    this.expertName = this.t.expert;
+    this.expertName = null;
     show(this.ui.waitHint, false);
     this.setView("chat");
     this.conn = new Connection(this.config.origin, token, this.handlers());
@@ -288,8 +288,9 @@ class Widget {
 
   assign(name) {
     this.assigned = true;
-    this.expertName = name || this.t.expert;
-    this.ui.status.textContent = this.t.assigned(this.expertName);
+    this.expertName = name || null;
+    if (name) this.transcript.named(name);
+    this.ui.status.textContent = this.t.assigned(this.expertLabel());
     show(this.ui.waitHint, false);
   }
 
@@ -335,9 +336,13 @@ class Widget {
     this.typingSent = false;
   }
 
+  expertLabel() {
+    return this.expertName || this.t.expert;
+  }
+
   expertTyping(isTyping) {
     clearTimeout(this.shownTimer);
-    setText(this.ui.typing, isTyping ? this.t.typing(this.expertName) : "");
+    setText(this.ui.typing, isTyping ? this.t.typing(this.expertLabel()) : "");
     if (isTyping) this.shownTimer = setTimeout(() => this.expertTyping(false), TYPING_SHOWN_MS);
   }
 
@@ -362,7 +367,7 @@ class Widget {
     const text = this.t.endedBy;
     const system = text[reason] || text.other;
     this.ui.endedReason.textContent =
-      by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertName) : system;
+      by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertLabel()) : system;
     this.ui.endedAlternatives.replaceChildren(...alternatives(this.t, this.config));
     this.dropConnection();
     this.setView("ended");

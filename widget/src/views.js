@@ -202,12 +202,13 @@ function shortUrl(url) {
 
 export function messageItem(t, who, body, mine) {
   const status = mine ? h("span", { class: "status", text: t.sending }) : null;
+  const label = h("p", { class: "who", text: who });
   const el = h(
     "div",
     { class: mine ? "msg mine" : "msg theirs" },
-    h("p", { class: "who", text: who }),
+    label,
     h("p", { class: "text", text: body }),
     status ? h("p", { class: "meta" }, status) : null,
   );
-  return { el, status };
+  return { el, status, label };
 }
