@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import Browser
-from tests.harness import NabijFactory
+from tests.harness import Nabij, NabijFactory
 from tests.widget_ui import WidgetUI
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
@@ -43,3 +43,28 @@ async def test_after_a_reload_the_experts_earlier_messages_carry_the_experts_nam
     await ui.wait_text(".chat-status", "Anna is er voor je")
     await ui.wait_text(".msg.mine .text", "^Over thuis.$")
     assert await ui.texts(".msg .who") == ["Anna", "Anna", "Jij"]
+
+
+LAUNCHER_STATE_JS = (
+    "return document.getElementById('nabij-widget').shadowRoot"
+    ".querySelector('.launcher-state').textContent;"
+)
+
+
+async def test_a_chat_refused_as_closed_turns_the_launcher_to_closed(
+    nabij: Nabij, browser: Browser
+) -> None:
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await ui.wait_text(".launcher-state", "^nu open$")
+    await ui.click(".launcher")
+    await ui.find(".start")
+    assert (await expert.call("presence:set", {"available": False}))["ok"]
+
+    await ui.click(".start")
+    await ui.wait_text(".closed h3", "gesloten|niemand")
+    assert await browser.script(LAUNCHER_STATE_JS) == "nu gesloten"
+    await ui.click(".hide")
+    await ui.wait_text(".launcher-state", "^nu gesloten$")

@@ -198,6 +198,7 @@ class Widget {
     const { code } = ack.error;
     if (code === "closed") {
       this.opening = { open: false, next: ack.next_opening || null };
+      this.updateLauncher(); // the launcher said "nu open" until the panel was hidden
       this.showClosed(this.opening.next);
     } else {
       this.setView("intro");
