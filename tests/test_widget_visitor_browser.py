@@ -14,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 
 from tests.browser import Browser, describe
 from tests.harness import Nabij, NabijFactory
+from tests.test_wait_estimate import measured_chats
 from tests.widget_ui import HostSite, WidgetUI, host_site
 
 __all__ = ["host_site"]
@@ -101,6 +102,7 @@ async def _published_hours(nabij: Nabij) -> list[dict[str, str]]:
 async def test_unstaffed_then_busy_in_dutch_on_the_demo_page(
     nabij: Nabij, browser: Browser
 ) -> None:
+    await measured_chats(nabij, talk_s=20 * 60, count=30)
     await nabij.add_expert("anna", capacity=1)
     anna = await nabij.staff("anna", available=False)
     until = _until(await _published_hours(nabij))
@@ -126,14 +128,16 @@ async def test_unstaffed_then_busy_in_dutch_on_the_demo_page(
     await ui.wait_text(
         ".busy-note",
         "^Het is nu druk: iedereen van ons is in gesprek. Start je de chat, dan ben je de"
-        " eerste in de wachtrij.$",
+        " eerste in de wachtrij. Geschatte wachttijd: ongeveer 5\u201330 minuten.$",
     )
     assert (await ui.focused())["id"] == "nabij-title"
     await ui.click(".hide")
     await ui.wait_text(".launcher-state", "^nu druk$")
     await ui.click(".launcher")
     await ui.click(".start")
-    await ui.wait_text(".chat-status", "^Je bent nummer 1 in de wachtrij")
+    await ui.wait_text(
+        ".chat-status", "^Je bent nummer 1 in de wachtrij. Geschatte wachttijd: ongeveer 5\u201330"
+    )
 
 
 async def test_unstaffed_and_busy_in_english(

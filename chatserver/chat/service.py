@@ -20,10 +20,12 @@ from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat import outbox
 from chatserver.chat.availability import Availability, assess, open_until
+from chatserver.chat.handletimes import HandleTimes
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
-from chatserver.chat.roster import Roster, estimated_wait_s
+from chatserver.chat.roster import Roster
 from chatserver.chat.sharedread import SharedRead
+from chatserver.chat.waitestimate import WaitEstimate, estimate_wait, wait_fields
 from chatserver.chat.wire import iso, message_payload
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
@@ -58,7 +60,8 @@ class RequestAccepted:
     conversation: Conversation
     token: str
     position: int
-    estimated_wait_s: int
+    #: The likely wait when queued (chat/waitestimate.py); None: assigned, or too little data.
+    wait: WaitEstimate | None
 
 
 class ChatService:
@@ -73,6 +76,7 @@ class ChatService:
         notifier: Notifier,
         clock: Clock = time.time,
         metrics: Metrics | None = None,
+        handle_times: HandleTimes | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = metrics or Metrics()
@@ -84,6 +88,8 @@ class ChatService:
         self.roster = roster
         self.archive = archive
         self.notifier = notifier
+        #: Measured chat lengths for the wait estimate; None: never an estimate.
+        self.handle_times = handle_times
         self.clock = clock
         #: This process's id in the live store: its sockets are counted as its own, so
         #: others can release them if it dies (chat/processes.py). Random, says nothing.
@@ -121,7 +127,9 @@ class ChatService:
         published = await self._published_hours(now)
         live: dict[str, Any] = {"open": current.takes_requests, "state": current.state}
         if current.state == "busy":
-            live["queue_length"] = len(await self.store.queue())
+            waiting = len(await self.store.queue())
+            live["queue_length"] = waiting
+            live.update(wait_fields(await self.estimate_wait(waiting + 1, current.seats)))
         elif current.state == "unstaffed":
             live["open_until"] = open_until(published["opening_hours"], now)
         return live, published
@@ -199,8 +207,14 @@ class ChatService:
         logger.info("chat requested conversation=%s position=%d", conversation.id, outcome.position)
         current = await self.store.get_conversation(conversation.id)
         assert current is not None
-        wait = estimated_wait_s(outcome.position, seats) if outcome.position else 0
+        wait = await self.estimate_wait(outcome.position, seats) if outcome.position else None
         return RequestAccepted(current, token, outcome.position, wait)
+
+    async def estimate_wait(self, position: int, seats: int) -> WaitEstimate | None:
+        """The likely wait at ``position`` with ``seats`` all taken, from measured chats."""
+        if self.handle_times is None:
+            return None
+        return estimate_wait(await self.handle_times.recent(), position, seats)
 
     async def notify_request_accepted(self, accepted: RequestAccepted) -> None:
         """Announce a new conversation: to its expert when assigned, else to the queue.
@@ -394,8 +408,9 @@ class ChatService:
         if not waiting:
             return
         _, seats = await self.open_capacity(self.clock())
+        times = await self.handle_times.recent() if self.handle_times is not None else []
         for position, conversation in enumerate(waiting, start=1):
-            wait = estimated_wait_s(position, seats)
+            wait = estimate_wait(times, position, seats)
             await self.notifier.notify_conversation_queued(conversation.id, position, wait)
 
     # -- endings --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { NO_CHAT, UNKNOWN, launcherText, opening } from "./availability.js";
 import { Connection } from "./connection.js";
 import { h, setText, show } from "./dom.js";
-import { formatHours, formatOpening, formatTime, waitMinutes } from "./format.js";
+import { formatHours, formatOpening, formatTime, waitText } from "./format.js";
 import { catalogue } from "./i18n/index.js";
 import { isRetryable, retryDelay, sleep } from "./retry.js";
 import { watchEscape } from "./safety.js";
@@ -178,7 +178,9 @@ class Widget {
   showIntro() {
     const busy = this.opening.state === "busy";
     show(this.ui.busyNote, busy);
-    this.ui.busyNote.textContent = busy ? this.t.busyNote(this.opening.waiting) : "";
+    const { waiting, wait } = this.opening;
+    const note = [this.t.busyNote(waiting), waitText(wait, this.t)].filter(Boolean).join(" ");
+    this.ui.busyNote.textContent = busy ? note : "";
     this.setView("intro");
   }
 
@@ -301,8 +303,8 @@ class Widget {
 
   queued(data) {
     this.assigned = false;
-    const wait = data.estimated_wait_s ? ` ${this.t.wait(waitMinutes(data.estimated_wait_s))}` : "";
-    this.ui.status.textContent = this.t.queued(data.position) + wait;
+    const wait = waitText(data.wait_range_min, this.t);
+    this.ui.status.textContent = [this.t.queued(data.position), wait].filter(Boolean).join(" ");
     show(this.ui.waitHint, true);
   }
 

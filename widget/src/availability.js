@@ -4,7 +4,7 @@
 const STATES = ["open", "busy", "unstaffed", "closed"];
 
 // Nothing known yet: the launcher says nothing and chat:request will tell.
-export const UNKNOWN = { state: null, next: null, until: null, waiting: 0 };
+export const UNKNOWN = { state: null, next: null, until: null, waiting: 0, wait: null };
 
 // The states in which a chat cannot start: the panel shows the closed view.
 export const NO_CHAT = new Set(["unstaffed", "closed"]);
@@ -17,6 +17,7 @@ export function opening(status) {
     next: status.next_opening || null,
     until: status.open_until || null,
     waiting: Number.isInteger(status.queue_length) ? status.queue_length : 0,
+    wait: status.wait_range_min || null,
   };
 }
 

@@ -40,6 +40,9 @@ export function formatHours(window, text) {
   return `${day} ${parts(start, clock)}–${parts(end, clock)}`;
 }
 
-export function waitMinutes(seconds) {
-  return Math.max(1, Math.round(seconds / 60));
+// The wait sentence for a `wait_range_min` from the server, or "" without an estimate.
+export function waitText(range, text) {
+  if (!Array.isArray(range) || !Number.isInteger(range[0])) return "";
+  const high = Number.isInteger(range[1]) ? range[1] : null;
+  return text.wait(range[0], high);
 }

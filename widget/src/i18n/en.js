@@ -35,7 +35,12 @@ export default {
   start: "Start the chat",
   connecting: "One moment, connecting you…",
   queued: (position) => `You are number ${position} in the queue.`,
-  wait: (minutes) => `Estimated wait: about ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+  wait: (low, high) =>
+    `Estimated wait: ${
+      high === null
+        ? low >= 60 ? "more than an hour" : `more than ${low} minutes`
+        : high <= 5 ? "a few minutes" : low === 0 ? `less than ${high} minutes` : `about ${low}–${high} minutes`
+    }.`,
   queuedHint: "You can already type a message.",
   assigned: (name) => `${name} is here for you.`,
   you: "You",

@@ -35,7 +35,13 @@ export default {
   start: "Start de chat",
   connecting: "Even geduld, we verbinden je…",
   queued: (position) => `Je bent nummer ${position} in de wachtrij.`,
-  wait: (minutes) => `Geschatte wachttijd: ongeveer ${minutes} ${minutes === 1 ? "minuut" : "minuten"}.`,
+  // The server's range in minutes (docs/protocol.md `wait_range_min`); high null: more than low.
+  wait: (low, high) =>
+    `Geschatte wachttijd: ${
+      high === null
+        ? low >= 60 ? "meer dan een uur" : `meer dan ${low} minuten`
+        : high <= 5 ? "een paar minuten" : low === 0 ? `minder dan ${high} minuten` : `ongeveer ${low}–${high} minuten`
+    }.`,
   queuedHint: "Je kunt alvast een bericht typen.",
   assigned: (name) => `${name} is er voor je.`,
   you: "Jij",
