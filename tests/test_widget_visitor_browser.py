@@ -6,10 +6,12 @@ The widget against the real service in headless Chromium, the expert on Socket.I
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import Browser, describe
@@ -170,3 +172,81 @@ async def test_unstaffed_and_busy_in_english(
     )
     await ui.click(".hide")
     await ui.wait_text(".launcher-state", "^busy now$")
+
+
+#: Each element's box in the viewport, and whether it is the element found at its centre
+#: (not covered by another part of the widget).
+BOXES_JS = """
+const root = document.getElementById('nabij-widget').shadowRoot;
+return arguments[0].map(css => {
+  const el = root.querySelector(css);
+  const r = el.getBoundingClientRect();
+  const hit = root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return {css, top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+          onTop: !!hit && (hit === el || el.contains(hit))};
+});
+"""
+KEPT_IN_VIEW = ("#nabij-message", ".send", ".exit")
+
+
+async def _viewport(browser: Browser, width: int, height: int) -> None:
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 400}
+    await browser.run(browser.driver.execute_cdp_cmd, "Emulation.setDeviceMetricsOverride", metrics)
+
+
+async def _outside(browser: Browser, width: int, height: int) -> list[dict[str, Any]]:
+    """The KEPT_IN_VIEW elements not wholly inside the viewport, or covered."""
+    boxes: list[dict[str, Any]] = await browser.script(BOXES_JS, list(KEPT_IN_VIEW))
+    return [
+        b
+        for b in boxes
+        if not (b["onTop"] and b["top"] >= 0 and b["left"] >= 0)
+        or b["bottom"] > height
+        or b["right"] > width
+    ]
+
+
+async def test_a_phone_with_its_keyboard_open_keeps_message_send_and_quick_exit_in_view(
+    nabij: Nabij, browser: Browser
+) -> None:
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    await _viewport(browser, 320, 360)
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await start_chat(ui, "victim")
+    conversation_id = (await expert.next("chat:assigned"))["conversation_id"]
+    await ui.wait_text(".chat-status", "Anna is er voor je")
+    for n in range(6):
+        body = f"Bericht {n} van Anna, lang genoeg om over twee regels te lopen op een telefoon."
+        payload = {"conversation_id": conversation_id, "client_id": f"a{n}", "body": body}
+        assert (await expert.call("message:send", payload))["ok"]
+    await ui.wait_text(".msg.theirs .text", "^Bericht 5")
+    # The widget put the focus in the field itself; type as a person would (no WebDriver
+    # click, which would scroll the field into view first).
+    assert (await ui.focused())["id"] == "nabij-message"
+    await press(browser, *"Ik typ met het toetsenbord open.")
+    await browser.screenshot("widget-320x360-chat")
+    assert await _outside(browser, 320, 360) == []
+    assert await browser.script(BODY_FITS_JS), "the panel's body does not scroll"
+    await press(browser, Keys.ENTER)
+    await expert.until("message:new", lambda m: m["body"].startswith("Ik typ"))
+    await ui.wait_text(".msg.mine.delivered .text", "^Ik typ")
+    assert await _outside(browser, 320, 360) == []
+    await assert_accessible(browser, "chatting at 320 x 360")
+
+    await _viewport(browser, 1280, 800)
+    await browser.screenshot("widget-1280x800-chat")
+    assert await _outside(browser, 1280, 800) == []
+    assert await ui.visible(".exit-hint") and await ui.visible("label[for=nabij-message]")
+
+
+BODY_FITS_JS = (
+    "const b = document.getElementById('nabij-widget').shadowRoot.querySelector('.body');"
+    "return b.scrollHeight <= b.clientHeight + 1 && b.scrollTop === 0;"
+)
+
+
+async def press(browser: Browser, *keys: str) -> None:
+    """Press ``keys`` wherever the focus is, as a keyboard would."""
+    await browser.run(ActionChains(browser.driver).send_keys(*keys).perform)

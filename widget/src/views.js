@@ -59,7 +59,8 @@ function emergency(t) {
     h("a", { href: "tel:112", text: "112" }),
     `. ${t.emergencyVeiligThuis} `,
     h("a", { href: "tel:08002000", text: "0800-2000" }),
-    ` ${t.emergencyVeiligThuisNote}`,
+    " ",
+    h("span", { class: "emergency-note", text: t.emergencyVeiligThuisNote }),
   );
 }
 
