@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
@@ -127,7 +127,7 @@ class ChatService:
         published = await self._published_hours(now)
         live: dict[str, Any] = {"open": current.takes_requests, "state": current.state}
         if current.state == "busy":
-            waiting = len(await self.store.queue())
+            waiting = await self.store.queue_length()
             live["queue_length"] = waiting
             live.update(wait_fields(await self.estimate_wait(waiting + 1, current.seats)))
         elif current.state == "unstaffed":
@@ -180,7 +180,7 @@ class ChatService:
 
     async def _refuse_closed(
         self, current: Availability, audience: str, rate_key: str, now: float
-    ) -> None:
+    ) -> NoReturn:
         """Record the miss and refuse with ``closed``, saying which of the two states."""
         reason = "nobody_free" if current.candidates else "closed"
         await self._record_missed(audience, rate_key, now, reason)

@@ -177,6 +177,9 @@ class MemoryLiveStore(LiveStore):
     async def queue(self) -> list[Conversation]:
         return [self._live[c].conversation for c in self._queue]
 
+    async def queue_length(self) -> int:
+        return len(self._queue)
+
     async def position(self, conversation_id: str) -> int | None:
         try:
             return self._queue.index(conversation_id) + 1
