@@ -133,6 +133,8 @@ async def test_unstaffed_then_busy_in_dutch_on_the_demo_page(
         " eerste in de wachtrij. Geschatte wachttijd: ongeveer 5\u201330 minuten.$",
     )
     assert (await ui.focused())["id"] == "nabij-title"
+    await assert_accessible(browser, "busy")
+    await browser.screenshot("widget-busy")
     await ui.click(".hide")
     await ui.wait_text(".launcher-state", "^nu druk$")
     await ui.click(".launcher")
