@@ -185,6 +185,7 @@ async def test_request_queues_in_fifo_order_when_nobody_is_eligible(store: LiveS
     assert positions == [1, 2, 3]
     assert await queue_ids(store) == ["c1", "c2", "c3"]
     assert [await store.position(c) for c in ("c1", "c2", "c3")] == [1, 2, 3]
+    assert await store.queue_length() == 3
 
 
 async def test_new_request_queues_behind_a_waiting_one_even_if_someone_is_free(

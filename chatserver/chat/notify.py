@@ -13,6 +13,7 @@ from typing import Any
 import socketio
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
+from chatserver.chat.waitestimate import WaitEstimate, wait_fields
 from chatserver.chat.wire import message_payload, staff_chat_payload, waiting_payload
 from chatserver.live.models import Alert, Conversation, Message
 
@@ -75,10 +76,10 @@ class Notifier:
         await self._emit(event, data, expert_room(expert_id), STAFF, skip_sid)
 
     async def notify_conversation_queued(
-        self, conversation_id: str, position: int, estimated_wait_s: int
+        self, conversation_id: str, position: int, wait: WaitEstimate | None
     ) -> None:
-        """Tell a waiting visitor their place in the queue."""
-        payload = {"position": position, "estimated_wait_s": estimated_wait_s}
+        """Tell a waiting visitor their place in the queue and the likely wait, if known."""
+        payload = {"position": position, **wait_fields(wait)}
         await self._to_visitor(conversation_id, "chat:queued", payload)
 
     async def notify_queue_changed(

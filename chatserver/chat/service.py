@@ -14,15 +14,18 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat import outbox
+from chatserver.chat.availability import Availability, assess, open_until
+from chatserver.chat.handletimes import HandleTimes
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
-from chatserver.chat.roster import Roster, estimated_wait_s
+from chatserver.chat.roster import Roster
 from chatserver.chat.sharedread import SharedRead
+from chatserver.chat.waitestimate import WaitEstimate, estimate_wait, wait_fields
 from chatserver.chat.wire import iso, message_payload
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
@@ -57,7 +60,8 @@ class RequestAccepted:
     conversation: Conversation
     token: str
     position: int
-    estimated_wait_s: int
+    #: The likely wait when queued (chat/waitestimate.py); None: assigned, or too little data.
+    wait: WaitEstimate | None
 
 
 class ChatService:
@@ -72,6 +76,7 @@ class ChatService:
         notifier: Notifier,
         clock: Clock = time.time,
         metrics: Metrics | None = None,
+        handle_times: HandleTimes | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = metrics or Metrics()
@@ -83,6 +88,8 @@ class ChatService:
         self.roster = roster
         self.archive = archive
         self.notifier = notifier
+        #: Measured chat lengths for the wait estimate; None: never an estimate.
+        self.handle_times = handle_times
         self.clock = clock
         #: This process's id in the live store: its sockets are counted as its own, so
         #: others can release them if it dies (chat/processes.py). Random, says nothing.
@@ -95,24 +102,37 @@ class ChatService:
 
     async def open_capacity(self, now: float, *, fresh: bool = False) -> tuple[list[int], int]:
         """Experts on shift now, and the seats of those online and available (0 = closed)."""
+        current = await self.availability(now, fresh=fresh)
+        return current.candidates, current.seats
+
+    async def availability(self, now: float, *, fresh: bool = False) -> Availability:
+        """``open``, ``busy``, ``unstaffed`` or ``closed`` now (chat/availability.py)."""
         candidates = await self.roster.on_shift(now, fresh=fresh)
-        states = await self.store.expert_states(candidates)
-        seats = sum(s.profile.capacity for s in states if s.connections > 0 and s.available)
-        return candidates, seats
+        return assess(candidates, await self.store.expert_states(candidates), now)
 
     async def close_reads(self) -> None:
         """Finish the shared roster reads running in the background (before the engine goes)."""
         await self.roster.close()
         await self._published.close()
 
-    async def status(self) -> tuple[bool, dict[str, Any]]:
-        """Whether the chat is open now, and the published hours (``GET /api/status``).
+    async def status(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What changes with presence, and the published hours (``GET /api/status``).
 
-        The hours are one shared dict until they are read again: don't change it.
+        The first dict is ``{open, state}`` and, by state, ``queue_length`` (busy) or
+        ``open_until`` (unstaffed). The hours are one shared dict until they are read
+        again: don't change it.
         """
         now = self.clock()
-        _, seats = await self.open_capacity(now)
-        return seats > 0, await self._published_hours(now)
+        current = await self.availability(now)
+        published = await self._published_hours(now)
+        live: dict[str, Any] = {"open": current.takes_requests, "state": current.state}
+        if current.state == "busy":
+            waiting = await self.store.queue_length()
+            live["queue_length"] = waiting
+            live.update(wait_fields(await self.estimate_wait(waiting + 1, current.seats)))
+        elif current.state == "unstaffed":
+            live["open_until"] = open_until(published["opening_hours"], now)
+        return live, published
 
     async def _published_hours(self, now: float) -> dict[str, Any]:
         """``next_opening`` and ``opening_hours``: one shared read, renewed every few seconds.
@@ -144,21 +164,36 @@ class ChatService:
         if self.draining:
             raise ProtocolError("draining")
         now = self.clock()
-        candidates, seats = await self.open_capacity(now)
-        if seats == 0:
+        current = await self.availability(now)
+        if not current.takes_requests:
             # Refuse only on a fresh read: another process may have planned a shift just now.
-            candidates, seats = await self.open_capacity(now, fresh=True)
-        if seats == 0:
-            reason = "nobody_free" if candidates else "closed"
-            await self._record_missed(audience, rate_key, now, reason)
-            opening = await self.roster.next_opening(now)
-            raise ProtocolError("closed", next_opening=opening.isoformat() if opening else None)
+            current = await self.availability(now, fresh=True)
+        if not current.takes_requests:
+            await self._refuse_closed(current, audience, rate_key, now)
+        candidates, seats = current.candidates, current.seats
         limited = await self.store.hit_rate_limit(
             f"chat:{rate_key}", self.settings.chat_requests_per_hour, 3600, now
         )
         if limited:
             raise ProtocolError("rate_limited")
         return await self.do_request_chat(audience, lang, candidates, seats, now)
+
+    async def _refuse_closed(
+        self, current: Availability, audience: str, rate_key: str, now: float
+    ) -> NoReturn:
+        """Record the miss and refuse with ``closed``, saying which of the two states."""
+        reason = "nobody_free" if current.candidates else "closed"
+        await self._record_missed(audience, rate_key, now, reason)
+        opening = await self.roster.next_opening(now)
+        until = None
+        if current.state == "unstaffed":
+            until = open_until((await self._published_hours(now))["opening_hours"], now)
+        raise ProtocolError(
+            "closed",
+            state=current.state,
+            next_opening=opening.isoformat() if opening else None,
+            open_until=until,
+        )
 
     async def do_request_chat(
         self, audience: str, lang: str, candidates: list[int], seats: int, now: float
@@ -172,8 +207,14 @@ class ChatService:
         logger.info("chat requested conversation=%s position=%d", conversation.id, outcome.position)
         current = await self.store.get_conversation(conversation.id)
         assert current is not None
-        wait = estimated_wait_s(outcome.position, seats) if outcome.position else 0
+        wait = await self.estimate_wait(outcome.position, seats) if outcome.position else None
         return RequestAccepted(current, token, outcome.position, wait)
+
+    async def estimate_wait(self, position: int, seats: int) -> WaitEstimate | None:
+        """The likely wait at ``position`` with ``seats`` all taken, from measured chats."""
+        if self.handle_times is None:
+            return None
+        return estimate_wait(await self.handle_times.recent(), position, seats)
 
     async def notify_request_accepted(self, accepted: RequestAccepted) -> None:
         """Announce a new conversation: to its expert when assigned, else to the queue.
@@ -367,8 +408,9 @@ class ChatService:
         if not waiting:
             return
         _, seats = await self.open_capacity(self.clock())
+        times = await self.handle_times.recent() if self.handle_times is not None else []
         for position, conversation in enumerate(waiting, start=1):
-            wait = estimated_wait_s(position, seats)
+            wait = estimate_wait(times, position, seats)
             await self.notifier.notify_conversation_queued(conversation.id, position, wait)
 
     # -- endings --------------------------------------------------------------------------

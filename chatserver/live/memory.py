@@ -212,6 +212,9 @@ class MemoryLiveStore(LiveStore):
         self._purge_expired()
         return [self._live[c].conversation for c in self._queue]
 
+    async def queue_length(self) -> int:
+        return len(self._queue)
+
     async def position(self, conversation_id: str) -> int | None:
         self._purge_expired()
         try:

@@ -411,6 +411,9 @@ class RedisLiveStore(LiveStore):
         # A conversation erased between the two reads is simply left out.
         return [_conversation(fields) for fields in replies if fields]
 
+    async def queue_length(self) -> int:
+        return await self._redis.llen(self._key("queue"))
+
     async def position(self, conversation_id: str) -> int | None:
         index = await self._redis.lpos(self._key("queue"), conversation_id)
         return None if index is None else cast(int, index) + 1

@@ -129,6 +129,10 @@ class LiveStore(abc.ABC):
     async def queue(self) -> list[Conversation]:
         """Return the waiting conversations in queue order."""
 
+    async def queue_length(self) -> int:
+        """Return how many conversations wait (``GET /api/status`` when busy; cheap)."""
+        return len(await self.queue())
+
     @abc.abstractmethod
     async def position(self, conversation_id: str) -> int | None:
         """Return the 1-based queue position, or None when not waiting."""
