@@ -153,8 +153,6 @@ async def test_every_console_hears_when_the_quick_replies_change(nabij: Nabij) -
         )
         assert page.status == 303
         assert await anna.next("quickreplies:changed") == {}
-        refused = await http.post(
-            f"{nabij.url}/api/quick-replies", json={"title": "", "body": "x"}
-        )
+        refused = await http.post(f"{nabij.url}/api/quick-replies", json={"title": "", "body": "x"})
         assert refused.status == 400
     assert await anna.quiet("quickreplies:changed")
