@@ -113,9 +113,10 @@ async def test_a_whole_chat_on_a_strict_csp_host_site(
 
     await browser.open(host_site.page_url())
     ui = WidgetUI(browser)
-    await ui.wait_text(".launcher-state", "nu open")
+    await ui.wait_text(".launcher-state", "^nu druk$")  # anna's one seat is taken
     await ui.click(".launcher")
     await ui.wait_text(".intro", "ervaringsdeskundige")
+    await ui.wait_text(".busy-note", "dan ben je de eerste in de wachtrij")
     await assert_accessible(browser, "intro")
     await _opens_counted(nabij, 1)
     await ui.click("label[for=nabij-audience-victim]")

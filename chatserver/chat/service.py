@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat import outbox
+from chatserver.chat.availability import Availability, assess, open_until
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster, estimated_wait_s
@@ -103,24 +104,35 @@ class ChatService:
 
     async def open_capacity(self, now: float, *, fresh: bool = False) -> tuple[list[int], int]:
         """Experts on shift now, and the seats of those online and available (0 = closed)."""
+        current = await self.availability(now, fresh=fresh)
+        return current.candidates, current.seats
+
+    async def availability(self, now: float, *, fresh: bool = False) -> Availability:
+        """``open``, ``busy``, ``unstaffed`` or ``closed`` now (chat/availability.py)."""
         candidates = await self.roster.on_shift(now, fresh=fresh)
-        states = await self.store.expert_states(candidates)
-        seats = sum(s.profile.capacity for s in states if s.connections > 0 and s.available)
-        return candidates, seats
+        return assess(candidates, await self.store.expert_states(candidates), now)
 
     async def close_reads(self) -> None:
         """Finish the shared roster reads running in the background (before the engine goes)."""
         await self.roster.close()
         await self._published.close()
 
-    async def status(self) -> tuple[bool, dict[str, Any]]:
-        """Whether the chat is open now, and the published hours (``GET /api/status``).
+    async def status(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What changes with presence, and the published hours (``GET /api/status``).
 
-        The hours are one shared dict until they are read again: don't change it.
+        The first dict is ``{open, state}`` and, by state, ``queue_length`` (busy) or
+        ``open_until`` (unstaffed). The hours are one shared dict until they are read
+        again: don't change it.
         """
         now = self.clock()
-        _, seats = await self.open_capacity(now)
-        return seats > 0, await self._published_hours(now)
+        current = await self.availability(now)
+        published = await self._published_hours(now)
+        live: dict[str, Any] = {"open": current.takes_requests, "state": current.state}
+        if current.state == "busy":
+            live["queue_length"] = len(await self.store.queue())
+        elif current.state == "unstaffed":
+            live["open_until"] = open_until(published["opening_hours"], now)
+        return live, published
 
     async def _published_hours(self, now: float) -> dict[str, Any]:
         """``next_opening`` and ``opening_hours``: one shared read, renewed every few seconds.
@@ -152,21 +164,36 @@ class ChatService:
         if self.draining:
             raise ProtocolError("draining")
         now = self.clock()
-        candidates, seats = await self.open_capacity(now)
-        if seats == 0:
+        current = await self.availability(now)
+        if not current.takes_requests:
             # Refuse only on a fresh read: another process may have planned a shift just now.
-            candidates, seats = await self.open_capacity(now, fresh=True)
-        if seats == 0:
-            reason = "nobody_free" if candidates else "closed"
-            await self._record_missed(audience, rate_key, now, reason)
-            opening = await self.roster.next_opening(now)
-            raise ProtocolError("closed", next_opening=opening.isoformat() if opening else None)
+            current = await self.availability(now, fresh=True)
+        if not current.takes_requests:
+            await self._refuse_closed(current, audience, rate_key, now)
+        candidates, seats = current.candidates, current.seats
         limited = await self.store.hit_rate_limit(
             f"chat:{rate_key}", self.settings.chat_requests_per_hour, 3600, now
         )
         if limited:
             raise ProtocolError("rate_limited")
         return await self.do_request_chat(audience, lang, candidates, seats, now)
+
+    async def _refuse_closed(
+        self, current: Availability, audience: str, rate_key: str, now: float
+    ) -> None:
+        """Record the miss and refuse with ``closed``, saying which of the two states."""
+        reason = "nobody_free" if current.candidates else "closed"
+        await self._record_missed(audience, rate_key, now, reason)
+        opening = await self.roster.next_opening(now)
+        until = None
+        if current.state == "unstaffed":
+            until = open_until((await self._published_hours(now))["opening_hours"], now)
+        raise ProtocolError(
+            "closed",
+            state=current.state,
+            next_opening=opening.isoformat() if opening else None,
+            open_until=until,
+        )
 
     async def do_request_chat(
         self, audience: str, lang: str, candidates: list[int], seats: int, now: float

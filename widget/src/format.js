@@ -20,6 +20,14 @@ export function formatOpening(iso, text) {
   return `${day} ${text.at} ${time}`;
 }
 
+// "22:00": a time today, for "open until".
+export function formatTime(iso, text) {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return null;
+  const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: TIME_ZONE };
+  return new Intl.DateTimeFormat(text.locale, clock).format(date);
+}
+
 // "di 24 nov 19:00–22:00": one stretch of the published opening hours, short.
 export function formatHours(window, text) {
   const start = new Date(window && window.starts_at);

@@ -4,6 +4,8 @@ export default {
   launcher: "Chat anonymously",
   launcherOpen: "open now",
   launcherClosed: "closed now",
+  launcherBusy: "busy now",
+  launcherUnstaffed: "nobody free now",
   launcherActive: "chat in progress",
   launcherUnread: "new message",
   title: "Anonymous chat",
@@ -62,6 +64,12 @@ export default {
   close: "Close",
   hoursTitle: "Opening hours this week",
   closedTitle: "The chat is closed now",
+  unstaffedTitle: "Nobody is free right now",
+  unstaffedText: (until) =>
+    `${until ? `The chat is open until ${until}, but right` : "Right"} now nobody from our team can take a chat. Please try again in a few minutes.`,
+  tryAgain: "Try again",
+  busyNote: (waiting) =>
+    `It is busy right now: everyone on our team is in a chat. If you start the chat, you will be ${waiting ? `number ${waiting + 1}` : "first"} in the queue.`,
   nextOpening: (when) => `We are back on ${when}.`,
   noOpening: "No new chat hours have been planned yet.",
   at: "at",

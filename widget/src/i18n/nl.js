@@ -4,6 +4,8 @@ export default {
   launcher: "Chat anoniem",
   launcherOpen: "nu open",
   launcherClosed: "nu gesloten",
+  launcherBusy: "nu druk",
+  launcherUnstaffed: "nu niemand vrij",
   launcherActive: "gesprek loopt",
   launcherUnread: "nieuw bericht",
   title: "Anoniem chatten",
@@ -62,6 +64,12 @@ export default {
   close: "Sluiten",
   hoursTitle: "Openingstijden deze week",
   closedTitle: "De chat is nu gesloten",
+  unstaffedTitle: "Er is nu niemand vrij",
+  unstaffedText: (until) =>
+    `${until ? `De chat is open tot ${until}, maar op` : "Op"} dit moment kan niemand van ons een gesprek aannemen. Probeer het over een paar minuten opnieuw.`,
+  tryAgain: "Opnieuw proberen",
+  busyNote: (waiting) =>
+    `Het is nu druk: iedereen van ons is in gesprek. Start je de chat, dan ben je ${waiting ? `nummer ${waiting + 1}` : "de eerste"} in de wachtrij.`,
   nextOpening: (when) => `We zijn er weer op ${when}.`,
   noOpening: "Er is nog geen nieuw chatmoment gepland.",
   at: "om",
