@@ -17,7 +17,12 @@ HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b
 
 async def sign_in(browser: Browser, nabij: Nabij, username: str) -> None:
     """Sign in through the HTML form and wait for the console to be connected."""
-    await browser.open(f"{nabij.url}/login?lang=nl")
+    await sign_in_at(browser, nabij.url, username)
+
+
+async def sign_in_at(browser: Browser, url: str, username: str) -> None:
+    """Sign in on the Nabij at ``url`` (a test app or a real process)."""
+    await browser.open(f"{url}/login?lang=nl")
     await browser.type("#username", username)
     await browser.type("#password", PASSWORD)
     await browser.click("#login-submit")

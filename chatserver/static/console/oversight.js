@@ -118,7 +118,8 @@ function renderOverview(running) {
     const item = el("li", { className: "overview-item", dataset: { conversationId: entry.conversation_id } });
     item.append(el("strong", { className: "overview-expert" }, entry.expert.display_name));
     const audience = T["audience." + entry.audience] || entry.audience;
-    item.append(el("span", { className: "overview-meta" }, `${audience} · ${timeOf(entry.assigned_at)}`));
+    const number = shortNumber(entry.conversation_id);
+    item.append(el("span", { className: "overview-meta" }, `${audience} ${number} · ${timeOf(entry.assigned_at)}`));
     if (entry.expert.id !== ME) item.append(...oversightButtons(entry.conversation_id, "overview"));
     list.append(item);
   }
