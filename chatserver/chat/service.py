@@ -26,7 +26,7 @@ from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster
 from chatserver.chat.sharedread import SharedRead
 from chatserver.chat.waitestimate import WaitEstimate, estimate_wait, wait_fields
-from chatserver.chat.wire import iso, message_payload
+from chatserver.chat.wire import expert_of, iso, message_payload
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
 from chatserver.live.store import LiveStore
@@ -46,6 +46,14 @@ STATUS_CACHE_S = 5.0
 PUBLISHED_REUSE_S = 30.0
 #: A visitor retrying a closed chat within this time counts as one missed request.
 MISSED_ONCE_PER_S = 30 * 60
+
+
+def handed_over_by(conversation: Conversation) -> dict[str, Any]:
+    """``from_expert {id, display_name}`` of a ``chat:assigned`` after a hand-over.
+
+    ``conversation`` as it was before the hand-over (held by the expert handing over).
+    """
+    return {"from_expert": {"id": conversation.expert_id, "display_name": conversation.expert_name}}
 
 
 def token_hash(token: str) -> str:
@@ -341,10 +349,12 @@ class ChatService:
 
     async def check_transfer(
         self, expert_id: int, conversation_id: str, to_expert_id: int | None, note: str
-    ) -> None:
+    ) -> Conversation:
         """Hand a chat to a named expert on shift, or to the best other one free now.
 
         Never back to the queue: the next sweep would give it to the same expert again.
+        Returns the conversation as the receiver holds it (their name: the sender's
+        confirmation). The receiver's ``chat:assigned`` says who handed over.
         """
         conversation = await self.access_expert_conversation(expert_id, conversation_id)
         now = self.clock()
@@ -359,7 +369,10 @@ class ChatService:
         await self.notifier.notify_conversation_released(expert_id, conversation_id, "transferred")
         moved = await self.store.get_conversation(conversation_id)
         assert moved is not None
-        await self._announce_assignment(moved, transferred_from=expert_id, note=note)
+        await self._announce_assignment(
+            moved, transferred_from=expert_id, note=note, **handed_over_by(conversation)
+        )
+        return moved
 
     async def _best_free(self, audience: str, candidates: list[int], now: float) -> int | None:
         """The expert routing would pick among ``candidates`` (the store re-checks capacity)."""
@@ -367,6 +380,23 @@ class ChatService:
         if not states:
             return None
         return min(states, key=lambda s: s.rank(audience)).profile.expert_id
+
+    async def sender_names(
+        self, conversation: Conversation, messages: list[Message]
+    ) -> dict[int, str]:
+        """Staff id -> display name of every expert who wrote one of ``messages``.
+
+        From the live store's expert profiles (kept while the store lives), so a chat
+        handed over shows each earlier expert's name at the receiver, not "you".
+        """
+        names = {}
+        if conversation.expert_id is not None and conversation.expert_name is not None:
+            names[conversation.expert_id] = conversation.expert_name
+        wanted = {e for m in messages if (e := expert_of(m)) is not None} - set(names)
+        if wanted:
+            for state in await self.store.expert_states(sorted(wanted)):
+                names[state.profile.expert_id] = state.profile.display_name
+        return names
 
     async def staff_chats(self, expert_id: int) -> list[tuple[Conversation, list[Message]]]:
         """The expert's active conversations with every message so far (console resync)."""
@@ -398,7 +428,8 @@ class ChatService:
         logger.info(
             "chat assigned conversation=%s expert=%s", conversation.id, conversation.expert_id
         )
-        await self.notifier.notify_conversation_assigned(conversation, messages, **extra)
+        names = await self.sender_names(conversation, messages)
+        await self.notifier.notify_conversation_assigned(conversation, messages, names, **extra)
         self.metrics.assignments.inc()
 
     async def notify_queue_changed(self) -> None:
@@ -419,8 +450,9 @@ class ChatService:
         """End the conversation once (the store schedules its erasure in that same step),
         then notify and persist its traces.
 
-        Once the store has ended it, a retry ends nothing, so a failing notification must
-        not cost the traces: it is logged and the ending goes on.
+        ``by``/``reason`` as in ``chat:ended`` (docs/protocol.md). Once the store has ended
+        it, a retry ends nothing, so a failing notification must not cost the traces: it is
+        logged and the ending goes on.
         """
         now = self.clock()
         ended = await self.store.end(conversation_id, by, reason, now)

@@ -81,6 +81,7 @@ async def quick_reply_add(request: web.Request) -> web.StreamResponse:
     except QuickReplyInputError as exc:
         typed = {name: str(form.get(name, ""))[:1000] for name in ("title", "body")}
         return await _quick_reply_page(request, 400, exc.errors, typed)
+    await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 
 
@@ -90,7 +91,9 @@ async def quick_reply_delete(request: web.Request) -> web.StreamResponse:
     raw = request.match_info["reply_id"]
     if raw.isdigit() and len(raw) <= 12:
         async with request.app[keys.db_key].begin() as session:
-            await delete_quick_reply(session, int(raw))
+            deleted = await delete_quick_reply(session, int(raw))
+        if deleted:
+            await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 
 

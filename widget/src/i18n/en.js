@@ -19,7 +19,7 @@ export default {
     "You will chat with a peer expert: someone who has been through domestic violence and is trained to support others.",
   introAnonymous: "You stay anonymous. We never ask for your name, address or phone number.",
   introKept:
-    "We do not keep what you write: it is erased shortly after the chat. We only note, anonymously, that a chat took place, how long it lasted and who got in touch (for example \"relative\"). Never your name, your messages or your IP address.",
+    "We do not keep what you write: it is erased shortly after the chat. We only note, anonymously, that a chat took place, how long it lasted, what you choose below (for example \"victim\") and what kind of support you got. Never your name, your messages or your IP address.",
   audienceLegend: "Who are you? Then we can find someone who fits.",
   audiences: {
     victim: "I am experiencing violence",

@@ -19,7 +19,7 @@ export default {
     "Je chat met een ervaringsdeskundige: iemand die zelf huiselijk geweld heeft meegemaakt en is opgeleid om anderen te steunen.",
   introAnonymous: "Je blijft anoniem. We vragen geen naam, adres of telefoonnummer.",
   introKept:
-    "Wat je schrijft bewaren we niet: het wordt kort na het gesprek gewist. We houden alleen anoniem bij dát er een gesprek was, hoe lang het duurde en wie contact zocht (bijvoorbeeld \"naaste\"). Nooit je naam, je berichten of je IP-adres.",
+    "Wat je schrijft bewaren we niet: het wordt kort na het gesprek gewist. We houden alleen anoniem bij dát er een gesprek was, hoe lang het duurde, wat je hieronder kiest (bijvoorbeeld \"slachtoffer\") en wat voor steun je kreeg. Nooit je naam, je berichten of je IP-adres.",
   audienceLegend: "Wie ben jij? Dan zoeken we iemand die bij je past.",
   audiences: {
     victim: "Ik maak geweld mee",
