@@ -17,7 +17,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import WAIT_S, Browser
-from tests.harness import Nabij
+from tests.harness import Nabij, Peer
 from tests.widget_ui import WidgetUI
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
@@ -27,7 +27,7 @@ DEFAULT_EXIT_URL = "https://www.buienradar.nl/"
 STORAGE_KEYS_JS = "return Object.keys(sessionStorage);"
 
 
-async def _chatting_on_the_demo_page(nabij: Nabij, browser: Browser) -> tuple[WidgetUI, str]:
+async def _chatting_on_the_demo_page(nabij: Nabij, browser: Browser) -> tuple[WidgetUI, str, Peer]:
     """A visitor chatting with Anna on ``/``, after a page of the same origin."""
     await nabij.add_expert("anna")
     expert = await nabij.staff("anna")
@@ -41,7 +41,7 @@ async def _chatting_on_the_demo_page(nabij: Nabij, browser: Browser) -> tuple[Wi
     await expert.next("chat:assigned")
     await ui.wait_text(".chat-status", "Anna is er voor je")
     assert await browser.script(STORAGE_KEYS_JS) == ["nabij.widget"]
-    return ui, before
+    return ui, before, expert
 
 
 async def _left_for_the_default_site(browser: Browser, before: str) -> None:
@@ -67,15 +67,17 @@ async def _current_url_becomes(browser: Browser, url: str) -> str:
 async def test_snel_weg_on_the_shipped_demo_page_goes_to_the_default_site(
     nabij: Nabij, browser: Browser
 ) -> None:
-    ui, before = await _chatting_on_the_demo_page(nabij, browser)
+    ui, before, expert = await _chatting_on_the_demo_page(nabij, browser)
     await ui.click(".exit")
     await _left_for_the_default_site(browser, before)
+    ended = await expert.next("chat:ended")
+    assert (ended["by"], ended["reason"]) == ("visitor", "visitor_quick_exit")
 
 
 async def test_escape_twice_in_the_message_field_goes_to_the_default_site(
     nabij: Nabij, browser: Browser
 ) -> None:
-    ui, before = await _chatting_on_the_demo_page(nabij, browser)
+    ui, before, _ = await _chatting_on_the_demo_page(nabij, browser)
     await ui.click("#nabij-message")
     await ui.type("#nabij-message", "ik moet")
     assert (await ui.focused())["id"] == "nabij-message"
