@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.chat.deadlines import content_retention
+from chatserver.chat.handletimes import HandleTimes
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster
@@ -13,7 +15,6 @@ from chatserver.http.middleware import setup_middlewares
 from chatserver.http.routes import setup_routes, setup_templates
 from chatserver.lifecycle import begin_drain, database_ctx, store_ctx, sweeper_ctx
 from chatserver.live.factory import create_store
-from chatserver.metrics import Metrics
 from chatserver.realtime.server import create_sio, setup_socketio, socketio_ctx
 from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings
@@ -24,10 +25,10 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     engine = create_engine(settings.database_url)
     db = make_sessionmaker(engine)
-    store = create_store(settings)
+    store = create_store(settings, content_retention(settings))
     sio = create_sio(settings)
-    archive = ConversationArchive(db, settings.timezone)
-    chat = ChatService(settings, store, Roster(db), archive, Notifier(sio), metrics=Metrics())
+    archive, measured = ConversationArchive(db, settings.timezone), HandleTimes(db)
+    chat = ChatService(settings, store, Roster(db), archive, Notifier(sio), handle_times=measured)
     app[keys.settings_key], app[keys.engine_key], app[keys.db_key] = settings, engine, db
     app[keys.store_key], app[keys.sio_key], app[keys.chat_key] = store, sio, chat
     setup_templates(app)

@@ -71,6 +71,9 @@ class Settings:
     port: int = 8080
     default_capacity: int = 2
     reconnect_grace_s: float = 60.0
+    #: Seconds a claimed deadline (erase, visitor_gone, ...) stays with the process that
+    #: claimed it; unconfirmed by then, it is due again for any process (chat/deadlines.py).
+    deadline_lease_s: float = 30.0
     session_max_age_s: int = 12 * 3600
     sweep_interval_s: float = 1.0
     chat_requests_per_hour: int = 10
@@ -157,6 +160,13 @@ def _non_negative_float(raw: str) -> float:
     return value
 
 
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not 0 < value < float("inf"):
+        raise ValueError("must be a number above 0")
+    return value
+
+
 def _origins(raw: str) -> tuple[str, ...]:
     origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
     for origin in origins:
@@ -228,6 +238,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=_optional(env, "PORT", _port, 8080),
         default_capacity=_optional(env, "DEFAULT_CAPACITY", _positive_int, 2),
         reconnect_grace_s=_optional(env, "RECONNECT_GRACE_S", _non_negative_float, 60.0),
+        deadline_lease_s=_optional(env, "DEADLINE_LEASE_S", _positive_float, 30.0),
         chat_requests_per_hour=_optional(env, "CHAT_REQUESTS_PER_HOUR", _positive_int, 10),
         trusted_proxy=_optional(env, "TRUSTED_PROXY", _bool, False),
         visitor_sockets_per_address=_optional(

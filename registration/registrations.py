@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nabij.vocab import role_at_least
 from registration.codes import CONTACT_SEEKERS
-from registration.models import Registration
+from registration.models import ConversationRecord, Registration
 from registration.validation import MAX_DURATION_MINUTES, RegistrationFields
 from staffing.models import StaffUser
 
@@ -154,8 +154,32 @@ def can_edit(actor: StaffUser, registration: Registration, today: dt.date) -> bo
     return today - registration.completed_on <= dt.timedelta(days=EDIT_WINDOW_DAYS)
 
 
-def registration_as_dict(registration: Registration) -> dict[str, object]:
-    """Return the registration as JSON-ready data (codes, ISO dates, lists)."""
+async def visitor_audiences(
+    session: AsyncSession, registrations: list[Registration]
+) -> dict[int, str]:
+    """Registration id -> the audience the visitor chose, for pending chat registrations.
+
+    Shown on the form next to "contact seeker", which has no code for every audience
+    (a relative is not always a parent of a victim). A completed registration has lost its
+    conversation id, so it has no audience any more (it must not be joinable to the chat).
+    """
+    linked = {r.conversation_id: r.id for r in registrations if r.conversation_id is not None}
+    if not linked:
+        return {}
+    query = select(ConversationRecord.id, ConversationRecord.audience).where(
+        ConversationRecord.id.in_(linked)
+    )
+    return {linked[cid]: audience for cid, audience in (await session.execute(query)).all()}
+
+
+def registration_as_dict(
+    registration: Registration, visitor_audience: str | None = None
+) -> dict[str, object]:
+    """Return the registration as JSON-ready data (codes, ISO dates, lists).
+
+    ``visitor_audience``: the chat's audience while the registration is pending (see
+    visitor_audiences), else None.
+    """
     return {
         "id": registration.id,
         "status": registration.status,
@@ -172,6 +196,7 @@ def registration_as_dict(registration: Registration) -> dict[str, object]:
         "advised_help": list(registration.advised_help or []),
         "advised_help_other": registration.advised_help_other,
         "completed_on": _iso(registration.completed_on),
+        "visitor_audience": visitor_audience,
     }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.wait import WebDriverWait
+
 from chatserver.keys import db_key
 from staffing.experts import create_staff_user
 from staffing.quickreplies import add_quick_reply
-from tests.browser import Browser
+from tests.browser import WAIT_S, Browser
 from tests.harness import PASSWORD, Nabij, roster_now
 
 #: Text that would run or render as markup if the console ever used innerHTML.
@@ -14,7 +17,12 @@ HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b
 
 async def sign_in(browser: Browser, nabij: Nabij, username: str) -> None:
     """Sign in through the HTML form and wait for the console to be connected."""
-    await browser.open(f"{nabij.url}/login?lang=nl")
+    await sign_in_at(browser, nabij.url, username)
+
+
+async def sign_in_at(browser: Browser, url: str, username: str) -> None:
+    """Sign in on the Nabij at ``url`` (a test app or a real process)."""
+    await browser.open(f"{url}/login?lang=nl")
     await browser.type("#username", username)
     await browser.type("#password", PASSWORD)
     await browser.click("#login-submit")
@@ -63,3 +71,32 @@ async def no_markup_rendered(browser: Browser, container: str) -> bool:
 def script_errors(messages: list[str]) -> list[str]:
     """Uncaught script errors and CSP refusals among the browser console's messages."""
     return [m for m in messages if "Uncaught" in m or "Content Security Policy" in m]
+
+
+async def answer_confirm(browser: Browser, *, accept: bool) -> str:
+    """Wait for the page's ``window.confirm`` and answer it; return its question."""
+
+    def answer() -> str:
+        prompt = WebDriverWait(browser.driver, WAIT_S).until(ec.alert_is_present())
+        assert prompt is not False
+        question = str(prompt.text)
+        if accept:
+            prompt.accept()
+        else:
+            prompt.dismiss()
+        return question
+
+    return await browser.run(answer)
+
+
+#: Count the console's tones: every one makes an oscillator (attention.js).
+COUNT_BEEPS = (
+    "window.beeps = 0; const proto = (window.AudioContext || window.webkitAudioContext).prototype;"
+    "const make = proto.createOscillator;"
+    "proto.createOscillator = function () { window.beeps += 1; return make.call(this); };"
+)
+
+
+def short_number(conversation_id: str) -> str:
+    """The console's "#417" for a conversation (util.js ``shortNumber``)."""
+    return f"#{int(conversation_id[:6], 16) % 1000:03d}"

@@ -53,10 +53,15 @@ async def http_status(url: str) -> int:
 class ServerProcess:
     """One ``python -m chatserver serve`` on a free port."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, *, defaults: bool = False) -> None:
+        """``defaults``: no ``NABIJ_*`` from this process's environment, only ``env``'s."""
         self.port = unused_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        full = {**os.environ, **env, "NABIJ_PORT": str(self.port), "NABIJ_PUBLIC_URL": self.url}
+        inherited = {
+            k: v for k, v in os.environ.items() if not (defaults and k.startswith("NABIJ_"))
+        }
+        full = {**inherited, **env, "NABIJ_PORT": str(self.port), "NABIJ_PUBLIC_URL": self.url}
+        self.database_url = full.get("NABIJ_DATABASE_URL", "")
         self.log = log
         with log.open("wb") as out:
             self.proc = subprocess.Popen(

@@ -6,7 +6,14 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import Browser, describe
-from tests.consolehelp import HOSTILE, add_reply, no_markup_rendered, script_errors, sign_in
+from tests.consolehelp import (
+    HOSTILE,
+    add_reply,
+    answer_confirm,
+    no_markup_rendered,
+    script_errors,
+    sign_in,
+)
 from tests.harness import Nabij, Peer
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
@@ -45,7 +52,7 @@ async def test_an_expert_takes_two_chats_answers_and_registers(
     assert assigned["expert"]["display_name"] == "Anna"
     await browser.find(".chat-tab[aria-selected='true']")
     await browser.wait_text(
-        ".chat-panel:not([hidden]) .chat-meta", r"Pleger · .* · wachtte \d+ min"
+        ".chat-panel:not([hidden]) .chat-meta", r"Pleger #\d{3} · .* · Nederlands · wachtte \d+ min"
     )
 
     await visitor.call("message:send", {"client_id": "v1", "body": HOSTILE})
@@ -85,9 +92,11 @@ async def test_an_expert_takes_two_chats_answers_and_registers(
     assert (await browser.script("return document.title;")).startswith("(1) ")
     await browser.screenshot("console-two-chats")
 
-    # Ending the first chat opens its registration, prefilled; Ctrl+Enter saves it.
+    # Ending the first chat (asked once) offers its registration, prefilled; Ctrl+Enter saves.
     await browser.click(".chat-panel:not([hidden]) .chat-end")
+    await answer_confirm(browser, accept=True)
     assert (await visitor.next("chat:ended"))["by"] == "expert"
+    await browser.click(".chat-panel:not([hidden]) .chat-register")
     await browser.find("#reg-dialog[open]")
     values = await browser.script(
         "const f = document.getElementById('reg-form').elements;"

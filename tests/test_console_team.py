@@ -7,7 +7,14 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import BrowserFactory, describe
-from tests.consolehelp import HOSTILE, add_staff, no_markup_rendered, script_errors, sign_in
+from tests.consolehelp import (
+    HOSTILE,
+    add_staff,
+    no_markup_rendered,
+    script_errors,
+    short_number,
+    sign_in,
+)
 from tests.harness import PASSWORD, Nabij
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
@@ -43,7 +50,10 @@ async def test_an_alert_reaches_the_coordinator_who_then_takes_the_chat_over(
     await expert.click(".chat-panel:not([hidden]) .chat-alert")
     await coordinator.wait_text(".alert-item .alert-note", "zelfmoord")
     assert await coordinator.text(".alert-item .alert-expert") == EXPERT_NAME
-    assert (await coordinator.text(".alert-item .alert-conversation")) == ack["conversation_id"][:8]
+    number = short_number(ack["conversation_id"])
+    assert (
+        await coordinator.text(".alert-item .alert-chat")
+    ) == f"Slachtoffer {number} · loopt 0 min"
     assert await no_markup_rendered(coordinator, "#alert-list")
     await coordinator.screenshot("console-coordinator-alert")
 
@@ -106,6 +116,7 @@ async def test_pending_registrations_survive_reload_and_signing_out(
     await visitor.call("chat:request", {"audience": "professional"})
     await browser.find(".chat-panel:not([hidden])")
     await visitor.call("chat:end")
+    await browser.click(".chat-panel:not([hidden]) .chat-register")
     await browser.find("#reg-dialog[open]")
     await browser.keys("v")  # "Vervolgcontact", then close without saving (Escape)
     await browser.keys(Keys.ESCAPE)

@@ -185,6 +185,7 @@ async def test_request_queues_in_fifo_order_when_nobody_is_eligible(store: LiveS
     assert positions == [1, 2, 3]
     assert await queue_ids(store) == ["c1", "c2", "c3"]
     assert [await store.position(c) for c in ("c1", "c2", "c3")] == [1, 2, 3]
+    assert await store.queue_length() == 3
 
 
 async def test_new_request_queues_behind_a_waiting_one_even_if_someone_is_free(
@@ -570,11 +571,15 @@ async def test_schedule_cancel_and_claim_due(store: LiveStore) -> None:
     await store.schedule("cooldown", "a", NOW)
     await store.cancel("erase", "c")
     await store.cancel("erase", "never")
-    assert await store.claim_due("erase", NOW + 50) == ["b", "e", "a"]
-    assert await store.claim_due("erase", NOW + 50) == []
-    assert await store.claim_due("erase", NOW + 100) == ["d"]
-    assert await store.claim_due("cooldown", NOW) == ["a"]
-    assert await store.claim_due("visitor_gone", NOW) == []
+    claimed = await store.claim_due("erase", NOW + 50, 10)
+    assert [c.key for c in claimed] == ["b", "e", "a"]
+    assert {c.lease_until for c in claimed} == {NOW + 60}
+    assert await store.claim_due("erase", NOW + 50, 10) == []  # leased to the first caller
+    assert [await store.confirm("erase", c) for c in claimed[:2]] == [True, True]
+    # "a" was never confirmed: due again once its lease ran out, after "d" came due.
+    assert [c.key for c in await store.claim_due("erase", NOW + 100, 10)] == ["a", "d"]
+    assert [c.key for c in await store.claim_due("cooldown", NOW, 10)] == ["a"]
+    assert await store.claim_due("visitor_gone", NOW, 10) == []
 
 
 async def test_hit_rate_limit_window(store: LiveStore) -> None:

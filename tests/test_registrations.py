@@ -84,6 +84,7 @@ async def test_pending_registration_is_prefilled_and_idempotent(sessionmaker: Ma
         "advised_help": [],
         "advised_help_other": None,
         "completed_on": None,
+        "visitor_audience": None,
     }
     async with sessionmaker.begin() as session:
         assert len(await list_registrations(session, anna, None)) == 1

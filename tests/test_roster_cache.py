@@ -216,14 +216,19 @@ async def test_closing_waits_for_a_background_read() -> None:
 def test_the_status_body_is_rendered_again_only_when_its_answer_changes() -> None:
     body = StatusBody()
     published = {"next_opening": None, "opening_hours": []}
-    first = body.render(True, published)
+    first = body.render({"open": True, "state": "open"}, published)
     assert json.loads(first) == {
         "ok": True,
         "open": True,
+        "state": "open",
         **published,
         "alternatives": ALTERNATIVES,
     }
-    assert body.render(True, published) is first
-    assert json.loads(body.render(False, published))["open"] is False
+    assert body.render({"open": True, "state": "open"}, published) is first
+    closed = json.loads(body.render({"open": False, "state": "closed"}, published))
+    assert (closed["open"], closed["state"]) == (False, "closed")
+    busy = json.loads(body.render({"open": True, "state": "busy", "queue_length": 2}, published))
+    assert busy["queue_length"] == 2
     later = {"next_opening": "2026-11-24T08:00:00+00:00", "opening_hours": []}
-    assert json.loads(body.render(False, later))["next_opening"] == later["next_opening"]
+    again = json.loads(body.render({"open": True, "state": "busy", "queue_length": 2}, later))
+    assert again["next_opening"] == later["next_opening"]

@@ -35,9 +35,11 @@ def test_values_are_cast_and_origins_listed() -> None:
             "NABIJ_PORT": "9000",
             "NABIJ_RECONNECT_GRACE_S": "90",
             "NABIJ_REDIS_POOL_SIZE": "64",
+            "NABIJ_DEADLINE_LEASE_S": "12.5",
         }
     )
     assert settings.redis_pool_size == 64
+    assert settings.deadline_lease_s == 12.5
     assert settings.widget_origins == ("https://team.example", "https://www.team.example")
     assert settings.allowed_origins[0] == "https://chat.team.example"
     assert (settings.port, settings.reconnect_grace_s) == (9000, 90.0)
@@ -59,6 +61,8 @@ def test_values_are_cast_and_origins_listed() -> None:
         ("NABIJ_WIDGET_ORIGINS", "team.example"),
         ("NABIJ_TIMEZONE", "Mars/Olympus_Mons"),
         ("NABIJ_RECONNECT_GRACE_S", "-1"),
+        ("NABIJ_DEADLINE_LEASE_S", "0"),
+        ("NABIJ_DEADLINE_LEASE_S", "nan"),
         ("NABIJ_TRUSTED_PROXY", "maybe"),
         ("NABIJ_EVENT_LOOP", "trio"),
     ],

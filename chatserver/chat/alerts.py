@@ -72,7 +72,7 @@ async def do_raise_alert(
         conversation.id,
         expert_id,
     )
-    await chat.notifier.notify_alert_raised(alert_payload(alert))
+    await chat.notifier.notify_alert_raised(alert_payload(alert, conversation))
     return alert
 
 
@@ -98,7 +98,7 @@ async def open_alerts_for(chat: ChatService, expert_id: int, role: str) -> list[
     alerts = await chat.store.open_alerts(chat.clock())
     if not role_at_least(role, "coordinator"):
         alerts = [a for a in alerts if a.expert_id == expert_id]
-    return [alert_payload(a) for a in alerts]
+    return [alert_payload(a, await chat.store.get_conversation(a.conversation_id)) for a in alerts]
 
 
 async def do_ack_alert(

@@ -8,12 +8,19 @@ Rooms: ``/visitor`` has ``conv:{id}`` (the visitor's sockets); ``/staff`` has
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import socketio
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
-from chatserver.chat.wire import message_payload, staff_chat_payload, waiting_payload
+from chatserver.chat.waitestimate import WaitEstimate, wait_fields
+from chatserver.chat.wire import (
+    message_payload,
+    sender_payload,
+    staff_chat_payload,
+    waiting_payload,
+)
 from chatserver.live.models import Alert, Conversation, Message
 
 VISITOR = "/visitor"
@@ -75,10 +82,10 @@ class Notifier:
         await self._emit(event, data, expert_room(expert_id), STAFF, skip_sid)
 
     async def notify_conversation_queued(
-        self, conversation_id: str, position: int, estimated_wait_s: int
+        self, conversation_id: str, position: int, wait: WaitEstimate | None
     ) -> None:
-        """Tell a waiting visitor their place in the queue."""
-        payload = {"position": position, "estimated_wait_s": estimated_wait_s}
+        """Tell a waiting visitor their place in the queue and the likely wait, if known."""
+        payload = {"position": position, **wait_fields(wait)}
         await self._to_visitor(conversation_id, "chat:queued", payload)
 
     async def notify_queue_changed(
@@ -94,13 +101,17 @@ class Notifier:
         self,
         conversation: Conversation,
         messages: list[Message],
+        names: Mapping[int, str] | None = None,
         **extra: Any,
     ) -> None:
-        """Tell the visitor who they talk to and give the expert the chat so far."""
+        """Tell the visitor who they talk to and give the expert the chat so far.
+
+        ``names``: the display names of the experts who wrote ``messages``.
+        """
         assert conversation.expert_id is not None
         visitor = {"expert": {"display_name": conversation.expert_name}}
         await self._to_visitor(conversation.id, "chat:assigned", visitor)
-        staff = {**staff_chat_payload(conversation, messages), **extra}
+        staff = {**staff_chat_payload(conversation, messages, names), **extra}
         await self._to_expert(conversation.expert_id, "chat:assigned", staff)
 
     async def notify_conversation_released(
@@ -113,11 +124,19 @@ class Notifier:
     async def notify_message_new(
         self, conversation: Conversation, message: Message, skip_sid: str | None
     ) -> None:
-        """Deliver a stored message to both sides (the sending socket has it through its ack)."""
+        """Deliver a stored message to both sides (the sending socket has it through its ack).
+
+        The consoles learn which expert wrote it: the one holding the chat right after the
+        append (``conversation``) is the sender, but for a transfer racing the send.
+        """
         payload = message_payload(message)
         await self._to_visitor(conversation.id, "message:new", payload, skip_sid)
         if conversation.expert_id is not None and conversation.state == "active":
             staff = {**payload, "conversation_id": conversation.id}
+            if message.sender == "expert":
+                name = conversation.expert_name
+                holder = {conversation.expert_id: name} if name is not None else {}
+                staff["expert"] = sender_payload(message, holder)
             await self._to_expert(conversation.expert_id, "message:new", staff, skip_sid)
             await self._to_watchers(conversation.id, "message:new", staff, skip_sid)
 
@@ -160,6 +179,10 @@ class Notifier:
         await self.sio.emit("alert:closed", closed, to="coordinators", namespace=STAFF)
         acked = {"alert_id": alert.alert_id, "conversation_id": alert.conversation_id, "by": by}
         await self._to_expert(alert.expert_id, "alert:acked", acked)
+
+    async def notify_quick_replies_changed(self) -> None:
+        """Tell every open console to load the quick replies again (added or deleted)."""
+        await self.sio.emit("quickreplies:changed", {}, to="staff", namespace=STAFF)
 
     async def notify_signed_out(self, expert_id: int) -> None:
         """Tell every console of ``expert_id`` that its session has ended (deactivated)."""

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from chatserver.chat.service import ChatService
+from chatserver.chat.service import ChatService, handed_over_by
 from chatserver.chat.wire import iso
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, Message
@@ -52,8 +52,9 @@ async def check_take_over(chat: ChatService, coordinator_id: int, conversation_i
     moved = await chat.store.get_conversation(conversation_id)
     assert moved is not None
     messages = await chat.store.messages_after(conversation_id, 0)
+    names = await chat.sender_names(moved, messages)
     await chat.notifier.notify_conversation_assigned(
-        moved, messages, transferred_from=holder, note=""
+        moved, messages, names, transferred_from=holder, note="", **handed_over_by(conversation)
     )
 
 

@@ -101,7 +101,7 @@ class ConversationArchive:
                 duration_minutes=talk_minutes(conversation),
                 contact_seeker=AUDIENCE_TO_SEEKER.get(conversation.audience),
             )
-            prefill = registration_as_dict(registration)
+            prefill = registration_as_dict(registration, conversation.audience)
         return expert_id, {
             "registration_id": prefill["id"],
             "conversation_id": conversation.id,

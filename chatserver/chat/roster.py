@@ -21,8 +21,6 @@ from staffing.shifts import (
     opening_hours,
 )
 
-#: Mean length of a low-threshold contact in the team's evaluation (35 minutes).
-AVERAGE_CONTACT_S = 35 * 60
 #: A read of the shifts is reused this long; then re-read in the background
 #: (chatserver/chat/sharedread.py). Bounds the lag behind another process's roster write.
 ON_SHIFT_FRESH_S = 1.0
@@ -114,8 +112,3 @@ class Roster:
         """The expert's last console closed."""
         async with self._db.begin() as session:
             await presence_ended(session, expert_id, dt.datetime.fromtimestamp(at, dt.UTC))
-
-
-def estimated_wait_s(position: int, open_capacity: int) -> int:
-    """Rough wait: each place ahead frees after an average contact, spread over all seats."""
-    return round(position * AVERAGE_CONTACT_S / max(1, open_capacity))

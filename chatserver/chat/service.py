@@ -14,16 +14,19 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat import outbox
+from chatserver.chat.availability import Availability, assess, open_until
+from chatserver.chat.handletimes import HandleTimes
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
-from chatserver.chat.roster import Roster, estimated_wait_s
+from chatserver.chat.roster import Roster
 from chatserver.chat.sharedread import SharedRead
-from chatserver.chat.wire import iso, message_payload
+from chatserver.chat.waitestimate import WaitEstimate, estimate_wait, wait_fields
+from chatserver.chat.wire import expert_of, iso, message_payload
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
 from chatserver.live.store import LiveStore
@@ -45,6 +48,14 @@ PUBLISHED_REUSE_S = 30.0
 MISSED_ONCE_PER_S = 30 * 60
 
 
+def handed_over_by(conversation: Conversation) -> dict[str, Any]:
+    """``from_expert {id, display_name}`` of a ``chat:assigned`` after a hand-over.
+
+    ``conversation`` as it was before the hand-over (held by the expert handing over).
+    """
+    return {"from_expert": {"id": conversation.expert_id, "display_name": conversation.expert_name}}
+
+
 def token_hash(token: str) -> str:
     """The only form in which a visitor token is kept."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -57,7 +68,8 @@ class RequestAccepted:
     conversation: Conversation
     token: str
     position: int
-    estimated_wait_s: int
+    #: The likely wait when queued (chat/waitestimate.py); None: assigned, or too little data.
+    wait: WaitEstimate | None
 
 
 class ChatService:
@@ -72,6 +84,7 @@ class ChatService:
         notifier: Notifier,
         clock: Clock = time.time,
         metrics: Metrics | None = None,
+        handle_times: HandleTimes | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = metrics or Metrics()
@@ -83,6 +96,8 @@ class ChatService:
         self.roster = roster
         self.archive = archive
         self.notifier = notifier
+        #: Measured chat lengths for the wait estimate; None: never an estimate.
+        self.handle_times = handle_times
         self.clock = clock
         #: This process's id in the live store: its sockets are counted as its own, so
         #: others can release them if it dies (chat/processes.py). Random, says nothing.
@@ -95,24 +110,37 @@ class ChatService:
 
     async def open_capacity(self, now: float, *, fresh: bool = False) -> tuple[list[int], int]:
         """Experts on shift now, and the seats of those online and available (0 = closed)."""
+        current = await self.availability(now, fresh=fresh)
+        return current.candidates, current.seats
+
+    async def availability(self, now: float, *, fresh: bool = False) -> Availability:
+        """``open``, ``busy``, ``unstaffed`` or ``closed`` now (chat/availability.py)."""
         candidates = await self.roster.on_shift(now, fresh=fresh)
-        states = await self.store.expert_states(candidates)
-        seats = sum(s.profile.capacity for s in states if s.connections > 0 and s.available)
-        return candidates, seats
+        return assess(candidates, await self.store.expert_states(candidates), now)
 
     async def close_reads(self) -> None:
         """Finish the shared roster reads running in the background (before the engine goes)."""
         await self.roster.close()
         await self._published.close()
 
-    async def status(self) -> tuple[bool, dict[str, Any]]:
-        """Whether the chat is open now, and the published hours (``GET /api/status``).
+    async def status(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What changes with presence, and the published hours (``GET /api/status``).
 
-        The hours are one shared dict until they are read again: don't change it.
+        The first dict is ``{open, state}`` and, by state, ``queue_length`` (busy) or
+        ``open_until`` (unstaffed). The hours are one shared dict until they are read
+        again: don't change it.
         """
         now = self.clock()
-        _, seats = await self.open_capacity(now)
-        return seats > 0, await self._published_hours(now)
+        current = await self.availability(now)
+        published = await self._published_hours(now)
+        live: dict[str, Any] = {"open": current.takes_requests, "state": current.state}
+        if current.state == "busy":
+            waiting = await self.store.queue_length()
+            live["queue_length"] = waiting
+            live.update(wait_fields(await self.estimate_wait(waiting + 1, current.seats)))
+        elif current.state == "unstaffed":
+            live["open_until"] = open_until(published["opening_hours"], now)
+        return live, published
 
     async def _published_hours(self, now: float) -> dict[str, Any]:
         """``next_opening`` and ``opening_hours``: one shared read, renewed every few seconds.
@@ -144,21 +172,36 @@ class ChatService:
         if self.draining:
             raise ProtocolError("draining")
         now = self.clock()
-        candidates, seats = await self.open_capacity(now)
-        if seats == 0:
+        current = await self.availability(now)
+        if not current.takes_requests:
             # Refuse only on a fresh read: another process may have planned a shift just now.
-            candidates, seats = await self.open_capacity(now, fresh=True)
-        if seats == 0:
-            reason = "nobody_free" if candidates else "closed"
-            await self._record_missed(audience, rate_key, now, reason)
-            opening = await self.roster.next_opening(now)
-            raise ProtocolError("closed", next_opening=opening.isoformat() if opening else None)
+            current = await self.availability(now, fresh=True)
+        if not current.takes_requests:
+            await self._refuse_closed(current, audience, rate_key, now)
+        candidates, seats = current.candidates, current.seats
         limited = await self.store.hit_rate_limit(
             f"chat:{rate_key}", self.settings.chat_requests_per_hour, 3600, now
         )
         if limited:
             raise ProtocolError("rate_limited")
         return await self.do_request_chat(audience, lang, candidates, seats, now)
+
+    async def _refuse_closed(
+        self, current: Availability, audience: str, rate_key: str, now: float
+    ) -> NoReturn:
+        """Record the miss and refuse with ``closed``, saying which of the two states."""
+        reason = "nobody_free" if current.candidates else "closed"
+        await self._record_missed(audience, rate_key, now, reason)
+        opening = await self.roster.next_opening(now)
+        until = None
+        if current.state == "unstaffed":
+            until = open_until((await self._published_hours(now))["opening_hours"], now)
+        raise ProtocolError(
+            "closed",
+            state=current.state,
+            next_opening=opening.isoformat() if opening else None,
+            open_until=until,
+        )
 
     async def do_request_chat(
         self, audience: str, lang: str, candidates: list[int], seats: int, now: float
@@ -172,8 +215,14 @@ class ChatService:
         logger.info("chat requested conversation=%s position=%d", conversation.id, outcome.position)
         current = await self.store.get_conversation(conversation.id)
         assert current is not None
-        wait = estimated_wait_s(outcome.position, seats) if outcome.position else 0
+        wait = await self.estimate_wait(outcome.position, seats) if outcome.position else None
         return RequestAccepted(current, token, outcome.position, wait)
+
+    async def estimate_wait(self, position: int, seats: int) -> WaitEstimate | None:
+        """The likely wait at ``position`` with ``seats`` all taken, from measured chats."""
+        if self.handle_times is None:
+            return None
+        return estimate_wait(await self.handle_times.recent(), position, seats)
 
     async def notify_request_accepted(self, accepted: RequestAccepted) -> None:
         """Announce a new conversation: to its expert when assigned, else to the queue.
@@ -300,10 +349,12 @@ class ChatService:
 
     async def check_transfer(
         self, expert_id: int, conversation_id: str, to_expert_id: int | None, note: str
-    ) -> None:
+    ) -> Conversation:
         """Hand a chat to a named expert on shift, or to the best other one free now.
 
         Never back to the queue: the next sweep would give it to the same expert again.
+        Returns the conversation as the receiver holds it (their name: the sender's
+        confirmation). The receiver's ``chat:assigned`` says who handed over.
         """
         conversation = await self.access_expert_conversation(expert_id, conversation_id)
         now = self.clock()
@@ -318,7 +369,10 @@ class ChatService:
         await self.notifier.notify_conversation_released(expert_id, conversation_id, "transferred")
         moved = await self.store.get_conversation(conversation_id)
         assert moved is not None
-        await self._announce_assignment(moved, transferred_from=expert_id, note=note)
+        await self._announce_assignment(
+            moved, transferred_from=expert_id, note=note, **handed_over_by(conversation)
+        )
+        return moved
 
     async def _best_free(self, audience: str, candidates: list[int], now: float) -> int | None:
         """The expert routing would pick among ``candidates`` (the store re-checks capacity)."""
@@ -326,6 +380,23 @@ class ChatService:
         if not states:
             return None
         return min(states, key=lambda s: s.rank(audience)).profile.expert_id
+
+    async def sender_names(
+        self, conversation: Conversation, messages: list[Message]
+    ) -> dict[int, str]:
+        """Staff id -> display name of every expert who wrote one of ``messages``.
+
+        From the live store's expert profiles (kept while the store lives), so a chat
+        handed over shows each earlier expert's name at the receiver, not "you".
+        """
+        names = {}
+        if conversation.expert_id is not None and conversation.expert_name is not None:
+            names[conversation.expert_id] = conversation.expert_name
+        wanted = {e for m in messages if (e := expert_of(m)) is not None} - set(names)
+        if wanted:
+            for state in await self.store.expert_states(sorted(wanted)):
+                names[state.profile.expert_id] = state.profile.display_name
+        return names
 
     async def staff_chats(self, expert_id: int) -> list[tuple[Conversation, list[Message]]]:
         """The expert's active conversations with every message so far (console resync)."""
@@ -357,7 +428,8 @@ class ChatService:
         logger.info(
             "chat assigned conversation=%s expert=%s", conversation.id, conversation.expert_id
         )
-        await self.notifier.notify_conversation_assigned(conversation, messages, **extra)
+        names = await self.sender_names(conversation, messages)
+        await self.notifier.notify_conversation_assigned(conversation, messages, names, **extra)
         self.metrics.assignments.inc()
 
     async def notify_queue_changed(self) -> None:
@@ -367,21 +439,32 @@ class ChatService:
         if not waiting:
             return
         _, seats = await self.open_capacity(self.clock())
+        times = await self.handle_times.recent() if self.handle_times is not None else []
         for position, conversation in enumerate(waiting, start=1):
-            wait = estimated_wait_s(position, seats)
+            wait = estimate_wait(times, position, seats)
             await self.notifier.notify_conversation_queued(conversation.id, position, wait)
 
     # -- endings --------------------------------------------------------------------------
 
     async def do_end_chat(self, conversation_id: str, by: str, reason: str) -> Conversation | None:
-        """End the conversation once: notify, persist its traces, schedule the erasure."""
+        """End the conversation once (the store schedules its erasure in that same step),
+        then notify and persist its traces.
+
+        ``by``/``reason`` as in ``chat:ended`` (docs/protocol.md). Once the store has ended
+        it, a retry ends nothing, so a failing notification must not cost the traces: it is
+        logged and the ending goes on.
+        """
         now = self.clock()
         ended = await self.store.end(conversation_id, by, reason, now)
         if ended is None:
             return None
         logger.info("chat ended conversation=%s by=%s reason=%s", ended.id, by, reason)
-        await self.notifier.notify_conversation_ended(ended)
-        await self.store.schedule("erase", ended.id, now + self.settings.reconnect_grace_s)
+        try:
+            await self.notifier.notify_conversation_ended(ended)
+        except Exception as exc:
+            logger.warning(
+                "ending not announced conversation=%s error=%s", ended.id, type(exc).__name__
+            )
         await self._persist_finished(ended)
         try:
             if ended.was_answered and ended.expert_id is not None:

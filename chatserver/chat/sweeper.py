@@ -1,7 +1,8 @@
 """The sweeper: one background task per process that acts on due deadlines.
 
 Deadlines live in the live store, not in per-process timers, so they survive the process
-that set them; ``claim_due`` hands each one to exactly one process.
+that set them; ``claim_due`` hands each one to one process at a time, with a lease, and
+each is confirmed after its handler succeeded (``chat/deadlines.py``): at least once.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from chatserver.chat.deadlines import Handler, handle_due
 from chatserver.chat.processes import release_dead_processes
 from chatserver.chat.service import ChatService
+from chatserver.live.store import DEADLINE_KINDS
 from registration.records import months_before, prune_conversation_records
 from staffing.patterns import extend_patterns
 from staffing.sessions import purge_expired_login_sessions
@@ -34,6 +37,13 @@ class Sweeper:
         self._db = db
         self._closed_since: float | None = None
         self._upkeep_at = 0.0
+        self._handlers: dict[str, Handler] = {
+            "visitor_gone": self._visitor_gone,
+            "expert_gone": self._expert_gone,
+            "erase": self._erase,
+            "cooldown": _nothing,  # only its being due matters: the queue drain below
+        }
+        assert tuple(self._handlers) == DEADLINE_KINDS
 
     async def run(self, interval_s: float, stop: asyncio.Event) -> None:
         """Sweep every ``interval_s`` until ``stop`` is set; a failing sweep is logged, not fatal.
@@ -54,20 +64,25 @@ class Sweeper:
         store, now = self.chat.store, self.chat.clock()
         await release_dead_processes(self.chat)
         await self.chat.flush_outbox()
-        for conversation_id in await store.claim_due("visitor_gone", now):
-            await self.chat.do_end_chat(conversation_id, "visitor", "visitor_left")
-        for expert_id in await store.claim_due("expert_gone", now):
-            await self.chat.do_requeue_expert_chats(int(expert_id))
-        for conversation_id in await store.claim_due("erase", now):
-            await store.erase(conversation_id)
-            logger.info("conversation erased conversation=%s", conversation_id)
-        await store.claim_due("cooldown", now)
+        lease_s = self.chat.settings.deadline_lease_s
+        for kind, handler in self._handlers.items():
+            await handle_due(store, kind, handler, now, lease_s)
         await self._sweep_queue(now)
         if now - self._upkeep_at >= UPKEEP_INTERVAL_S:
             self._upkeep_at = now
             await self._purge_sessions(now)
             await self._extend_patterns(now)
             await self._prune_records(now)
+
+    async def _visitor_gone(self, conversation_id: str) -> None:
+        await self.chat.do_end_chat(conversation_id, "visitor", "visitor_left")
+
+    async def _expert_gone(self, expert_id: str) -> None:
+        await self.chat.do_requeue_expert_chats(int(expert_id))
+
+    async def _erase(self, conversation_id: str) -> None:
+        await self.chat.store.erase(conversation_id)
+        logger.info("conversation erased conversation=%s", conversation_id)
 
     async def _extend_patterns(self, now: float) -> None:
         """Generate recurring shifts ahead; one process per hour does it (the store decides)."""
@@ -110,4 +125,17 @@ class Sweeper:
         self._closed_since = self._closed_since or now
         if now - self._closed_since >= self.chat.settings.reconnect_grace_s:
             for conversation in await self.chat.store.queue():
-                await self.chat.do_end_chat(conversation.id, "system", "closed")
+                await self._close(conversation.id)
+
+    async def _close(self, conversation_id: str) -> None:
+        """End one waiting chat as closed; a failure does not keep the others open."""
+        try:
+            await self.chat.do_end_chat(conversation_id, "system", "closed")
+        except Exception as exc:
+            logger.warning(
+                "closing failed conversation=%s error=%s", conversation_id, type(exc).__name__
+            )
+
+
+async def _nothing(key: str) -> None:
+    """The handler of a deadline whose only effect is that it has passed."""

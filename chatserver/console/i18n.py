@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from chatserver.console.chat_texts import CHAT_EN, CHAT_NL
 from chatserver.console.report_texts import REPORT_EN, REPORT_NL
 from chatserver.console.roster_texts import ROSTER_EN, ROSTER_NL
 from registration.codes import FIELD_LABELS, LABELS
@@ -72,7 +73,7 @@ NL: Final[dict[str, str]] = {
     "chat.block_address": "Ook het adres, 24 uur (kan een opvang of bibliotheek zijn)",
     "chat.block_confirm": "Het gesprek beëindigen en deze bezoeker 24 uur blokkeren?",
     "chat.blocked": "De bezoeker is geblokkeerd.",
-    "chat.transferred_in": "Overgedragen gesprek. Notitie: {note}",
+    "chat.transferred_in": "Overgedragen door {name}. Notitie: {note}",
     "chat.quick": "Snel antwoord",
     "chat.you": "Jij",
     "chat.expert": "Expert",
@@ -130,6 +131,7 @@ NL: Final[dict[str, str]] = {
     "title.new": "Nieuw",
     **ROSTER_NL,
     **REPORT_NL,
+    **CHAT_NL,
 }
 
 EN: Final[dict[str, str]] = {
@@ -182,7 +184,7 @@ EN: Final[dict[str, str]] = {
     "chat.block_address": "Also the address, 24 h (may be a shelter or library)",
     "chat.block_confirm": "End the conversation and block this visitor for 24 hours?",
     "chat.blocked": "The visitor has been blocked.",
-    "chat.transferred_in": "Handed-over conversation. Note: {note}",
+    "chat.transferred_in": "Handed over by {name}. Note: {note}",
     "chat.quick": "Quick reply",
     "chat.you": "You",
     "chat.expert": "Expert",
@@ -240,6 +242,7 @@ EN: Final[dict[str, str]] = {
     "title.new": "New",
     **ROSTER_EN,
     **REPORT_EN,
+    **CHAT_EN,
 }
 
 EN_FIELD_LABELS: Final[dict[str, str]] = {

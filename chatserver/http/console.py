@@ -90,6 +90,7 @@ async def quick_reply_add(request: web.Request) -> web.StreamResponse:
         lang = language(request)
         errors = {name: api_message(lang, text) for name, text in exc.errors.items()}
         return await _quick_reply_page(request, 400, errors, typed)
+    await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 
 
@@ -99,7 +100,9 @@ async def quick_reply_delete(request: web.Request) -> web.StreamResponse:
     raw = request.match_info["reply_id"]
     if raw.isdigit() and len(raw) <= 12:
         async with request.app[keys.db_key].begin() as session:
-            await delete_quick_reply(session, int(raw))
+            deleted = await delete_quick_reply(session, int(raw))
+        if deleted:
+            await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 
 

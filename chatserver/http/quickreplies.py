@@ -39,6 +39,7 @@ async def create_handler(request: web.Request) -> web.Response:
             payload = quick_reply_as_dict(reply)
     except QuickReplyInputError as exc:
         raise APIError(400, "invalid", "Some fields need a correction.", exc.errors) from None
+    await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     return web.json_response({"ok": True, "quick_reply": payload}, status=201)
 
 
@@ -51,4 +52,5 @@ async def delete_handler(request: web.Request) -> web.Response:
     async with request.app[keys.db_key].begin() as session:
         if not await delete_quick_reply(session, int(raw)):
             raise APIError(404, "not_found", "No such quick reply.")
+    await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     return web.json_response({"ok": True})

@@ -16,6 +16,7 @@ from registration.registrations import (
     list_registrations,
     record_contact,
     registration_as_dict,
+    visitor_audiences,
 )
 from registration.validation import (
     RegistrationFields,
@@ -54,7 +55,9 @@ async def list_handler(request: web.Request) -> web.Response:
         raise APIError(400, "invalid", "status must be pending or done.", {"status": "unknown"})
     async with request.app[keys.db_key]() as session:
         rows = await list_registrations(session, user, status)
-    return web.json_response({"ok": True, "registrations": [registration_as_dict(r) for r in rows]})
+        audiences = await visitor_audiences(session, rows)
+    listed = [registration_as_dict(r, audiences.get(r.id)) for r in rows]
+    return web.json_response({"ok": True, "registrations": listed})
 
 
 async def create_handler(request: web.Request) -> web.Response:
@@ -75,7 +78,8 @@ async def get_handler(request: web.Request) -> web.Response:
         row = await access_registration_by_id(session, user, _registration_id(request))
         if row is None:
             raise APIError(404, "not_found", "No such registration.")
-        return web.json_response({"ok": True, "registration": registration_as_dict(row)})
+        audience = (await visitor_audiences(session, [row])).get(row.id)
+        return web.json_response({"ok": True, "registration": registration_as_dict(row, audience)})
 
 
 async def update_handler(request: web.Request) -> web.Response:

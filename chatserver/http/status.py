@@ -1,4 +1,4 @@
-"""``GET /api/status``: is the chat open, when does it open next, where else to go.
+"""``GET /api/status``: can a visitor chat now (four states), when, where else to go.
 
 Answered without a socket so the widget can show open/closed before opening one; listed
 host sites may read it cross-origin (CORS), no cookies involved. Every widget load asks,
@@ -23,23 +23,24 @@ ALTERNATIVES = [
 
 
 class StatusBody:
-    """The last rendered body, for the ``open`` flag and published hours it was made of."""
+    """The last rendered body, for the live part and the published hours it was made of."""
 
     def __init__(self) -> None:
-        self._made_of: tuple[bool, dict[str, Any]] | None = None
+        self._made_of: tuple[dict[str, Any], dict[str, Any]] | None = None
         self._body = b""
 
-    def render(self, is_open: bool, published: dict[str, Any]) -> bytes:
-        """``{ok, open, next_opening, opening_hours, alternatives}`` as JSON bytes.
+    def render(self, live: dict[str, Any], published: dict[str, Any]) -> bytes:
+        """``{ok, open, state, ..., next_opening, opening_hours, alternatives}`` as JSON.
 
-        ``published`` is one shared object until the hours are read again, so its identity
-        says whether the cached body still holds.
+        ``live`` is the small part that follows presence (compared by value); ``published``
+        is one shared object until the hours are read again, so its identity says whether
+        the cached body still holds.
         """
         made_of = self._made_of
-        if made_of is None or made_of[0] != is_open or made_of[1] is not published:
-            answer = {"ok": True, "open": is_open, **published, "alternatives": ALTERNATIVES}
+        if made_of is None or made_of[0] != live or made_of[1] is not published:
+            answer = {"ok": True, **live, **published, "alternatives": ALTERNATIVES}
             self._body = json.dumps(answer, separators=(",", ":")).encode()
-            self._made_of = (is_open, published)
+            self._made_of = (live, published)
         return self._body
 
 
@@ -47,9 +48,9 @@ status_body_key = web.AppKey("status_body", StatusBody)
 
 
 async def status(request: web.Request) -> web.Response:
-    """``{ok, open, next_opening, opening_hours, alternatives}``."""
-    is_open, published = await request.app[keys.chat_key].status()
-    body = request.app[status_body_key].render(is_open, published)
+    """``{ok, open, state, next_opening, opening_hours, alternatives}`` (docs/protocol.md)."""
+    live, published = await request.app[keys.chat_key].status()
+    body = request.app[status_body_key].render(live, published)
     response = web.Response(body=body, content_type="application/json")
     origin = request.headers.get("Origin")
     if origin and origin in request.app[keys.settings_key].widget_origins:

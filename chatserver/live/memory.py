@@ -2,13 +2,19 @@
 
 Atomicity comes from asyncio itself: no method awaits between reading and writing, so each
 call runs to completion before another can see the state.
+
+The content bound of ``Retention`` holds here too, timed (like Redis's EXPIRE) by a clock of
+the store's own, not by the callers' ``now``: a conversation past its expiry reads as gone
+and is dropped (at the latest by the next heartbeat or the next second's first call).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -18,16 +24,22 @@ from chatserver.live.models import (
     Alert,
     Appended,
     Assignment,
+    Claim,
     Conversation,
     ExpertProfile,
     ExpertState,
     Message,
     ReleasedSockets,
     RequestOutcome,
+    Retention,
     Sender,
     TransferResult,
 )
 from chatserver.live.store import LiveStore
+
+#: Expired conversations are looked for at most this often, or a tenth of the TTL if that
+#: is shorter (a lookup also checks its own).
+PURGE_EVERY_S = 1.0
 
 K = TypeVar("K", str, int)
 
@@ -59,12 +71,25 @@ class _Live:
     visitors: int = 0
     messages: list[Message] = field(default_factory=list)
     by_client_id: dict[tuple[str, str], Message] = field(default_factory=dict)
+    #: When the content is dropped, on the store's clock; renewed while it lives.
+    expires_at: float = math.inf
 
 
 class MemoryLiveStore(LiveStore):
-    """Live state in dictionaries of this process."""
+    """Live state in dictionaries of this process.
 
-    def __init__(self) -> None:
+    Args:
+        retention: The erase delay and content TTL (``Retention``).
+        clock: The clock content expiry is timed by (tests pass a fake one).
+    """
+
+    def __init__(
+        self, retention: Retention | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._retention = retention or Retention()
+        self._clock = clock
+        self._purge_at = 0.0
+        self._renewed_at = -math.inf
         self._experts: dict[int, _Expert] = {}
         self._live: dict[str, _Live] = {}
         self._tokens: dict[str, str] = {}
@@ -128,21 +153,29 @@ class MemoryLiveStore(LiveStore):
         conversation = Conversation(
             id=conversation_id, audience=audience, lang=lang, state="waiting", requested_at=now
         )
-        self._live[conversation_id] = _Live(conversation, token_hash)
+        self._purge_expired()
+        live = self._live[conversation_id] = _Live(conversation, token_hash)
         self._tokens[token_hash] = conversation_id
+        self._renew(live)
         return conversation
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
-        live = self._live.get(conversation_id)
+        live = self._entry(conversation_id)
         return live.conversation if live else None
 
     async def conversation_for_token(self, token_hash: str) -> str | None:
-        return self._tokens.get(token_hash)
+        conversation_id = self._tokens.get(token_hash)
+        if conversation_id is None or self._entry(conversation_id) is None:
+            return None
+        return conversation_id
 
     async def request(
         self, conversation_id: str, candidates: Sequence[int], now: float
     ) -> RequestOutcome:
-        conversation = self._live[conversation_id].conversation
+        live = self._entry(conversation_id)
+        if live is None:
+            raise KeyError(conversation_id)
+        conversation = live.conversation
         expert = None if self._queue else self._best(conversation.audience, candidates, now)
         if expert is None:
             self._queue.append(conversation_id)
@@ -151,6 +184,7 @@ class MemoryLiveStore(LiveStore):
         return RequestOutcome(expert_id=expert.profile.expert_id, position=0)
 
     async def assign_head(self, candidates: Sequence[int], now: float) -> Assignment | None:
+        self._purge_expired()
         if not self._queue:
             return None
         head = self._queue[0]
@@ -162,7 +196,7 @@ class MemoryLiveStore(LiveStore):
         return Assignment(conversation_id=head, expert_id=expert.profile.expert_id)
 
     async def accept(self, conversation_id: str, expert_id: int, now: float) -> AcceptResult:
-        live = self._live.get(conversation_id)
+        live = self._entry(conversation_id)
         expert = self._experts.get(expert_id)
         if live is None or expert is None:
             return "not_found"
@@ -175,9 +209,14 @@ class MemoryLiveStore(LiveStore):
         return "ok"
 
     async def queue(self) -> list[Conversation]:
+        self._purge_expired()
         return [self._live[c].conversation for c in self._queue]
 
+    async def queue_length(self) -> int:
+        return len(self._queue)
+
     async def position(self, conversation_id: str) -> int | None:
+        self._purge_expired()
         try:
             return self._queue.index(conversation_id) + 1
         except ValueError:
@@ -186,7 +225,7 @@ class MemoryLiveStore(LiveStore):
     async def end(
         self, conversation_id: str, by: str, reason: str, now: float
     ) -> Conversation | None:
-        live = self._live.get(conversation_id)
+        live = self._entry(conversation_id)
         if live is None or live.conversation.state == "ended":
             return None
         if conversation_id in self._queue:
@@ -199,10 +238,14 @@ class MemoryLiveStore(LiveStore):
         live.conversation = dataclasses.replace(
             live.conversation, state="ended", ended_at=now, ended_by=by, end_reason=reason
         )
+        self._deadlines.setdefault("erase", {})[conversation_id] = (
+            now + self._retention.erase_after_s
+        )
+        live.expires_at = self._clock() + self._retention.ttl_s
         return live.conversation
 
     async def requeue(self, conversation_id: str, now: float) -> bool:
-        live = self._live.get(conversation_id)
+        live = self._entry(conversation_id)
         if live is None or live.conversation.state != "active":
             return False
         expert = self._holder(live.conversation)
@@ -222,7 +265,7 @@ class MemoryLiveStore(LiveStore):
     async def transfer(
         self, conversation_id: str, from_expert: int, to_expert: int, now: float
     ) -> TransferResult:
-        live = self._live.get(conversation_id)
+        live = self._entry(conversation_id)
         if live is None or live.conversation.state != "active":
             return "not_found"
         if live.conversation.expert_id != from_expert:
@@ -270,9 +313,10 @@ class MemoryLiveStore(LiveStore):
     # -- visitor presence -----------------------------------------------------------------
 
     async def visitor_attached(self, conversation_id: str, process_id: str | None = None) -> int:
-        live = self._live.get(conversation_id)
+        live = self._entry(conversation_id)
         if live is None:
             return 0
+        self._renew(live)
         live.visitors += 1
         if process_id is not None:
             self._process_visitors.setdefault(process_id, Counter())[conversation_id] += 1
@@ -280,9 +324,10 @@ class MemoryLiveStore(LiveStore):
 
     async def visitor_detached(self, conversation_id: str, process_id: str | None = None) -> int:
         mine = process_id is None or _take_one(self._process_visitors, process_id, conversation_id)
-        live = self._live.get(conversation_id)
+        live = self._entry(conversation_id)
         if live is None:
             return 0
+        self._renew(live)  # the grace starts with a whole TTL
         if mine:
             live.visitors = max(0, live.visitors - 1)
         return live.visitors
@@ -291,6 +336,21 @@ class MemoryLiveStore(LiveStore):
 
     async def heartbeat(self, process_id: str, expires_at: float) -> None:
         self._processes[process_id] = expires_at
+        self._purge_expired()
+        if self._clock() - self._renewed_at >= self._retention.ttl_s / 4:
+            self._renewed_at = self._clock()
+            self._renew_held(process_id)
+
+    def _renew_held(self, process_id: str) -> None:
+        """Renew the conversations ``process_id``'s visitor and console sockets hold."""
+        held = list(self._process_visitors.get(process_id, Counter()))
+        for expert_id in self._process_experts.get(process_id, Counter()):
+            expert = self._experts.get(expert_id)
+            held.extend(expert.chats if expert else ())
+        for conversation_id in held:
+            live = self._live.get(conversation_id)
+            if live is not None:
+                self._renew(live)
 
     async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
         dead = sorted(pid for pid, expires in self._processes.items() if expires <= now)
@@ -301,9 +361,10 @@ class MemoryLiveStore(LiveStore):
         del self._processes[process_id]
         conversations, experts = [], []
         for conversation_id, count in self._process_visitors.pop(process_id, Counter()).items():
-            live = self._live.get(conversation_id)
+            live = self._entry(conversation_id)
             if live is None:
                 continue
+            self._renew(live)  # its visitor_gone grace starts now
             live.visitors = max(0, live.visitors - count)
             if live.visitors == 0:
                 conversations.append(conversation_id)
@@ -328,7 +389,10 @@ class MemoryLiveStore(LiveStore):
         body: str,
         now: float,
     ) -> Appended:
-        live = self._live[conversation_id]
+        live = self._entry(conversation_id)
+        if live is None:
+            raise KeyError(conversation_id)
+        self._renew(live)
         if client_id is not None and (sender, client_id) in live.by_client_id:
             return Appended(live.by_client_id[(sender, client_id)], False, live.conversation)
         seq = live.conversation.last_seq + 1
@@ -340,17 +404,51 @@ class MemoryLiveStore(LiveStore):
         return Appended(message, True, live.conversation)
 
     async def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
-        live = self._live.get(conversation_id)
+        live = self._entry(conversation_id)
         if live is None:
             return []
         return [m for m in live.messages if m.seq > seq]
 
     async def erase(self, conversation_id: str) -> None:
+        self._erase(conversation_id)
+
+    def _erase(self, conversation_id: str) -> None:
         live = self._live.pop(conversation_id, None)
         if live is not None:
             self._tokens.pop(live.token_hash, None)
         if conversation_id in self._queue:
             self._queue.remove(conversation_id)
+
+    def _renew(self, live: _Live) -> None:
+        """Move the content's expiry on, unless it has ended (then only ``end`` set it)."""
+        if live.conversation.state != "ended":
+            live.expires_at = self._clock() + self._retention.ttl_s
+
+    def _entry(self, conversation_id: str) -> _Live | None:
+        """The conversation's entry; None, and dropped, once expired."""
+        self._purge_expired()
+        live = self._live.get(conversation_id)
+        if live is not None and live.expires_at <= self._clock():
+            self._drop(conversation_id)
+            return None
+        return live
+
+    def _purge_expired(self) -> None:
+        """Drop every expired conversation; looks at most once per PURGE_EVERY_S."""
+        now = self._clock()
+        if now < self._purge_at:
+            return
+        self._purge_at = now + min(PURGE_EVERY_S, self._retention.ttl_s / 10)
+        for conversation_id in [c for c, live in self._live.items() if live.expires_at <= now]:
+            self._drop(conversation_id)
+
+    def _drop(self, conversation_id: str) -> None:
+        """Expired content goes as by ``erase``; an expert holding it is relieved of it."""
+        live = self._live.get(conversation_id)
+        holder = self._holder(live.conversation) if live else None
+        if holder is not None and conversation_id in holder.chats:
+            holder.chats.remove(conversation_id)
+        self._erase(conversation_id)
 
     # -- deadlines and rate limits ----------------------------------------------------------
 
@@ -360,12 +458,22 @@ class MemoryLiveStore(LiveStore):
     async def cancel(self, kind: str, key: str) -> None:
         self._deadlines.get(kind, {}).pop(key, None)
 
-    async def claim_due(self, kind: str, now: float) -> list[str]:
+    async def claim_due(
+        self, kind: str, now: float, lease_s: float, limit: int = 100
+    ) -> list[Claim]:
         pending = self._deadlines.get(kind, {})
-        due = sorted((at, key) for key, at in pending.items() if at <= now)
+        due = sorted((at, key) for key, at in pending.items() if at <= now)[:limit]
+        lease_until = now + lease_s
         for _, key in due:
-            del pending[key]
-        return [key for _, key in due]
+            pending[key] = lease_until
+        return [Claim(key, lease_until) for _, key in due]
+
+    async def confirm(self, kind: str, claim: Claim) -> bool:
+        pending = self._deadlines.get(kind, {})
+        if pending.get(claim.key) != claim.lease_until:
+            return False
+        del pending[claim.key]
+        return True
 
     async def mark(self, kind: str, key: str, ttl_s: float, now: float) -> None:
         self._marks[(kind, key)] = now + ttl_s

@@ -156,3 +156,31 @@ class Alert:
 
 
 AddAlertResult = Literal["ok", "full"]
+
+
+class Claim(NamedTuple):
+    """A deadline handed to one caller until ``lease_until`` (``LiveStore.claim_due``).
+
+    ``lease_until`` is the deadline's new time: if the caller does not ``confirm`` the claim
+    by then, the deadline is due again and any process claims it. It is also the token
+    ``confirm`` checks, so a deadline moved or claimed again meanwhile is not removed.
+    """
+
+    key: str
+    lease_until: float
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a conversation's content may live in the store (given at construction).
+
+    ``erase_after_s``: ``end`` schedules the ``erase`` deadline this long after the end (the
+    reconnect grace). ``ttl_s``: the backstop that needs no sweeper: every key holding the
+    conversation's content expires ``ttl_s`` after its last sign of life (created, a message,
+    a visitor socket attached or detached, a heartbeat of a process holding one of its
+    sockets, its end). Ended conversations are not renewed, so content outlives the end by
+    ``ttl_s`` at most, whatever happens to the erase deadline.
+    """
+
+    erase_after_s: float = 60.0
+    ttl_s: float = 125.0

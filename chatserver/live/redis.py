@@ -1,7 +1,7 @@
 """Live store in Redis: several server processes (or hosts) share one queue and presence.
 
 Atomicity: every method that decides or counts (``request``, ``assign_head``, ``accept``,
-``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``erase``,
+``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``confirm``, ``erase``,
 ``expert_connected``/``expert_disconnected``, ``set_available``,
 ``visitor_attached``/``visitor_detached``, ``hit_rate_limit``, ``claim_dead_processes``,
 ``add_alert``, ``open_alerts``, ``ack_alert``)
@@ -14,6 +14,12 @@ a moment later, which callers accept (they decide only through the scripts).
 
 Key layout, every key under ``prefix``:
 
+Content keys (``conv``, ``msgs``, ``msgclient``, ``token``) carry a PEXPIRE of
+``Retention.ttl_s``, set where they are made and renewed in the scripts a living
+conversation already runs (append, visitor attached or detached, a dead process released)
+and by ``heartbeat`` for the conversations of the process's sockets; ``end`` sets it one
+last time, with the erase deadline.
+
 - ``conv:{id}`` hash: the ``Conversation`` fields (an absent field is None; ``was_answered``
   is "0"/"1"), plus ``token`` (the visitor token's hash) and ``visitors`` (the count of
   attached visitor connections).
@@ -25,7 +31,7 @@ Key layout, every key under ``prefix``:
   first; its length is the expert's load.
 - ``msgs:{conv}`` list of JSON messages without their seq: the one at index i has seq i + 1.
 - ``msgclient:{conv}`` hash ``"sender|client_id"`` -> seq, for idempotent resends.
-- ``due:{kind}`` sorted set: key -> deadline.
+- ``due:{kind}`` sorted set: key -> deadline; a claimed one's score is its lease's end.
 - ``outbox`` list of JSON database writes held while the database was unreachable
   (``chat/outbox.py``); an item is removed only after its write succeeded.
 - ``processes`` sorted set: server process id -> heartbeat expiry (``chat/processes.py``).
@@ -50,6 +56,7 @@ import dataclasses
 import functools
 import json
 import math
+import time
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any, cast
@@ -65,6 +72,7 @@ from chatserver.live.models import (
     Alert,
     Appended,
     Assignment,
+    Claim,
     Conversation,
     ConversationState,
     ExpertProfile,
@@ -72,6 +80,7 @@ from chatserver.live.models import (
     Message,
     ReleasedSockets,
     RequestOutcome,
+    Retention,
     Sender,
     TransferResult,
 )
@@ -91,6 +100,12 @@ _LIBRARIES: dict[str, tuple[str, ...]] = {
     "assign_head": ("pick", "assign"),
     "accept": ("assign",),
     "transfer": ("assign",),
+    "append_message": ("content_ttl",),
+    "end": ("content_ttl",),
+    "visitor_attached": ("content_ttl",),
+    "visitor_detached": ("content_ttl",),
+    "claim_dead": ("content_ttl",),
+    "renew_held": ("content_ttl",),
 }
 _SCRIPTS = (
     "expert_connected",
@@ -107,6 +122,8 @@ _SCRIPTS = (
     "append_message",
     "erase",
     "claim_due",
+    "confirm",
+    "renew_held",
     "hit_rate_limit",
     "claim_dead",
     "add_alert",
@@ -226,25 +243,45 @@ class RedisLiveStore(LiveStore):
         heartbeats: A client of its own for ``heartbeat`` (``close`` closes it too), so a
             beat never queues for a pooled connection behind a burst of chat traffic and
             the process is not taken for dead; without one, ``redis`` is used.
+        retention: The erase delay and content TTL (``Retention``).
     """
 
     def __init__(
-        self, redis: aioredis.Redis, prefix: str, heartbeats: aioredis.Redis | None = None
+        self,
+        redis: aioredis.Redis,
+        prefix: str,
+        heartbeats: aioredis.Redis | None = None,
+        retention: Retention | None = None,
     ) -> None:
         self._redis = redis
         self._heartbeats = heartbeats
         self._prefix = prefix
+        self._retention = retention or Retention()
+        #: The content TTL as scripts take it (PEXPIRE milliseconds).
+        self._ttl_ms = str(max(1, math.ceil(self._retention.ttl_s * 1000)))
+        self._renewed_at = -math.inf
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script(_script_source(name)) for name in _SCRIPTS
         }
 
     @classmethod
-    def from_url(cls, url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE) -> RedisLiveStore:
+    def from_url(
+        cls,
+        url: str,
+        prefix: str,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        retention: Retention | None = None,
+    ) -> RedisLiveStore:
         """A store on a new bounded client for ``url``; it connects lazily.
 
         ``connect_redis_store`` pings it first.
         """
-        return cls(bounded_client(url, pool_size), prefix, heartbeats=bounded_client(url, 1))
+        return cls(
+            bounded_client(url, pool_size),
+            prefix,
+            heartbeats=bounded_client(url, 1),
+            retention=retention,
+        )
 
     def _key(self, *parts: str) -> str:
         return self._prefix + ":".join(parts)
@@ -325,11 +362,13 @@ class RedisLiveStore(LiveStore):
             "was_answered": "0",
             "token": token_hash,
         }
+        ttl_ms = int(self._ttl_ms)
         async with self._redis.pipeline(transaction=True) as pipe:
             # A reused id starts afresh, as in the memory store: no stale fields or messages.
             pipe.delete(*(self._key(k, conversation_id) for k in ("conv", "msgs", "msgclient")))
             pipe.hset(self._key("conv", conversation_id), mapping=fields)
-            pipe.set(self._key("token", token_hash), conversation_id)
+            pipe.pexpire(self._key("conv", conversation_id), ttl_ms)
+            pipe.set(self._key("token", token_hash), conversation_id, px=ttl_ms)
             await pipe.execute()
         return conversation
 
@@ -372,6 +411,9 @@ class RedisLiveStore(LiveStore):
         # A conversation erased between the two reads is simply left out.
         return [_conversation(fields) for fields in replies if fields]
 
+    async def queue_length(self) -> int:
+        return await self._redis.llen(self._key("queue"))
+
     async def position(self, conversation_id: str) -> int | None:
         index = await self._redis.lpos(self._key("queue"), conversation_id)
         return None if index is None else cast(int, index) + 1
@@ -379,7 +421,10 @@ class RedisLiveStore(LiveStore):
     async def end(
         self, conversation_id: str, by: str, reason: str, now: float
     ) -> Conversation | None:
-        reply = await self._run("end", conversation_id, by, reason, _num(now))
+        erase_at = _num(now + self._retention.erase_after_s)
+        reply = await self._run(
+            "end", conversation_id, by, reason, _num(now), erase_at, self._ttl_ms
+        )
         return None if reply is None else _conversation(_pairs(cast(list[str], reply)))
 
     async def requeue(self, conversation_id: str, now: float) -> bool:
@@ -396,19 +441,28 @@ class RedisLiveStore(LiveStore):
     # -- visitor presence -----------------------------------------------------------------
 
     async def visitor_attached(self, conversation_id: str, process_id: str | None = None) -> int:
-        return int(await self._run("visitor_attached", conversation_id, process_id or ""))
+        return int(
+            await self._run("visitor_attached", conversation_id, process_id or "", self._ttl_ms)
+        )
 
     async def visitor_detached(self, conversation_id: str, process_id: str | None = None) -> int:
-        return int(await self._run("visitor_detached", conversation_id, process_id or ""))
+        return int(
+            await self._run("visitor_detached", conversation_id, process_id or "", self._ttl_ms)
+        )
 
     # -- server processes -------------------------------------------------------------------
 
     async def heartbeat(self, process_id: str, expires_at: float) -> None:
         client = self._heartbeats or self._redis
         await client.zadd(self._key("processes"), {process_id: expires_at})
+        if time.monotonic() - self._renewed_at >= self._retention.ttl_s / 4:
+            # On the heartbeat's own connection too: a burst must not make content expire.
+            renew = self._scripts["renew_held"]
+            await renew(args=[self._prefix, process_id, self._ttl_ms], client=client)
+            self._renewed_at = time.monotonic()
 
     async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
-        reply = cast(list[list[Any]], await self._run("claim_dead", _num(now)))
+        reply = cast(list[list[Any]], await self._run("claim_dead", _num(now), self._ttl_ms))
         return [
             ReleasedSockets(str(pid), sorted(map(str, convs)), sorted(int(e) for e in experts))
             for pid, convs, experts in reply
@@ -428,7 +482,7 @@ class RedisLiveStore(LiveStore):
         stored = {"id": message_id, "sender": sender, "body": body, "sent_at": now}
         encoded = json.dumps({**stored, "client_id": client_id})
         dedup = "" if client_id is None else f"{sender}|{client_id}"
-        reply = await self._run("append_message", conversation_id, dedup, encoded)
+        reply = await self._run("append_message", conversation_id, dedup, encoded, self._ttl_ms)
         if reply is None:
             raise KeyError(conversation_id)
         is_new, seq, raw, fields = cast(tuple[int, int, str, list[str]], reply)
@@ -454,8 +508,15 @@ class RedisLiveStore(LiveStore):
     async def cancel(self, kind: str, key: str) -> None:
         await self._redis.zrem(self._key("due", kind), key)
 
-    async def claim_due(self, kind: str, now: float) -> list[str]:
-        return cast(list[str], await self._run("claim_due", kind, _num(now)))
+    async def claim_due(
+        self, kind: str, now: float, lease_s: float, limit: int = 100
+    ) -> list[Claim]:
+        reply = await self._run("claim_due", kind, _num(now), _num(lease_s), str(limit))
+        lease_until, *keys = cast(list[str], reply)
+        return [Claim(key, float(lease_until)) for key in keys]
+
+    async def confirm(self, kind: str, claim: Claim) -> bool:
+        return bool(await self._run("confirm", kind, claim.key, _num(claim.lease_until)))
 
     async def mark(self, kind: str, key: str, ttl_s: float, now: float) -> None:
         # The expiry is judged by the caller's clock (as everywhere here); EXPIRE only
@@ -521,10 +582,10 @@ class RedisLiveStore(LiveStore):
 
 
 async def connect_redis_store(
-    url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE
+    url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE, retention: Retention | None = None
 ) -> RedisLiveStore:
     """Connect to Redis at ``url`` and return a store on it; fails early when Redis is down."""
-    store = RedisLiveStore.from_url(url, prefix, pool_size)
+    store = RedisLiveStore.from_url(url, prefix, pool_size, retention)
     try:
         await store._redis.ping()
     except BaseException:

@@ -5,6 +5,10 @@ one process, ``RedisLiveStore`` for several. Every method that decides who gets 
 is atomic on its own: across processes no visitor is assigned twice and no expert goes over
 capacity. Callers never hold a lock across two calls.
 
+Content is bounded twice (``Retention``): ``end`` schedules the ``erase`` deadline in the
+same atomic step, and every key holding a conversation's content carries a time to live
+renewed only while the conversation lives, so it goes even when no sweeper runs.
+
 ``candidates`` are always the ids of experts on a shift right now (the roster, read from the
 database by the caller); the store adds the live conditions (connected, available, below
 capacity, not cooling down) and the ranking of ``ExpertState.rank``.
@@ -21,6 +25,7 @@ from chatserver.live.models import (
     Alert,
     Appended,
     Assignment,
+    Claim,
     Conversation,
     ExpertProfile,
     ExpertState,
@@ -124,6 +129,10 @@ class LiveStore(abc.ABC):
     async def queue(self) -> list[Conversation]:
         """Return the waiting conversations in queue order."""
 
+    async def queue_length(self) -> int:
+        """Return how many conversations wait (``GET /api/status`` when busy; cheap)."""
+        return len(await self.queue())
+
     @abc.abstractmethod
     async def position(self, conversation_id: str) -> int | None:
         """Return the 1-based queue position, or None when not waiting."""
@@ -135,7 +144,9 @@ class LiveStore(abc.ABC):
         """End a waiting or active conversation; return it, or None if it had already ended.
 
         Removes it from the queue; for an assigned one lowers the expert's load, sets
-        ``idle_since = now`` and ``cooldown_until = now + cooldown_s``.
+        ``idle_since = now`` and ``cooldown_until = now + cooldown_s``. In the same atomic
+        step it schedules the ``erase`` deadline at ``now + erase_after_s`` and sets the
+        content TTL one last time: no crash between two calls can leave content unerased.
         """
 
     @abc.abstractmethod
@@ -169,7 +180,12 @@ class LiveStore(abc.ABC):
 
     @abc.abstractmethod
     async def heartbeat(self, process_id: str, expires_at: float) -> None:
-        """Say that ``process_id`` is alive until ``expires_at`` (moved on at every beat)."""
+        """Say that ``process_id`` is alive until ``expires_at`` (moved on at every beat).
+
+        A living process keeps its conversations alive: every few beats (a quarter of the
+        content TTL) this also renews the TTL of every conversation one of its visitor or
+        console sockets holds, and the memory store drops expired content.
+        """
 
     @abc.abstractmethod
     async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
@@ -217,8 +233,23 @@ class LiveStore(abc.ABC):
         """Remove the deadline ``kind``/``key`` if set."""
 
     @abc.abstractmethod
-    async def claim_due(self, kind: str, now: float) -> list[str]:
-        """Remove and return the keys of ``kind`` due at ``now``; each is claimed by one caller."""
+    async def claim_due(
+        self, kind: str, now: float, lease_s: float, limit: int = 100
+    ) -> list[Claim]:
+        """Claim up to ``limit`` deadlines of ``kind`` due at ``now``, earliest first.
+
+        Atomic: each is claimed by one caller, and moved to ``now + lease_s`` rather than
+        removed, so one whose handler never confirms (it failed, its process died) comes
+        back due after the lease: at least once, not at most once.
+        """
+
+    @abc.abstractmethod
+    async def confirm(self, kind: str, claim: Claim) -> bool:
+        """Remove a handled deadline; False if it was moved, re-claimed or cancelled since.
+
+        A deadline scheduled again while its claim was handled (a visitor left a second
+        time) keeps its new time.
+        """
 
     @abc.abstractmethod
     async def mark(self, kind: str, key: str, ttl_s: float, now: float) -> None:

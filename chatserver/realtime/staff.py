@@ -24,7 +24,12 @@ from chatserver.chat.oversight import (
     check_take_over,
 )
 from chatserver.chat.service import ChatService
-from chatserver.chat.wire import message_ack, staff_chat_payload, waiting_payload
+from chatserver.chat.wire import (
+    expert_client_key,
+    message_ack,
+    staff_chat_payload,
+    waiting_payload,
+)
 from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import ExpertProfile
 from chatserver.realtime import payloads as p
@@ -147,11 +152,14 @@ class StaffNamespace(ProtocolNamespace):
         """
         p.parse(data, {})
         expert_id = await self._expert(sid)
-        chats = await self.chat.staff_chats(expert_id)
+        chats = [
+            staff_chat_payload(c, m, await self.chat.sender_names(c, m))
+            for c, m in await self.chat.staff_chats(expert_id)
+        ]
         waiting = await self.chat.store.queue()
         role = await self.session_value(sid, "role")
         return ok(
-            chats=[staff_chat_payload(c, m) for c, m in chats],
+            chats=chats,
             waiting=[waiting_payload(c) for c in waiting],
             alerts=await open_alerts_for(self.chat, expert_id, role),
         )
@@ -172,9 +180,7 @@ class StaffNamespace(ProtocolNamespace):
             expert_id, values["conversation_id"]
         )
         await self.throttle_message(sid)
-        # Resends are recognised per expert: after a transfer the new expert's client ids
-        # may repeat the previous expert's.
-        client_key = f"{expert_id}:{values['client_id']}"
+        client_key = expert_client_key(expert_id, values["client_id"])
         message = await self.chat.do_send_message(
             conversation, "expert", client_key, values["body"], skip_sid=sid
         )
@@ -199,15 +205,15 @@ class StaffNamespace(ProtocolNamespace):
         return ok()
 
     async def on_chat_transfer(self, sid: str, data: Any) -> Ack:
-        """``chat:transfer {conversation_id, to_expert_id?, note?}``."""
+        """``chat:transfer {conversation_id, to_expert_id?, note?}`` → ``{ok, to_expert}``."""
         values = p.parse(data, TRANSFER_FIELDS)
-        await self.chat.check_transfer(
+        moved = await self.chat.check_transfer(
             await self._expert(sid),
             values["conversation_id"],
             values["to_expert_id"],
             values["note"],
         )
-        return ok()
+        return ok(to_expert={"id": moved.expert_id, "display_name": moved.expert_name})
 
     async def on_alert_raise(self, sid: str, data: Any) -> Ack:
         """``alert:raise {conversation_id, note}``: kept open until a coordinator acks it.
@@ -248,7 +254,8 @@ class StaffNamespace(ProtocolNamespace):
             self.chat, values["conversation_id"]
         )
         await self.enter_room(sid, watch_room(conversation.id))
-        return ok(chat=staff_chat_payload(conversation, messages))
+        names = await self.chat.sender_names(conversation, messages)
+        return ok(chat=staff_chat_payload(conversation, messages, names))
 
     async def on_chat_unwatch(self, sid: str, data: Any) -> Ack:
         """``chat:unwatch {conversation_id}``: stop reading along."""

@@ -16,6 +16,7 @@ from typing import Any
 from chatserver.chat.blocking import check_visitor_allowed, is_blocked_conversation
 from chatserver.chat.notify import VISITOR, conversation_room
 from chatserver.chat.service import ChatService, token_hash
+from chatserver.chat.waitestimate import wait_fields
 from chatserver.chat.wire import message_ack
 from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import Conversation
@@ -33,6 +34,13 @@ REQUEST_FIELDS = {
 }
 SEND_FIELDS = {"client_id": p.Field(p.CLIENT_ID), "body": p.Field(p.message_body)}
 TYPING_FIELDS = {"is_typing": p.Field(p.boolean)}
+#: The wait fields of a chat assigned at once.
+NO_WAIT = {"estimated_wait_s": 0, "wait_range_min": None}
+#: ``chat:end {reason?}``: how the visitor left, for the expert's ended panel.
+END_FIELDS = {
+    "reason": p.Field(p.choice(("ended", "quick_exit")), required=False, default="ended"),
+}
+END_REASONS = {"ended": "visitor_ended", "quick_exit": "visitor_quick_exit"}
 RESUME_FIELDS = {
     "token": p.Field(p.text(16, 128)),
     "last_seq": p.Field(p.integer(0, 10**9), required=False, default=0),
@@ -155,7 +163,7 @@ class VisitorNamespace(ProtocolNamespace):
             conversation_id=accepted.conversation.id,
             token=accepted.token,
             position=accepted.position,
-            estimated_wait_s=accepted.estimated_wait_s,
+            **(wait_fields(accepted.wait) if accepted.position else NO_WAIT),
         )
 
     async def _is_live(self, conversation_id: str) -> bool:
@@ -185,8 +193,11 @@ class VisitorNamespace(ProtocolNamespace):
         return ok()
 
     async def on_chat_end(self, sid: str, data: Any) -> Ack:
-        """``chat:end``: the visitor ends (or leaves the queue); idempotent."""
-        p.parse(data, {})
+        """``chat:end {reason?}``: the visitor ends (or leaves the queue); idempotent.
+
+        ``reason: quick_exit`` when the visitor used the quick exit (``visitor_quick_exit``).
+        """
+        values = p.parse(data, END_FIELDS)
         conversation = await self._own(sid)
-        await self.chat.do_end_chat(conversation.id, "visitor", "visitor_ended")
+        await self.chat.do_end_chat(conversation.id, "visitor", END_REASONS[values["reason"]])
         return ok()

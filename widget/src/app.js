@@ -1,8 +1,9 @@
 // The controller: one Widget per page. It owns the state (closed, intro, chat, ended),
 // the connection, and the rules for focus, storage and the quick exit.
+import { NO_CHAT, UNKNOWN, launcherText, opening } from "./availability.js";
 import { Connection } from "./connection.js";
 import { h, setText, show } from "./dom.js";
-import { formatHours, formatOpening, waitMinutes } from "./format.js";
+import { formatHours, formatOpening, formatTime, waitText } from "./format.js";
 import { catalogue } from "./i18n/index.js";
 import { isRetryable, retryDelay, sleep } from "./retry.js";
 import { watchEscape } from "./safety.js";
@@ -33,9 +34,9 @@ class Widget {
     Object.assign(this, { config, t, host, ui });
     this.view = "intro";
     this.conn = null;
-    this.expertName = t.expert;
+    this.expertName = null; // unknown until chat:assigned or chat:resumed names the expert
     this.transcript = new Transcript(ui.log, t);
-    this.opening = { open: null, next: null };
+    this.opening = UNKNOWN;
     this.hours = [];
     this.wire();
     this.stopEscape = watchEscape(() => this.quickExit(), () => this.escapeOnce());
@@ -68,6 +69,7 @@ class Widget {
     ui.cancelEnd.addEventListener("click", () => this.askEnd(false));
     ui.confirmEnd.addEventListener("click", () => this.endChat());
     ui.newChat.addEventListener("click", () => this.showStart(true));
+    ui.tryAgain.addEventListener("click", () => this.refreshStatus(true));
     ui.close.addEventListener("click", () => this.hide());
   }
 
@@ -136,7 +138,7 @@ class Widget {
 
   // -- open or closed -----------------------------------------------------------------
 
-  async refreshStatus() {
+  async refreshStatus(focus = false) {
     try {
       const response = await fetch(`${this.config.origin}/api/status`, {
         credentials: "omit",
@@ -144,37 +146,56 @@ class Widget {
         referrerPolicy: "no-referrer",
       });
       const status = await response.json();
-      this.opening = { open: !!status.open, next: status.next_opening || null };
+      this.opening = opening(status);
       this.hours = Array.isArray(status.opening_hours) ? status.opening_hours : [];
     } catch {
-      this.opening = { open: null, next: null }; // unknown: chat:request will tell
+      this.opening = UNKNOWN;
     }
     this.updateLauncher();
-    if (this.view === "intro" || this.view === "closed") this.showStart(false);
+    if (this.view === "intro" || this.view === "closed") this.showStart(focus);
   }
 
-  // The launcher says whether the chat is open, or, during a chat, whether a message
-  // came in while the panel was hidden.
+  // The launcher says whether one can chat now (and if not, why), or, during a chat,
+  // whether a message came in while the panel was hidden.
   updateLauncher() {
-    const { open } = this.opening;
+    const { state } = this.opening;
     const { t, ui } = this;
-    let state = open === null ? "" : open ? t.launcherOpen : t.launcherClosed;
-    if (this.conn) state = this.unread ? t.launcherUnread : t.launcherActive;
-    ui.launcherState.textContent = state;
-    ui.launcher.classList.toggle("is-open", !!this.conn || open === true);
-    ui.launcher.classList.toggle("is-closed", !this.conn && open === false);
+    let text = launcherText(t, state);
+    if (this.conn) text = this.unread ? t.launcherUnread : t.launcherActive;
+    ui.launcherState.textContent = text;
+    const closed = NO_CHAT.has(state);
+    ui.launcher.classList.toggle("is-open", !!this.conn || (state !== null && !closed));
+    ui.launcher.classList.toggle("is-closed", !this.conn && closed);
     ui.launcher.classList.toggle("is-unread", !!this.conn && this.unread);
   }
 
   showStart(focus) {
-    if (this.opening.open === false) this.showClosed(this.opening.next);
-    else this.setView("intro");
+    if (NO_CHAT.has(this.opening.state)) this.showClosed();
+    else this.showIntro();
     if (focus) this.focusView();
   }
 
-  showClosed(nextOpening) {
-    const when = formatOpening(nextOpening, this.t);
-    this.ui.nextOpening.textContent = when ? this.t.nextOpening(when) : this.t.noOpening;
+  showIntro() {
+    const busy = this.opening.state === "busy";
+    show(this.ui.busyNote, busy);
+    const { waiting, wait } = this.opening;
+    const note = [this.t.busyNote(waiting), waitText(wait, this.t)].filter(Boolean).join(" ");
+    this.ui.busyNote.textContent = busy ? note : "";
+    this.setView("intro");
+  }
+
+  // Closed: when we are back. Unstaffed: within the hours, nobody free; try again soon.
+  showClosed() {
+    const { t, ui } = this;
+    const unstaffed = this.opening.state === "unstaffed";
+    ui.closedTitle.textContent = unstaffed ? t.unstaffedTitle : t.closedTitle;
+    show(ui.tryAgain, unstaffed);
+    const when = formatOpening(this.opening.next, t);
+    ui.nextOpening.textContent = unstaffed
+      ? t.unstaffedText(formatTime(this.opening.until, t))
+      : when
+        ? t.nextOpening(when)
+        : t.noOpening;
     this.ui.closedAlternatives.replaceChildren(...alternatives(this.t, this.config));
     const hours = this.hours.map((w) => formatHours(w, this.t)).filter(Boolean);
     this.ui.hours.replaceChildren(...hours.map((text) => h("li", { text })));
@@ -197,8 +218,9 @@ class Widget {
     this.conn = null;
     const { code } = ack.error;
     if (code === "closed") {
-      this.opening = { open: false, next: ack.next_opening || null };
-      this.showClosed(this.opening.next);
+      this.opening = opening(ack);
+      this.updateLauncher(); // the launcher said "nu open" until the panel was hidden
+      this.showClosed();
     } else {
       this.setView("intro");
       const limited = code === "rate_limited" ? "rateLimited" : "failed";
@@ -245,7 +267,7 @@ class Widget {
     show(this.ui.end, true);
     show(this.ui.confirm, false);
     this.assigned = false;
-    this.expertName = this.t.expert;
+    this.expertName = null;
     show(this.ui.waitHint, false);
     this.setView("chat");
     this.conn = new Connection(this.config.origin, token, this.handlers());
@@ -281,15 +303,16 @@ class Widget {
 
   queued(data) {
     this.assigned = false;
-    const wait = data.estimated_wait_s ? ` ${this.t.wait(waitMinutes(data.estimated_wait_s))}` : "";
-    this.ui.status.textContent = this.t.queued(data.position) + wait;
+    const wait = waitText(data.wait_range_min, this.t);
+    this.ui.status.textContent = [this.t.queued(data.position), wait].filter(Boolean).join(" ");
     show(this.ui.waitHint, true);
   }
 
   assign(name) {
     this.assigned = true;
-    this.expertName = name || this.t.expert;
-    this.ui.status.textContent = this.t.assigned(this.expertName);
+    this.expertName = name || null;
+    if (name) this.transcript.named(name);
+    this.ui.status.textContent = this.t.assigned(this.expertLabel());
     show(this.ui.waitHint, false);
   }
 
@@ -335,9 +358,13 @@ class Widget {
     this.typingSent = false;
   }
 
+  expertLabel() {
+    return this.expertName || this.t.expert;
+  }
+
   expertTyping(isTyping) {
     clearTimeout(this.shownTimer);
-    setText(this.ui.typing, isTyping ? this.t.typing(this.expertName) : "");
+    setText(this.ui.typing, isTyping ? this.t.typing(this.expertLabel()) : "");
     if (isTyping) this.shownTimer = setTimeout(() => this.expertTyping(false), TYPING_SHOWN_MS);
   }
 
@@ -362,7 +389,7 @@ class Widget {
     const text = this.t.endedBy;
     const system = text[reason] || text.other;
     this.ui.endedReason.textContent =
-      by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertName) : system;
+      by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertLabel()) : system;
     this.ui.endedAlternatives.replaceChildren(...alternatives(this.t, this.config));
     this.dropConnection();
     this.setView("ended");

@@ -1,5 +1,7 @@
 // The host configures the widget with data attributes on its script tag. Everything is
-// checked here, once: a wrong value falls back to the default instead of breaking the page.
+// checked here, once: a wrong or missing value falls back to the default instead of
+// breaking the page. A missing attribute reads as `undefined`, which `new URL` would turn
+// into the relative URL ".../undefined": every parser takes only a non-empty string.
 const DEFAULT_EXIT_URL = "https://www.buienradar.nl/";
 const MAX_CONTACTS = 5;
 
@@ -16,10 +18,15 @@ export function readConfig(script) {
 }
 
 function colour(value) {
-  return value && CSS.supports("color", value) ? value : null;
+  return given(value) && CSS.supports("color", value) ? value : null;
 }
 
-function webUrl(value) {
+function given(value) {
+  return typeof value === "string" && value.trim() !== "";
+}
+
+export function webUrl(value) {
+  if (!given(value)) return null;
   try {
     const url = new URL(value, location.href);
     return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
@@ -33,7 +40,7 @@ function webUrl(value) {
 function contacts(raw) {
   let list;
   try {
-    list = JSON.parse(raw || "[]");
+    list = JSON.parse(given(raw) ? raw : "[]");
   } catch {
     return [];
   }
@@ -44,7 +51,7 @@ function contacts(raw) {
 function contact(item) {
   if (!item || typeof item.name !== "string" || !item.name.trim()) return null;
   const phone = typeof item.phone === "string" && /^\+?[\d][\d \-()]{2,20}$/.test(item.phone);
-  const url = typeof item.url === "string" ? webUrl(item.url) : null;
+  const url = webUrl(item.url);
   if (!phone && !url) return null;
   return {
     name: item.name.slice(0, 60),

@@ -114,7 +114,9 @@ export class Connection {
   // Best effort for the quick exit: ask the server to end the chat, then leave at once.
   // If the page unloads first, the server ends it after the reconnect grace anyway.
   abandon() {
-    if (this.socket.connected && this.token) this.socket.emit("chat:end", () => {});
+    if (this.socket.connected && this.token) {
+      this.socket.emit("chat:end", { reason: "quick_exit" }, () => {});
+    }
     this.close();
   }
 

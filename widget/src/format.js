@@ -20,6 +20,14 @@ export function formatOpening(iso, text) {
   return `${day} ${text.at} ${time}`;
 }
 
+// "22:00": a time today, for "open until".
+export function formatTime(iso, text) {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return null;
+  const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: TIME_ZONE };
+  return new Intl.DateTimeFormat(text.locale, clock).format(date);
+}
+
 // "di 24 nov 19:00–22:00": one stretch of the published opening hours, short.
 export function formatHours(window, text) {
   const start = new Date(window && window.starts_at);
@@ -32,6 +40,9 @@ export function formatHours(window, text) {
   return `${day} ${parts(start, clock)}–${parts(end, clock)}`;
 }
 
-export function waitMinutes(seconds) {
-  return Math.max(1, Math.round(seconds / 60));
+// The wait sentence for a `wait_range_min` from the server, or "" without an estimate.
+export function waitText(range, text) {
+  if (!Array.isArray(range) || !Number.isInteger(range[0])) return "";
+  const high = Number.isInteger(range[1]) ? range[1] : null;
+  return text.wait(range[0], high);
 }

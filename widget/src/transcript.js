@@ -7,11 +7,13 @@ export class Transcript {
     this.log = log;
     this.t = t;
     this.pending = new Map();
+    this.unnamed = [];
   }
 
   clear() {
     this.log.replaceChildren();
     this.pending.clear();
+    this.unnamed = [];
   }
 
   // The visitor's message, before the server has it (the ack names its seq).
@@ -36,15 +38,25 @@ export class Transcript {
     this.delivered(item, ack.seq);
   }
 
-  // A message from the server: the expert's, or the visitor's own in a replay.
+  // A message from the server: the expert's, or the visitor's own in a replay. The
+  // expert's name is null while unknown (a resume replays before `chat:resumed` names
+  // the expert): the message says "Ervaringsdeskundige" until `named` gives the name.
   received(message, expertName) {
     const mine = message.sender === "visitor";
-    const item = messageItem(this.t, mine ? this.t.you : expertName, message.body, mine);
+    const who = mine ? this.t.you : expertName || this.t.expert;
+    const item = messageItem(this.t, who, message.body, mine);
+    if (!mine && !expertName) this.unnamed.push(item.label);
     if (mine) this.delivered(item, message.seq);
     else item.el.dataset.seq = String(message.seq);
     const later = (el) => !el.dataset.seq || Number(el.dataset.seq) > message.seq;
     this.log.insertBefore(item.el, Array.from(this.log.children).find(later) || null);
     this.scroll();
+  }
+
+  // The expert's name is known now: label the messages that arrived before it.
+  named(expertName) {
+    for (const label of this.unnamed) label.textContent = expertName;
+    this.unnamed = [];
   }
 
   delivered(item, seq) {

@@ -59,20 +59,25 @@ function emergency(t) {
     h("a", { href: "tel:112", text: "112" }),
     `. ${t.emergencyVeiligThuis} `,
     h("a", { href: "tel:08002000", text: "0800-2000" }),
-    ` ${t.emergencyVeiligThuisNote}`,
+    " ",
+    h("span", { class: "emergency-note", text: t.emergencyVeiligThuisNote }),
   );
 }
 
+// Closed and unstaffed share the view: the title, the text and "try again" differ.
 function closedView(t, ui) {
+  ui.closedTitle = h("h3", { id: "nabij-closed-title", text: t.closedTitle });
   ui.nextOpening = h("p", { class: "next-opening" });
+  ui.tryAgain = h("button", { type: "button", class: "secondary try-again", text: t.tryAgain });
   ui.closedAlternatives = h("ul", { class: "alternatives" });
   ui.hoursTitle = h("p", { class: "hours-title", id: "nabij-hours-title", text: t.hoursTitle, hidden: true });
   ui.hours = h("ul", { class: "hours", "aria-labelledby": "nabij-hours-title", hidden: true });
   return h(
     "section",
     { class: "view closed", hidden: true, "aria-labelledby": "nabij-closed-title" },
-    h("h3", { id: "nabij-closed-title", text: t.closedTitle }),
+    ui.closedTitle,
     ui.nextOpening,
+    ui.tryAgain,
     ui.hoursTitle,
     ui.hours,
     h("p", { text: t.alternativesTitle }),
@@ -106,9 +111,11 @@ function introView(t, ui) {
     ui.introError,
     ui.start,
   );
+  ui.busyNote = h("p", { class: "busy-note", hidden: true });
   return h(
     "section",
     { class: "view intro", hidden: true },
+    ui.busyNote,
     h("p", { text: t.introWho }),
     h("p", { text: t.introAnonymous }),
     h("p", { text: t.introKept }),
@@ -202,12 +209,13 @@ function shortUrl(url) {
 
 export function messageItem(t, who, body, mine) {
   const status = mine ? h("span", { class: "status", text: t.sending }) : null;
+  const label = h("p", { class: "who", text: who });
   const el = h(
     "div",
     { class: mine ? "msg mine" : "msg theirs" },
-    h("p", { class: "who", text: who }),
+    label,
     h("p", { class: "text", text: body }),
     status ? h("p", { class: "meta" }, status) : null,
   );
-  return { el, status };
+  return { el, status, label };
 }

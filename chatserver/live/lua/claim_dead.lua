@@ -1,7 +1,9 @@
--- claim_dead: ARGV prefix, now. For every process whose heartbeat in 'processes' expired
--- at or before now: remove it (so exactly one caller claims it), subtract the visitor and
--- console connections it had counted, make an expert left with none unavailable, and
--- forget its shares. Returns {{process, {conversations now at 0}, {experts now at 0}}, ...}.
+-- claim_dead: ARGV prefix, now, content TTL in ms. For every process whose heartbeat in
+-- 'processes' expired at or before now: remove it (so exactly one caller claims it),
+-- subtract the visitor and console connections it had counted, make an expert left with
+-- none unavailable, and forget its shares. Its conversations' content TTL is renewed:
+-- nobody renewed it since the process died, and their grace starts now.
+-- Returns {{process, {conversations now at 0}, {experts now at 0}}, ...}.
 local prefix = ARGV[1]
 local zkey = prefix .. 'processes'
 local released = {}
@@ -14,6 +16,7 @@ for _, pid in ipairs(redis.call('ZRANGEBYSCORE', zkey, '-inf', ARGV[2])) do
     local ckey = prefix .. 'conv:' .. shares[i]
     local visitors = redis.call('HGET', ckey, 'visitors')
     if visitors then
+      renew_content(prefix, shares[i], ARGV[3])
       local left = math.max(0, tonumber(visitors) - tonumber(shares[i + 1]))
       redis.call('HSET', ckey, 'visitors', left)
       if left == 0 then

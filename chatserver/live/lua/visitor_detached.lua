@@ -1,6 +1,7 @@
--- visitor_detached: ARGV prefix, conversation id, process id ('' = not recorded).
--- Returns the remaining count (never below 0). A socket whose process was already released
--- as dead (its share is gone) is not subtracted twice.
+-- visitor_detached: ARGV prefix, conversation id, process id ('' = not recorded), content
+-- TTL in ms. Returns the remaining count (never below 0). A socket whose process was already
+-- released as dead (its share is gone) is not subtracted twice. A living conversation's
+-- content TTL is renewed, so its visitor_gone grace starts with a whole TTL.
 local ckey = ARGV[1] .. 'conv:' .. ARGV[2]
 local mine = true
 if ARGV[3] ~= '' then
@@ -17,6 +18,7 @@ local visitors = redis.call('HGET', ckey, 'visitors')
 if not visitors then
   return 0
 end
+renew_content(ARGV[1], ARGV[2], ARGV[4])
 if not mine then
   return tonumber(visitors)
 end

@@ -1,13 +1,16 @@
 // Chat tabs and panels: messages in seq order, typing, quick replies, hand-over, end.
+// A chat that arrives never takes the panel or the focus from the expert: it gets a tab
+// with a badge, a tone and a count in the title. Unsent text is kept per chat (drafts.js).
 
-import { updateTitle } from "./attention.js";
+import { attention, updateTitle } from "./attention.js";
+import { clearDraft, clearDrafts, loadDraft, saveDraft } from "./drafts.js";
 import { emit, socket } from "./live.js";
 import { alertRaised } from "./myalerts.js";
-import { $, T, api, el, fmt, newId, notice, timeOf } from "./util.js";
+import { $, ME, T, api, el, fmt, newId, notice, shortNumber, timeOf } from "./util.js";
 
 const TYPING_IDLE_MS = 3000;
 
-/** conversation_id -> {conv, seqs, unread, tab, panel, ended, watching} */
+/** conversation_id -> {conv, seqs, unread, fresh, tab, panel, ended, watching} */
 export const chats = new Map();
 let activeId = null;
 let quickReplies = [];
@@ -15,6 +18,46 @@ let quickReplies = [];
 /** Whether this chat's tab is the one shown. */
 export function isActive(id) {
   return activeId === id;
+}
+
+/** Unread messages plus chats not looked at yet: the count in the title. */
+export function unreadCount() {
+  let count = 0;
+  for (const chat of chats.values()) count += chat.unread + (chat.fresh ? 1 : 0);
+  return count;
+}
+
+function audienceOf(conv) {
+  return T["audience." + conv.audience] || conv.audience;
+}
+
+/** "Slachtoffer #417 · 21:04": audience, short number and the visitor's start time. */
+export function chatLabel(conv) {
+  return `${audienceOf(conv)} ${shortNumber(conv.conversation_id)} · ${timeOf(conv.requested_at)}`;
+}
+
+/** A chat the server gave this expert (routed, accepted, handed over). */
+export function chatArrived(data) {
+  const known = chats.has(data.conversation_id);
+  const chat = addChat(data, false);
+  if (!known && !isActive(data.conversation_id)) {
+    chat.fresh = true;
+    renderTab(chat);
+  }
+  attention();
+}
+
+/** Show a chat the expert asked for (took it from the queue). */
+export function showChat(id) {
+  if (chats.has(id)) selectChat(id);
+}
+
+/** After a resync: chats this expert no longer holds go, and so do their drafts. */
+export function keepOnly(heldIds) {
+  for (const [id, chat] of chats) {
+    if (!heldIds.has(id) && !chat.watching && !chat.ended) removeChat(id);
+  }
+  clearDrafts(new Set(chats.keys()));
 }
 
 export function addChat(data, focus, watching = false) {
@@ -30,12 +73,14 @@ export function addChat(data, focus, watching = false) {
   for (const message of data.messages || []) appendMessage(chat, message);
   if (data.transferred_from) {
     const note = chat.panel.querySelector(".chat-note");
-    note.textContent = fmt("chat.transferred_in", { note: data.note || "—" });
+    const from = (data.from_expert && data.from_expert.display_name) || T["chat.expert"];
+    note.textContent = fmt("chat.transferred_in", { name: from, note: data.note || "—" });
     note.hidden = false;
   }
   renderTab(chat);
   if (focus || activeId === null) selectChat(data.conversation_id);
   $("chats-none").hidden = chats.size > 0;
+  return chat;
 }
 
 function buildChat(data) {
@@ -57,11 +102,12 @@ function buildChat(data) {
   panel.hidden = true;
   const input = panel.querySelector(".chat-input");
   input.id = "input-" + id;
+  input.value = loadDraft(id);
   panel.querySelector(".chat-input-label").htmlFor = input.id;
-  const audience = T["audience." + data.audience] || data.audience;
   const waited = Math.max(0, Math.round((Date.parse(data.assigned_at) - Date.parse(data.requested_at)) / 60000));
+  const lang = T["chat.lang." + data.lang] || data.lang;
   panel.querySelector(".chat-meta").textContent =
-    `${audience} · ${timeOf(data.requested_at)} · ${fmt("chat.waited", { m: waited })}`;
+    `${chatLabel(data)} · ${lang} · ${fmt("chat.waited", { m: waited })}`;
   $("chat-tabs").append(tab);
   $("chat-panels").append(panel);
   const chat = { conv: data, seqs: new Set(), unread: 0, tab, panel, ended: false };
@@ -79,8 +125,8 @@ function tabKeys(event) {
 }
 
 export function renderTab(chat) {
-  const audience = T["audience." + chat.conv.audience] || chat.conv.audience;
-  chat.tab.replaceChildren(el("span", {}, audience));
+  chat.tab.replaceChildren(el("span", { className: "tab-label" }, chatLabel(chat.conv)));
+  if (chat.fresh) chat.tab.append(el("span", { className: "badge unread fresh" }, T["title.new"]));
   if (chat.unread) chat.tab.append(el("span", { className: "badge unread" }, String(chat.unread)));
   if (chat.ended) chat.tab.classList.add("ended");
   updateTitle();
@@ -95,6 +141,7 @@ function selectChat(id) {
     chat.tab.tabIndex = selected ? 0 : -1;
     if (selected) {
       chat.unread = 0;
+      chat.fresh = false;
       renderTab(chat);
     }
   }
@@ -105,14 +152,22 @@ export function appendMessage(chat, message) {
   chat.seqs.add(message.seq);
   const log = chat.panel.querySelector(".chat-log");
   const item = el("li", { className: "msg " + message.sender, dataset: { seq: String(message.seq) } });
-  const expert = chat.watching ? T["chat.expert"] : T["chat.you"];
-  const who = message.sender === "expert" ? expert : T["chat.visitor"];
-  item.append(el("span", { className: "who" }, `${who} · ${timeOf(message.sent_at)}`));
+  item.append(el("span", { className: "who" }, `${authorOf(chat, message)} · ${timeOf(message.sent_at)}`));
   item.append(el("span", { className: "body" }, message.body));
   const later = [...log.children].find((li) => Number(li.dataset.seq) > message.seq);
   log.insertBefore(item, later || null);
   log.scrollTop = log.scrollHeight;
   return true;
+}
+
+// "Jij" only for this user's own messages; a colleague's (before a hand-over, or the
+// expert a coordinator reads along with) by their display name.
+function authorOf(chat, message) {
+  if (message.sender === "visitor") return T["chat.visitor"];
+  if (message.sender !== "expert") return T["chat.system"];
+  const expert = message.expert;
+  if (expert && expert.id === ME && !chat.watching) return T["chat.you"];
+  return (expert && expert.display_name) || T["chat.expert"];
 }
 
 function wirePanel(chat) {
@@ -129,7 +184,8 @@ function wirePanel(chat) {
     const ack = await emit("message:send", { conversation_id: id, client_id: clientId, body });
     if (ack.ok) {
       input.value = ""; // only now: a refused message stays in the field
-      appendMessage(chat, { seq: ack.seq, sender: "expert", body, sent_at: ack.sent_at });
+      clearDraft(id);
+      appendMessage(chat, { seq: ack.seq, sender: "expert", body, sent_at: ack.sent_at, expert: { id: ME } });
       stopTyping();
     }
   };
@@ -151,6 +207,7 @@ function wirePanel(chat) {
     }
   });
   input.addEventListener("input", () => {
+    saveDraft(id, input.value);
     if (!typing && !chat.ended) {
       typing = true;
       socket.emit("typing", { conversation_id: id, is_typing: true }, () => {});
@@ -164,6 +221,7 @@ function wirePanel(chat) {
     const reply = quickReplies.find((r) => String(r.id) === quick.value);
     if (reply) {
       input.value = input.value ? `${input.value} ${reply.body}` : reply.body;
+      saveDraft(id, input.value);
       input.focus();
     }
     quick.value = "";
@@ -178,7 +236,10 @@ function wirePanel(chat) {
     };
     if (target.value) payload.to_expert_id = Number(target.value);
     const ack = await emit("chat:transfer", payload);
-    if (ack.ok) removeChat(id);
+    if (ack.ok) {
+      removeChat(id);
+      notice(fmt("chat.transferred_to", { name: ack.to_expert.display_name }));
+    }
   });
   panel.querySelector(".chat-alert").addEventListener("click", async () => {
     const note = panel.querySelector(".chat-alert-note");
@@ -193,7 +254,7 @@ function wirePanel(chat) {
     const hashed_ip = panel.querySelector(".chat-block-address").checked;
     const ack = await emit("visitor:block", { conversation_id: id, hashed_ip });
     if (ack.ok) {
-      endChat(id);
+      endChat(id, { by: "expert", reason: "blocked" });
       notice(T["chat.blocked"]);
     }
   });
@@ -203,8 +264,14 @@ function wirePanel(chat) {
       removeChat(id);
       return;
     }
+    if (!window.confirm(T["chat.end_confirm"])) return; // asked once; nothing else asks
+    chat.endingHere = true; // its chat:ended may come before the ack
     const ack = await emit("chat:end", { conversation_id: id });
-    if (ack.ok) endChat(id);
+    chat.endingHere = false;
+    if (ack.ok) endChat(id, { by: "expert", reason: "mine" });
+  });
+  panel.querySelector(".chat-register").addEventListener("click", () => {
+    if (chat.openRegistration) chat.openRegistration();
   });
 }
 
@@ -218,11 +285,16 @@ function setWatching(chat, watching) {
   }
 }
 
-export function endChat(id) {
+/** The chat ended: say how (`chat:ended {by, reason}`), keep it readable, drop the draft. */
+export function endChat(id, how = {}) {
   const chat = chats.get(id);
   if (!chat || chat.ended) return;
   chat.ended = true;
-  chat.panel.querySelector(".chat-ended").hidden = false;
+  clearDraft(id);
+  const reason = chat.endingHere && how.reason === "expert_ended" ? "mine" : how.reason;
+  const ended = chat.panel.querySelector(".chat-ended");
+  ended.textContent = T["chat.ended." + reason] || T["chat.ended"];
+  ended.hidden = false;
   chat.panel.querySelector(".chat-typing").hidden = true;
   for (const control of chat.panel.querySelectorAll("textarea, input, select, .chat-send, .chat-transfer, .chat-alert")) {
     control.disabled = true;
@@ -231,9 +303,29 @@ export function endChat(id) {
   renderTab(chat);
 }
 
+/** The ended chat's registration is pending: offer it in the panel (nothing pops up). */
+export function offerRegistration(id, open) {
+  const chat = chats.get(id);
+  if (!chat) return;
+  chat.openRegistration = open;
+  chat.panel.querySelector(".chat-register").hidden = false;
+}
+
+/** The chat's registration was saved: the panel says so. */
+export function registrationSaved(id) {
+  const chat = chats.get(id);
+  if (!chat) return;
+  chat.openRegistration = null;
+  const button = chat.panel.querySelector(".chat-register");
+  button.hidden = true;
+  const done = chat.panel.querySelector(".chat-registered");
+  done.hidden = false;
+}
+
 export function removeChat(id) {
   const chat = chats.get(id);
   if (!chat) return;
+  clearDraft(id);
   chat.tab.remove();
   chat.panel.remove();
   chats.delete(id);
@@ -265,6 +357,11 @@ export async function loadQuickReplies() {
   quickReplies = data.quick_replies;
   for (const chat of chats.values()) fillQuickReplies(chat.panel.querySelector(".chat-quick"));
 }
+
+// Quick replies added or deleted on their page reach every open console.
+socket.on("quickreplies:changed", () => loadQuickReplies());
+// Signed out elsewhere (deactivated): no draft outlives the session.
+socket.on("session:ended", () => clearDrafts());
 
 function fillQuickReplies(select) {
   const options = [select.options[0]];

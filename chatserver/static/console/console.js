@@ -6,12 +6,16 @@ import { attention, countUnreadWith } from "./attention.js";
 import {
   addChat,
   appendMessage,
+  chatArrived,
   chats,
   endChat,
   isActive,
+  keepOnly,
   loadQuickReplies,
   removeChat,
   renderTab,
+  showChat,
+  unreadCount,
 } from "./chats.js";
 import { emit, socket } from "./live.js";
 import { alertAcked, alertRaised, syncMine } from "./myalerts.js";
@@ -19,7 +23,7 @@ import { addAlert, alertClosed, loadOverview, syncAlerts } from "./oversight.js"
 import { addPending, loadRegistrations } from "./registrations.js";
 import { $, ME, T, el, fmt, notice } from "./util.js";
 
-countUnreadWith(() => [...chats.values()].reduce((sum, chat) => sum + chat.unread, 0));
+countUnreadWith(unreadCount);
 
 socket.on("connect", async () => {
   notice("");
@@ -30,16 +34,13 @@ socket.on("connect", async () => {
     syncAlerts(sync.alerts);
     syncMine(sync.alerts.filter((a) => a.expert.id === ME));
     // A chat that went back to the queue while this console was away is no longer ours.
-    const held = new Set(sync.chats.map((c) => c.conversation_id));
-    for (const [id, chat] of chats) {
-      if (!held.has(id) && !chat.watching && !chat.ended) removeChat(id);
-    }
+    keepOnly(new Set(sync.chats.map((c) => c.conversation_id)));
   }
   if ($("available").checked) await setPresence(true);
   loadOverview();
 });
 socket.on("disconnect", (reason) => {
-  notice(T["connection.lost"]);
+  notice(T["connection.lost"], { sticky: true });
   // A server that shuts down (SIGTERM, a deploy) closes its sockets, and socket.io-client
   // does not come back by itself after that: reconnect, landing on another process.
   if (reason === "io server disconnect") setTimeout(() => socket.connect(), 500);
@@ -51,10 +52,7 @@ socket.on("queue:update", (data) => {
   renderQueue(data.waiting);
   loadOverview(); // every assignment and ending changes the queue or follows a change
 });
-socket.on("chat:assigned", (data) => {
-  addChat(data, true);
-  attention();
-});
+socket.on("chat:assigned", (data) => chatArrived(data));
 socket.on("chat:released", (data) => {
   removeChat(data.conversation_id);
   if (data.reason === "taken_over") notice(T["chat.taken_over"]);
@@ -79,7 +77,7 @@ socket.on("typing", (data) => {
     }, 10000);
   }
 });
-socket.on("chat:ended", (data) => endChat(data.conversation_id));
+socket.on("chat:ended", (data) => endChat(data.conversation_id, data));
 socket.on("registration:pending", (data) => {
   addPending(data);
 });
@@ -121,7 +119,10 @@ function renderQueue(waiting) {
     item.append(el("span", { className: "audience" }, T["audience." + entry.audience] || entry.audience));
     item.append(el("span", { className: "waited" }, ""));
     const take = el("button", { type: "button", className: "take" }, T["queue.take"]);
-    take.addEventListener("click", () => emit("chat:accept", { conversation_id: entry.conversation_id }));
+    take.addEventListener("click", async () => {
+      const ack = await emit("chat:accept", { conversation_id: entry.conversation_id });
+      if (ack.ok) showChat(entry.conversation_id); // asked for: this one may take the panel
+    });
     item.append(take);
     list.append(item);
   }

@@ -1,6 +1,6 @@
 // An expert's own mentor alerts: "waiting for a coordinator" until one picks it up, then who.
 
-import { $, T, el, fmt, notice, timeOf } from "./util.js";
+import { $, T, el, fmt, notice, shortNumber, timeOf } from "./util.js";
 
 export function alertRaised(ack, conversationId) {
   if (ack.coordinators_online === 0) notice(T["chat.alert_nobody"]);
@@ -33,7 +33,7 @@ function showMine(alert) {
   const item = el("li", { className: "my-alert-item", dataset: { alertId: alert.alert_id } });
   const when = alert.raised_at ? `${timeOf(alert.raised_at)} · ` : "";
   item.append(el("span", { className: "my-alert-meta" }, when));
-  item.append(el("code", { className: "my-alert-conversation" }, alert.conversation_id.slice(0, 8)));
+  item.append(el("span", { className: "my-alert-conversation" }, shortNumber(alert.conversation_id)));
   item.append(el("strong", { className: "my-alert-state" }));
   setState(item, "waiting", T["alerts.waiting"]);
   $("my-alert-list").prepend(item);

@@ -2,7 +2,7 @@
 
 import { addChat } from "./chats.js";
 import { emit } from "./live.js";
-import { $, ME, T, el, fmt, notice, timeOf } from "./util.js";
+import { $, ME, T, el, fmt, notice, shortNumber, timeOf } from "./util.js";
 
 export function addAlert(alert) {
   const list = $("alert-list");
@@ -13,12 +13,33 @@ export function addAlert(alert) {
   });
   item.append(el("strong", { className: "alert-expert" }, alert.expert.display_name));
   item.append(el("span", { className: "alert-time" }, ` · ${timeOf(alert.raised_at)} · `));
-  item.append(el("code", { className: "alert-conversation" }, alert.conversation_id.slice(0, 8)));
+  const about = el("span", { className: "alert-chat" });
+  about.alert = alert;
+  item.append(about);
+  describeChat(about);
   item.append(el("p", { className: "alert-note" }, alert.note || "—"));
   item.append(ackButton(alert.alert_id), ...oversightButtons(alert.conversation_id, "alert"));
   list.prepend(item);
   $("alerts-none").hidden = true;
   loadOverview();
+}
+
+// Which chat: audience, the number on the expert's tab, and how long it has run.
+function describeChat(node) {
+  const { audience, assigned_at: since, conversation_id: id } = node.alert;
+  const name = audience ? T["audience." + audience] || audience : "";
+  if (!since) {
+    node.textContent = `${name} ${shortNumber(id)} · ${T["alerts.chat_gone"]}`.trim();
+    return;
+  }
+  const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 60000));
+  node.textContent = fmt("alerts.chat", { audience: name, number: shortNumber(id), m: minutes });
+}
+
+if ($("alert-list")) {
+  setInterval(() => {
+    for (const node of $("alert-list").querySelectorAll(".alert-chat")) describeChat(node);
+  }, 30000);
 }
 
 // The open alerts of `chats:sync` (oldest first): one listed here and no longer open was
@@ -97,7 +118,8 @@ function renderOverview(running) {
     const item = el("li", { className: "overview-item", dataset: { conversationId: entry.conversation_id } });
     item.append(el("strong", { className: "overview-expert" }, entry.expert.display_name));
     const audience = T["audience." + entry.audience] || entry.audience;
-    item.append(el("span", { className: "overview-meta" }, `${audience} · ${timeOf(entry.assigned_at)}`));
+    const number = shortNumber(entry.conversation_id);
+    item.append(el("span", { className: "overview-meta" }, `${audience} ${number} · ${timeOf(entry.assigned_at)}`));
     if (entry.expert.id !== ME) item.append(...oversightButtons(entry.conversation_id, "overview"));
     list.append(item);
   }

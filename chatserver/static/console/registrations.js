@@ -1,9 +1,13 @@
 // Registrations: the pending list, the prefilled form, corrections, contacts by hand.
+// An ended chat's registration waits in the pending list and in the chat's own panel; the
+// form opens only when the expert asks for it, never over a chat they are in.
 
-import { $, LABELS, T, api, el, errorText, notice } from "./util.js";
+import { offerRegistration, registrationSaved } from "./chats.js";
+import { $, LABELS, T, api, el, errorText, fmt, notice } from "./util.js";
 
 const pending = new Map(); // registration id -> registration
 const drafts = new Map(); // registration id or "new" -> what was typed before closing
+const chatOf = new Map(); // registration id -> conversation id (from registration:pending)
 let regEditing = null; // {id} for PUT, or null for POST (a contact by hand)
 
 const REG = $("reg-form");
@@ -13,7 +17,8 @@ const LIST_FIELDS = ["support", "advised_help"];
 
 function regLine(reg) {
   const type = (LABELS.contact_type || {})[reg.contact_type] || reg.contact_type || "";
-  return `${reg.contact_date} · ${type} · ${reg.duration_minutes} min`;
+  const who = reg.visitor_audience ? ` · ${T["audience." + reg.visitor_audience]}` : "";
+  return `${reg.contact_date} · ${type} · ${reg.duration_minutes} min${who}`;
 }
 
 function renderPending() {
@@ -61,10 +66,20 @@ function clearErrors() {
   $("reg-message").textContent = "";
 }
 
+// What the visitor chose, next to "contact seeker": the form's codes have no "relative",
+// so only what maps exactly is prefilled and the expert picks the rest knowingly.
+function showVisitorAudience(reg) {
+  const hint = $("reg-visitor-audience");
+  const audience = reg && reg.visitor_audience;
+  hint.textContent = audience ? fmt("reg.visitor_chose", { audience: T["audience." + audience] || audience }) : "";
+  hint.hidden = !audience;
+}
+
 export function openRegistration(reg) {
   regEditing = reg && reg.id ? { id: reg.id } : null;
   clearErrors();
   REG.reset();
+  showVisitorAudience(reg);
   const fresh = reg || { contact_date: new Date().toLocaleDateString("sv-SE"), duration_minutes: "" };
   const values = drafts.get(draftKey()) || fresh;
   for (const name of TEXT_FIELDS) REG.elements[name].value = values[name] ?? "";
@@ -104,6 +119,8 @@ REG.addEventListener("submit", async (event) => {
   }
   pending.delete(data.registration.id);
   drafts.delete(draftKey());
+  if (chatOf.has(data.registration.id)) registrationSaved(chatOf.get(data.registration.id));
+  chatOf.delete(data.registration.id);
   renderPending();
   $("reg-dialog").dataset.saved = "1";
   $("reg-dialog").close();
@@ -148,9 +165,24 @@ $("reg-dialog").addEventListener("close", () => {
 $("reg-cancel").addEventListener("click", () => $("reg-dialog").close());
 $("new-registration").addEventListener("click", () => openRegistration(null));
 
-/** A chat ended: list its registration and open the form unless one is open already. */
+// Advised help is asked only with "advice to seek professional help": ticking a kind of
+// help ticks that too, and unticking it while help is ticked says so before saving.
+const PROFESSIONAL = 'input[name="support"][value="advice_professional_help"]';
+REG.addEventListener("change", (event) => {
+  const box = event.target;
+  const advised = REG.querySelectorAll('input[name="advised_help"]:checked').length > 0;
+  if (box.name === "advised_help" && box.checked) REG.querySelector(PROFESSIONAL).checked = true;
+  const conflict = advised && !REG.querySelector(PROFESSIONAL).checked;
+  if (box.name === "advised_help" || box.matches(PROFESSIONAL)) {
+    $("err-advised_help").textContent = conflict ? T["reg.advised_needs_professional"] : "";
+  }
+});
+
+/** A chat ended: list its registration and offer it in the chat's panel; nothing pops up. */
 export function addPending(data) {
-  pending.set(data.registration_id, data.prefill);
+  const reg = data.prefill;
+  pending.set(data.registration_id, reg);
+  chatOf.set(data.registration_id, data.conversation_id);
   renderPending();
-  if (!$("reg-dialog").open) openRegistration(data.prefill);
+  offerRegistration(data.conversation_id, () => openRegistration(pending.get(data.registration_id) || reg));
 }

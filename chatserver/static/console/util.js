@@ -10,8 +10,17 @@ export const ME = Number($("console").dataset.userId);
 
 export const fmt = formatter(T);
 
-export function notice(text) {
-  $("notice").textContent = text;
+/** How long a notice stays (ms): a stale one would read as news next to newer events. */
+const NOTICE_MS = 10000;
+let noticeTimer = null;
+
+/** Say something in the status line; it replaces the last notice and fades unless sticky. */
+export function notice(text, { sticky = false } = {}) {
+  const line = $("notice");
+  line.textContent = text;
+  clearTimeout(noticeTimer);
+  const stay = Number(line.dataset.ms) || NOTICE_MS; // data-ms: tests shorten the wait
+  if (text && !sticky) noticeTimer = setTimeout(() => { line.textContent = ""; }, stay);
 }
 
 export function errorText(ack) {
@@ -27,4 +36,9 @@ export function newId() {
 export function timeOf(iso) {
   const date = new Date(iso);
   return date.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+}
+
+/** "#417": a short number that tells two chats of the same audience apart (tabs, alerts). */
+export function shortNumber(conversationId) {
+  return "#" + String(parseInt(conversationId.slice(0, 6), 16) % 1000).padStart(3, "0");
 }

@@ -4,6 +4,8 @@ export default {
   launcher: "Chat anonymously",
   launcherOpen: "open now",
   launcherClosed: "closed now",
+  launcherBusy: "busy now",
+  launcherUnstaffed: "nobody free now",
   launcherActive: "chat in progress",
   launcherUnread: "new message",
   title: "Anonymous chat",
@@ -17,7 +19,7 @@ export default {
     "You will chat with a peer expert: someone who has been through domestic violence and is trained to support others.",
   introAnonymous: "You stay anonymous. We never ask for your name, address or phone number.",
   introKept:
-    "We do not keep what you write: it is erased shortly after the chat. We only note, anonymously, that a chat took place, how long it lasted and who got in touch (for example \"relative\"). Never your name, your messages or your IP address.",
+    "We do not keep what you write: it is erased shortly after the chat. We only note, anonymously, that a chat took place, how long it lasted, what you choose below (for example \"victim\") and what kind of support you got. Never your name, your messages or your IP address.",
   audienceLegend: "Who are you? Then we can find someone who fits.",
   audiences: {
     victim: "I am experiencing violence",
@@ -33,7 +35,12 @@ export default {
   start: "Start the chat",
   connecting: "One moment, connecting you…",
   queued: (position) => `You are number ${position} in the queue.`,
-  wait: (minutes) => `Estimated wait: about ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+  wait: (low, high) =>
+    `Estimated wait: ${
+      high === null
+        ? low >= 60 ? "more than an hour" : `more than ${low} minutes`
+        : high <= 5 ? "a few minutes" : low === 0 ? `less than ${high} minutes` : `about ${low}–${high} minutes`
+    }.`,
   queuedHint: "You can already type a message.",
   assigned: (name) => `${name} is here for you.`,
   you: "You",
@@ -62,6 +69,12 @@ export default {
   close: "Close",
   hoursTitle: "Opening hours this week",
   closedTitle: "The chat is closed now",
+  unstaffedTitle: "Nobody is free right now",
+  unstaffedText: (until) =>
+    `${until ? `The chat is open until ${until}, but right` : "Right"} now nobody from our team can take a chat. Please try again in a few minutes.`,
+  tryAgain: "Try again",
+  busyNote: (waiting) =>
+    `It is busy right now: everyone on our team is in a chat. If you start the chat, you will be ${waiting ? `number ${waiting + 1}` : "first"} in the queue.`,
   nextOpening: (when) => `We are back on ${when}.`,
   noOpening: "No new chat hours have been planned yet.",
   at: "at",

@@ -4,6 +4,8 @@ export default {
   launcher: "Chat anoniem",
   launcherOpen: "nu open",
   launcherClosed: "nu gesloten",
+  launcherBusy: "nu druk",
+  launcherUnstaffed: "nu niemand vrij",
   launcherActive: "gesprek loopt",
   launcherUnread: "nieuw bericht",
   title: "Anoniem chatten",
@@ -17,7 +19,7 @@ export default {
     "Je chat met een ervaringsdeskundige: iemand die zelf huiselijk geweld heeft meegemaakt en is opgeleid om anderen te steunen.",
   introAnonymous: "Je blijft anoniem. We vragen geen naam, adres of telefoonnummer.",
   introKept:
-    "Wat je schrijft bewaren we niet: het wordt kort na het gesprek gewist. We houden alleen anoniem bij dát er een gesprek was, hoe lang het duurde en wie contact zocht (bijvoorbeeld \"naaste\"). Nooit je naam, je berichten of je IP-adres.",
+    "Wat je schrijft bewaren we niet: het wordt kort na het gesprek gewist. We houden alleen anoniem bij dát er een gesprek was, hoe lang het duurde, wat je hieronder kiest (bijvoorbeeld \"slachtoffer\") en wat voor steun je kreeg. Nooit je naam, je berichten of je IP-adres.",
   audienceLegend: "Wie ben jij? Dan zoeken we iemand die bij je past.",
   audiences: {
     victim: "Ik maak geweld mee",
@@ -33,7 +35,13 @@ export default {
   start: "Start de chat",
   connecting: "Even geduld, we verbinden je…",
   queued: (position) => `Je bent nummer ${position} in de wachtrij.`,
-  wait: (minutes) => `Geschatte wachttijd: ongeveer ${minutes} ${minutes === 1 ? "minuut" : "minuten"}.`,
+  // The server's range in minutes (docs/protocol.md `wait_range_min`); high null: more than low.
+  wait: (low, high) =>
+    `Geschatte wachttijd: ${
+      high === null
+        ? low >= 60 ? "meer dan een uur" : `meer dan ${low} minuten`
+        : high <= 5 ? "een paar minuten" : low === 0 ? `minder dan ${high} minuten` : `ongeveer ${low}–${high} minuten`
+    }.`,
   queuedHint: "Je kunt alvast een bericht typen.",
   assigned: (name) => `${name} is er voor je.`,
   you: "Jij",
@@ -62,6 +70,12 @@ export default {
   close: "Sluiten",
   hoursTitle: "Openingstijden deze week",
   closedTitle: "De chat is nu gesloten",
+  unstaffedTitle: "Er is nu niemand vrij",
+  unstaffedText: (until) =>
+    `${until ? `De chat is open tot ${until}, maar op` : "Op"} dit moment kan niemand van ons een gesprek aannemen. Probeer het over een paar minuten opnieuw.`,
+  tryAgain: "Opnieuw proberen",
+  busyNote: (waiting) =>
+    `Het is nu druk: iedereen van ons is in gesprek. Start je de chat, dan ben je ${waiting ? `nummer ${waiting + 1}` : "de eerste"} in de wachtrij.`,
   nextOpening: (when) => `We zijn er weer op ${when}.`,
   noOpening: "Er is nog geen nieuw chatmoment gepland.",
   at: "om",
