@@ -2,8 +2,9 @@
 
 The console runs inside the server, so it reaches open sockets and the live store
 directly. The command is a separate process: with a shared live store (Redis) it builds
-the same ChatService the server builds (store, Socket.IO through Redis) and calls the
-same ``do_*`` function, so the servers' sockets get the events over Redis. With the
+the server's own ChatService (``create_app``, not started: store and Socket.IO through
+Redis) and calls the same ``do_*`` function, so the servers' sockets get the events over
+Redis. With the
 live state in memory (no ``NABIJ_REDIS_URL``) it lives inside the server process alone
 and no other process can reach it; the caller says so.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings
 
 #: Printed when the live state is only in the running server's memory.
@@ -31,32 +31,27 @@ def reaches_live_state(settings: Settings) -> bool:
 async def sign_out_everywhere(settings: Settings, user_id: int, session_hashes: list[str]) -> None:
     """The console's deactivation, live part: sessions refused, chats handed on.
 
-    Call only when ``reaches_live_state``: marks the sessions revoked in the live store
+    Call only when ``reaches_live_state``. The service is the server's own, built by
+    ``create_app`` but never started (nothing listens; the store, the database and the
+    Socket.IO manager connect on first use), so this is the same code path as the
+    console's: ChatService.do_sign_out_expert marks the sessions revoked in the live store
     (StaffNamespace.authorize refuses and closes their sockets at the next event), marks
-    the expert unavailable, tells their consoles, and puts their chats back at the head of
-    the queue for a colleague (ChatService.do_sign_out_expert).
+    the expert unavailable, tells their consoles over Redis, and puts their chats back at
+    the head of the queue for a colleague.
     """
-    from chatserver.chat.notify import Notifier
-    from chatserver.chat.persist import ConversationArchive
-    from chatserver.chat.roster import Roster
-    from chatserver.chat.service import ChatService
-    from chatserver.live.factory import create_store
-    from chatserver.metrics import Metrics
-    from chatserver.realtime.server import create_sio
+    from chatserver import keys
+    from chatserver.app import create_app
 
-    engine = create_engine(settings.database_url)
-    db = make_sessionmaker(engine)
-    store, sio = create_store(settings), create_sio(settings)
-    archive = ConversationArchive(db, settings.timezone)
-    chat = ChatService(settings, store, Roster(db), archive, Notifier(sio), metrics=Metrics())
+    app = create_app(settings)
+    chat, sio = app[keys.chat_key], app[keys.sio_key]
     try:
         await chat.do_sign_out_expert(user_id, session_hashes)
         await sio.manager.flush()
     finally:
         await _close_manager(sio)
         await chat.close_reads()
-        await store.close()
-        await engine.dispose()
+        await app[keys.store_key].close()
+        await app[keys.engine_key].dispose()
 
 
 async def _close_manager(sio: Any) -> None:
