@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -281,23 +282,35 @@ def _user_line(user: StaffUser) -> str:
 
 
 def cmd_user_deactivate(args: argparse.Namespace, settings: Settings) -> int:
-    """Deactivate an account as the console does: audit entry, sessions ended, chats on."""
+    """Deactivate an account as the console does: audit entry, sessions ended, chats on.
 
-    async def work(session: AsyncSession) -> tuple[StaffUser, list[str]]:
+    Again on a deactivated account it ends the sessions and the live part again (as the
+    console's button does), so a run whose live part failed can simply be repeated.
+    """
+
+    async def work(session: AsyncSession) -> tuple[StaffUser, bool, list[str]]:
         user = await get_staff_by_username(session, args.username.strip())
         if user is None:
             raise InputError({"USERNAME": _no_such_user(args.username)})
-        if not user.active:
-            raise InputError({"USERNAME": f"{user.username!r} is already deactivated."})
-        hashes = await login_session_hashes(session, user.id)
+        was_active, hashes = user.active, await login_session_hashes(session, user.id)
         await set_staff_active(session, user.id, False)
-        await record_change(session, None, "user.deactivate", f"user:{user.id}")
-        return user, hashes
+        if was_active:
+            await record_change(session, None, "user.deactivate", f"user:{user.id}")
+        return user, was_active, hashes
 
-    user, hashes = _run_in_db(settings, work)
+    user, was_active, hashes = _run_in_db(settings, work)
+    name = f"{user.username!r} ({user.display_name})"
     if reaches_live_state(settings):
-        asyncio.run(sign_out_everywhere(settings, user.id, hashes))
-    print(f"Deactivated {user.username!r} ({user.display_name}); signed out everywhere.")
+        try:
+            asyncio.run(sign_out_everywhere(settings, user.id, hashes))
+        except (RedisError, OSError) as exc:
+            return _fail(
+                f"{name} is deactivated, but the live state ({type(exc).__name__}) "
+                "could not be reached; run this command again to end its open consoles.",
+                1,
+            )
+    done = "Deactivated" if was_active else "Already deactivated:"
+    print(f"{done} {name}; signed out everywhere.")
     if not reaches_live_state(settings):
         print(MEMORY_STORE_NOTE)
     return 0

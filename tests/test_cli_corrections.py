@@ -24,7 +24,7 @@ from staffing.audit import list_changes
 from staffing.experts import get_staff_by_username
 from staffing.sessions import login_session_hashes
 from staffing.shifts import list_shifts
-from tests.harness import Nabij
+from tests.harness import Nabij, unused_port
 from tests.processes import stamp_schema
 from tests.test_cli import ADD_ANNA, PASSWORD, database_url, in_db, run
 
@@ -57,15 +57,17 @@ def test_shift_remove_of_an_unknown_id_changes_nothing_and_says_where_ids_are(
     assert in_db(database_url, lambda s: list_changes(s)) == []
 
 
-def test_user_deactivate_twice_or_unknown_is_refused(
+def test_user_deactivate_again_repeats_it_and_an_unknown_name_is_refused(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD + "\n") == 0
     assert run(monkeypatch, "user", "deactivate", "anna") == 0
-    assert run(monkeypatch, "user", "deactivate", "anna") == 1
+    assert run(monkeypatch, "user", "deactivate", "anna") == 0  # a failed live part: again
+    assert "Already deactivated" in capsys.readouterr().out
+    entries = in_db(database_url, lambda s: list_changes(s))
+    assert [e.action for e, _ in entries] == ["user.deactivate", "user.add"]  # logged once
     assert run(monkeypatch, "user", "deactivate", "nobody") == 1
-    err = capsys.readouterr().err
-    assert "'anna' is already deactivated" in err and "user list shows them" in err
+    assert "user list shows them" in capsys.readouterr().err
 
 
 async def _all_shifts(session: Any) -> list[Any]:
@@ -116,3 +118,16 @@ async def test_user_deactivate_as_the_console_does(
         assert "cannot reach" not in out
     else:
         assert "cannot reach" in out and "deactivate in the console" in out
+
+
+def test_user_deactivate_with_redis_down_says_so_and_can_be_repeated(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD + "\n") == 0
+    monkeypatch.setenv("NABIJ_REDIS_URL", f"redis://127.0.0.1:{unused_port()}/0")
+    assert run(monkeypatch, "user", "deactivate", "anna") == 1
+    err = capsys.readouterr().err
+    assert "is deactivated, but the live state" in err and "run this command again" in err
+    assert "Traceback" not in err
+    anna = in_db(database_url, lambda s: get_staff_by_username(s, "anna"))
+    assert anna is not None and not anna.active
