@@ -20,6 +20,7 @@ from tests.processes import START_TIMEOUT_S, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_CONF = ROOT / "deploy" / "nginx.conf"
+SITE_TLS_CONF = ROOT / "deploy" / "nginx-tls.conf"
 #: What every installation sets for itself (deploy/nginx.conf's header names them).
 SITE_MARKERS = ("listen", "trusted-proxies", "replicas")
 TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -155,20 +156,31 @@ class NginxProcess:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-async def start_site_nginx(replicas: list[int], trusted: list[str]) -> NginxProcess:
-    """Our nginx: deploy/nginx.conf in front of ``replicas``, trusting ``trusted``."""
-    nginx = NginxProcess("site")
-    nginx.start(
-        render_site_conf(
-            SITE_CONF.read_text(),
-            port=nginx.port,
-            replicas=replicas,
-            trusted=trusted,
-            temp_dir=nginx.dir,
-        )
+def render_site_tls_conf(conf: str, *, port: int, cert: Path, key: Path) -> str:
+    """deploy/nginx-tls.conf with this test's port and certificate."""
+    conf = _replace_marked(conf, "tls-listen", [f"listen 127.0.0.1:{port} ssl;"])
+    conf = _replace_marked(conf, "certificate", [f"ssl_certificate {cert};"])
+    return _replace_marked(conf, "certificate-key", [f"ssl_certificate_key {key};"])
+
+
+async def start_site_nginx(
+    replicas: list[int], trusted: list[str], cert: Path, key: Path
+) -> tuple[NginxProcess, int]:
+    """Our nginx: deploy/nginx.conf in front of ``replicas``, trusting ``trusted``, and
+    with deploy/nginx-tls.conf in place: (the process, its TLS port)."""
+    nginx, tls_port = NginxProcess("site"), unused_port()
+    tls = render_site_tls_conf(SITE_TLS_CONF.read_text(), port=tls_port, cert=cert, key=key)
+    (nginx.dir / "nabij-tls.conf").write_text(tls)
+    site = render_site_conf(
+        SITE_CONF.read_text(),
+        port=nginx.port,
+        replicas=replicas,
+        trusted=trusted,
+        temp_dir=nginx.dir,
     )
+    nginx.start(site)
     await nginx.listening()
-    return nginx
+    return nginx, tls_port
 
 
 async def start_tls_proxy(upstream: int, cert: Path, key: Path) -> NginxProcess:

@@ -52,6 +52,7 @@ class Chain:
     a: ServerProcess
     b: ServerProcess
     site: NginxProcess
+    site_tls_port: int
     tls: NginxProcess
     ssl: ssl.SSLContext
     sessions: list[aiohttp.ClientSession] = field(default_factory=list)
@@ -63,7 +64,12 @@ class Chain:
 
     @property
     def site_url(self) -> str:
-        """Our nginx itself, as a client on the internet reaches it when nothing is in front."""
+        """Our nginx itself, with its own TLS (deploy/nginx-tls.conf): facing the internet."""
+        return f"https://127.0.0.1:{self.site_tls_port}"
+
+    @property
+    def site_plain_url(self) -> str:
+        """Our nginx's plain port, where the TLS proxy connects."""
         return f"http://127.0.0.1:{self.site.port}"
 
     def http(self, source: str) -> aiohttp.ClientSession:
@@ -139,13 +145,15 @@ async def chain(stack: dict[str, str | None], tmp_path: Path) -> AsyncIterator[C
         b = ServerProcess(env, tmp_path / "b.log")
         stoppable += [a, b]
         await asyncio.gather(a.ready(), b.ready())
-        site = await start_site_nginx([a.port, b.port], trusted=["127.0.0.1"])
-        stoppable.append(site)
         cert, key = make_certificate(tmp_path)
+        site, site_tls_port = await start_site_nginx(
+            [a.port, b.port], trusted=["127.0.0.1"], cert=cert, key=key
+        )
+        stoppable.append(site)
         tls = await start_tls_proxy(site.port, cert, key)
         stoppable.append(tls)
         context = ssl.create_default_context(cafile=str(cert))
-        yield Chain(a, b, site, tls, context, sessions)
+        yield Chain(a, b, site, site_tls_port, tls, context, sessions)
     finally:
         for session in sessions:
             await session.close()
@@ -275,13 +283,17 @@ async def _a_websocket_upgrade_works(chain: Chain) -> None:
 async def _operations_paths_are_private_and_big_bodies_refused(chain: Chain) -> None:
     """/metrics, /readyz and /healthz answer 404 through nginx; 64 KiB is the body limit."""
     http = chain.http("127.0.0.45")
-    for base in (chain.url, chain.site_url):
+    for base in (chain.url, chain.site_url, chain.site_plain_url):
         for path in ("/metrics", "/readyz", "/healthz"):
             async with http.get(base + path) as response:
                 assert response.status == 404, (base, path)
-    for path in ("/api/auth/login", "/socket.io/?EIO=4&transport=polling"):
-        async with http.post(chain.url + path, data=b"x" * (65 * 1024)) as response:
-            assert response.status == 413, path
+    async with http.get(chain.site_url + "/api/status") as response:  # TLS at nginx itself
+        assert response.status == 200
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    for base in (chain.url, chain.site_url):
+        for path in ("/api/auth/login", "/socket.io/?EIO=4&transport=polling"):
+            async with http.post(base + path, data=b"x" * (65 * 1024)) as response:
+                assert response.status == 413, (base, path)
     async with http.post(chain.url + "/api/auth/login", data=b"x" * (63 * 1024)) as response:
         # Through to Nabij, which refuses it for its own reasons (no JSON in it).
         assert response.status != 413 and "Content-Security-Policy" in response.headers
