@@ -132,3 +132,18 @@ def test_the_test_renders_only_the_marked_lines_of_the_shipped_file() -> None:
     assert "    listen 127.0.0.1:1234;" in "\n".join(added)
     assert sum("server 127.0.0.1:5678 max_fails=1" in line for line in added) == 1
     assert all("_temp_path /t/" in line or "127.0.0.1" in line for line in added), added
+
+
+def test_the_systemd_replicas_listen_on_the_loopback_with_real_settings() -> None:
+    """Shape 3: the units' and the env file's variables exist; only nginx reaches a replica."""
+    unit = (ROOT / "deploy" / "systemd" / "nabij@.service").read_text()
+    assert "Environment=NABIJ_HOST=127.0.0.1 NABIJ_PORT=%i" in unit
+    assert re.search(r"^ExecStart=\S+/nabij serve$", unit, re.M)
+    example = (ROOT / "deploy" / "systemd" / "nabij.env.example").read_text()
+    env = dict(
+        line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#")
+    )
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    assert {name.removeprefix(ENV_PREFIX).lower() for name in env} <= fields
+    assert set(env) >= REQUIRED and env["NABIJ_TRUSTED_PROXY"] == "true"
+    assert load_settings(env).trusted_proxy
