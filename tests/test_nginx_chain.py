@@ -23,6 +23,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import redis.asyncio as aioredis
 import socketio
 
 from tests.harness import Peer
@@ -55,6 +56,7 @@ class Chain:
     site_tls_port: int
     tls: NginxProcess
     ssl: ssl.SSLContext
+    redis: tuple[str, str]
     sessions: list[aiohttp.ClientSession] = field(default_factory=list)
 
     @property
@@ -153,7 +155,8 @@ async def chain(stack: dict[str, str | None], tmp_path: Path) -> AsyncIterator[C
         tls = await start_tls_proxy(site.port, cert, key)
         stoppable.append(tls)
         context = ssl.create_default_context(cafile=str(cert))
-        yield Chain(a, b, site, site_tls_port, tls, context, sessions)
+        redis = (env["NABIJ_REDIS_URL"], env["NABIJ_REDIS_PREFIX"])
+        yield Chain(a, b, site, site_tls_port, tls, context, redis, sessions)
     finally:
         for session in sessions:
             await session.close()
@@ -339,6 +342,33 @@ async def _resume(chain: Chain, chat: Chat) -> tuple[str, str, int]:
     return replayed["body"], state["state"], state["last_seq"]
 
 
+async def _redis_text(url: str, prefix: str) -> str:
+    """Every key of this installation and every value in it, as text."""
+    client = aioredis.Redis.from_url(url, decode_responses=True)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+        values = [await _redis_value(client, key) for key in keys]
+    finally:
+        await client.aclose()
+    assert keys
+    return "\n".join(f"{key} {value}" for key, value in zip(keys, values, strict=True))
+
+
+async def _redis_value(client: aioredis.Redis, key: str) -> object:
+    kind = await client.type(key)
+    if kind == "string":
+        return await client.get(key)
+    if kind == "hash":
+        return await client.hgetall(key)
+    if kind == "list":
+        return await client.lrange(key, 0, -1)
+    if kind == "set":
+        return await client.smembers(key)
+    if kind == "zset":
+        return await client.zrange(key, 0, -1)
+    return await client.xrange(key) if kind == "stream" else kind
+
+
 def _addresses_in(text: str) -> set[str]:
     """Every loopback address in ``text`` but 127.0.0.1 (the proxies' and Nabij's own)."""
     return {a for a in re.findall(r"127\.0\.0\.\d+", text)} - {"127.0.0.1"}
@@ -362,8 +392,10 @@ async def test_visitors_through_a_tls_proxy_and_nginx_keep_their_own_addresses(
         await _sigterm_moves_its_visitors_to_the_other(chain, chats, gone, kept)
         for chat in chats:
             await chat.visitor.disconnect()
+    at_rest = await _redis_text(*chain.redis)
     nabij_logs = chain.a.log.read_text() + chain.b.log.read_text()
     assert 'msg="chat requested"' in nabij_logs  # the logs are there, and say things
-    for text in (nabij_logs, chain.site.logs(), chain.tls.logs()):
+    for text in (nabij_logs, chain.site.logs(), chain.tls.logs(), at_rest):
         assert _addresses_in(text) == set()
-        assert "client:" not in text
+    for text in (chain.site.logs(), chain.tls.logs()):
+        assert "client:" not in text  # no request-level line at all
