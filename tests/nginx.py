@@ -125,6 +125,15 @@ class NginxProcess:
                 args, stdin=subprocess.DEVNULL, stdout=out, stderr=out
             )
 
+    async def run(self, conf: str) -> None:
+        """Start on ``conf`` and wait until it listens; stopped again if it does not."""
+        try:
+            self.start(conf)
+            await self.listening()
+        except BaseException:
+            self.stop()
+            raise
+
     async def listening(self) -> None:
         """Wait until it accepts connections on its port."""
 
@@ -178,8 +187,7 @@ async def start_site_nginx(
         trusted=trusted,
         temp_dir=nginx.dir,
     )
-    nginx.start(site)
-    await nginx.listening()
+    await nginx.run(site)
     return nginx, tls_port
 
 
@@ -187,6 +195,5 @@ async def start_tls_proxy(upstream: int, cert: Path, key: Path) -> NginxProcess:
     """A TLS-terminating nginx on 127.0.0.1 in front of ``upstream``."""
     nginx = NginxProcess("tls")
     conf = TLS_PROXY_CONF % {"port": nginx.port, "cert": cert, "key": key, "upstream": upstream}
-    nginx.start(with_temp_paths(conf, nginx.dir))
-    await nginx.listening()
+    await nginx.run(with_temp_paths(conf, nginx.dir))
     return nginx

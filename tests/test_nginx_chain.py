@@ -162,6 +162,18 @@ async def chain(stack: dict[str, str | None], tmp_path: Path) -> AsyncIterator[C
             await session.close()
         for process in stoppable:
             process.stop()
+        await _drop_keys(env["NABIJ_REDIS_URL"], env["NABIJ_REDIS_PREFIX"])
+
+
+async def _drop_keys(url: str, prefix: str) -> None:
+    """Remove this run's keys from the shared Redis (only ours: the prefix is random)."""
+    client = aioredis.Redis.from_url(url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
 
 
 async def _visitor_count(server: ServerProcess) -> int:
