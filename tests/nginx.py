@@ -21,7 +21,8 @@ from tests.processes import START_TIMEOUT_S, wait_for
 ROOT = Path(__file__).resolve().parent.parent
 SITE_CONF = ROOT / "deploy" / "nginx.conf"
 SITE_TLS_CONF = ROOT / "deploy" / "nginx-tls.conf"
-#: What every installation sets for itself (deploy/nginx.conf's header names them).
+#: What every installation sets for itself (deploy/nginx.conf's header names them); the
+#: test fills in each, so a new one must be added here.
 SITE_MARKERS = ("listen", "trusted-proxies", "replicas")
 TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 

@@ -120,9 +120,10 @@ def _directives(path: Path) -> str:
 
 def test_the_test_renders_only_the_marked_lines_of_the_shipped_file() -> None:
     """tests/test_nginx_chain.py runs deploy/nginx.conf itself, not a copy that can drift."""
-    from tests.nginx import SITE_CONF, render_site_conf
+    from tests.nginx import SITE_CONF, SITE_MARKERS, render_site_conf
 
     shipped = SITE_CONF.read_text()
+    assert set(re.findall(r"# site:(\S+)$", shipped, re.M)) == set(SITE_MARKERS)
     rendered = render_site_conf(
         shipped, port=1234, replicas=[5678, 5679], trusted=["127.0.0.1"], temp_dir=Path("/t")
     )
