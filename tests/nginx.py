@@ -68,18 +68,21 @@ def _replace_marked(conf: str, name: str, lines: list[str]) -> str:
 
 
 def render_site_conf(
-    conf: str, *, port: int, replicas: list[int], trusted: list[str], temp_dir: Path
+    conf: str, *, port: int, replicas: list[int], trusted: list[str] | None, temp_dir: Path
 ) -> str:
     """deploy/nginx.conf with this test's listen port, replicas and trusted proxies.
 
-    The replicas keep the shipped server parameters (``max_fails``, ``fail_timeout``).
+    ``trusted=None`` keeps the shipped ranges. The replicas keep the shipped server
+    parameters (``max_fails``, ``fail_timeout``).
     The temporary paths are added inside ``http {``: Debian's defaults are the system
     nginx's /var/lib/nginx directories.
     """
     shipped = re.search(r"^ *server app:8080(.*);.*# site:replicas$", conf, re.M)
     assert shipped, "the replicas line of deploy/nginx.conf changed shape"
     conf = _replace_marked(conf, "listen", [f"listen 127.0.0.1:{port};"])
-    conf = _replace_marked(conf, "trusted-proxies", [f"set_real_ip_from {a};" for a in trusted])
+    if trusted is not None:
+        lines = [f"set_real_ip_from {address};" for address in trusted]
+        conf = _replace_marked(conf, "trusted-proxies", lines)
     servers = [f"server 127.0.0.1:{p}{shipped.group(1)};" for p in replicas]
     return with_temp_paths(_replace_marked(conf, "replicas", servers), temp_dir)
 
@@ -114,17 +117,25 @@ class NginxProcess:
         self.stderr = self.dir / "stderr.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, conf: str) -> None:
-        """Write ``conf`` and run nginx on it in the foreground, as a child of the test."""
+    def _args(self, conf: str) -> list[str]:
         path = self.dir / "nginx.conf"
         path.write_text(conf)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         args = [nginx, "-p", f"{self.dir}/", "-c", str(path), "-e", str(self.error_log)]
-        args += ["-g", f"daemon off; pid {self.dir / 'nginx.pid'};"]
+        return [*args, "-g", f"daemon off; pid {self.dir / 'nginx.pid'};"]
+
+    def start(self, conf: str) -> None:
+        """Write ``conf`` and run nginx on it in the foreground, as a child of the test."""
         with self.stderr.open("wb") as out:
             self.proc = subprocess.Popen(  # noqa: S603 - fixed arguments
-                args, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+                self._args(conf), stdin=subprocess.DEVNULL, stdout=out, stderr=out
             )
+
+    def check_conf(self, conf: str) -> subprocess.CompletedProcess[str]:
+        """``nginx -t`` on ``conf``: does this nginx take it?"""
+        return subprocess.run(  # noqa: S603 - fixed arguments
+            [*self._args(conf), "-t"], capture_output=True, text=True, timeout=30, check=False
+        )
 
     async def run(self, conf: str) -> None:
         """Start on ``conf`` and wait until it listens; stopped again if it does not."""

@@ -27,14 +27,20 @@ import redis.asyncio as aioredis
 import socketio
 
 from tests.harness import Peer
-from tests.nginx import NginxProcess, make_certificate, start_site_nginx, start_tls_proxy
+from tests.nginx import (
+    SITE_CONF,
+    SITE_TLS_CONF,
+    NginxProcess,
+    make_certificate,
+    render_site_conf,
+    render_site_tls_conf,
+    start_site_nginx,
+    start_tls_proxy,
+)
 from tests.processes import ServerProcess, add_expert, login, peers, stamp_schema, wait_for
 from tests.services import require_nginx
 
-pytestmark = [
-    pytest.mark.parametrize("stack", ["postgres+redis"], indirect=True),
-    pytest.mark.timeout(150),
-]
+STACK = pytest.mark.parametrize("stack", ["postgres+redis"], indirect=True)
 
 #: The thirty visitors: 127.0.0.2 ... 127.0.0.31.
 VISITORS = [f"127.0.0.{n}" for n in range(2, 32)]
@@ -386,6 +392,28 @@ def _addresses_in(text: str) -> set[str]:
     return {a for a in re.findall(r"127\.0\.0\.\d+", text)} - {"127.0.0.1"}
 
 
+def test_debians_nginx_takes_the_shipped_files_with_their_own_trusted_ranges(
+    tmp_path: Path,
+) -> None:
+    """The chain test narrows the trusted ranges; the shipped ones must load too."""
+    require_nginx()
+    nginx = NginxProcess("check")
+    try:
+        cert, key = make_certificate(tmp_path)
+        tls = render_site_tls_conf(SITE_TLS_CONF.read_text(), port=1443, cert=cert, key=key)
+        (nginx.dir / "nabij-tls.conf").write_text(tls)
+        conf = render_site_conf(
+            SITE_CONF.read_text(), port=1080, replicas=[1081], trusted=None, temp_dir=nginx.dir
+        )
+        assert "set_real_ip_from fc00::/7;" in conf
+        checked = nginx.check_conf(conf)
+        assert checked.returncode == 0, checked.stderr
+    finally:
+        nginx.stop()
+
+
+@STACK
+@pytest.mark.timeout(150)
 async def test_visitors_through_a_tls_proxy_and_nginx_keep_their_own_addresses(
     chain: Chain,
 ) -> None:
