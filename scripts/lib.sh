@@ -54,3 +54,17 @@ ensure_chromium() {
         echo "$0: chromium and chromedriver are missing; the browser tests will not run" >&2
     fi
 }
+
+# Debian's nginx for tests/test_nginx_chain.py, which runs deploy/nginx.conf in front of two
+# replicas. Only the binary is used: the test runs its own nginx processes, never the
+# system service (a package install may try to start it; that is harmless and not needed).
+ensure_nginx() {
+    command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] && return 0
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        echo "Installing Debian's nginx"
+        apt-get install -y -qq nginx >/dev/null ||
+            { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+    else
+        echo "$0: nginx is missing; the nginx chain test will not run" >&2
+    fi
+}

@@ -1,4 +1,4 @@
-"""Where the tests find PostgreSQL, Redis and Chromium, and what happens when they are missing.
+"""Where the tests find PostgreSQL, Redis, Chromium and nginx, and what happens without them.
 
 Locally a missing service skips the tests that need it; with CI=true it fails them, so a
 green CI run always means both store/database combinations really ran.
@@ -45,6 +45,12 @@ def require_browser() -> None:
     if missing:
         names = " and ".join(missing)
         _missing(f"{names} not installed (apt-get install chromium chromium-driver)")
+
+
+def require_nginx() -> None:
+    """Skip (locally) or fail (CI=true) without nginx (scripts/test installs Debian's)."""
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").is_file():
+        _missing("nginx not installed (apt-get install nginx)")
 
 
 def require_node() -> None:

@@ -89,3 +89,62 @@ def test_the_image_builds_the_widget_and_runs_as_an_ordinary_user() -> None:
     user = re.findall(r"^USER (\S+)$", dockerfile, re.M)
     assert user and user[-1] not in {"root", "0"}
     assert re.search(r'^CMD \["nabij", "serve"\]$', dockerfile, re.M)  # exec form: gets SIGTERM
+
+
+def test_nginx_takes_the_client_address_from_trusted_proxies_only() -> None:
+    """realip: trusted ranges, recursion through a chain, one address passed on to Nabij."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    trusted = re.findall(r"^ *set_real_ip_from (\S+); +# site:trusted-proxies$", conf, re.M)
+    assert trusted and "0.0.0.0/0" not in trusted
+    assert "real_ip_header X-Forwarded-For;" in conf
+    assert "real_ip_recursive on;" in conf
+    # Replaced, not appended to: Nabij reads the last entry (chatserver/clientaddress.py).
+    assert conf.count("proxy_set_header X-Forwarded-For $remote_addr;") == 2
+    assert "$proxy_add_x_forwarded_for" not in conf
+    assert _app_env()["NABIJ_TRUSTED_PROXY"] == "true"
+
+
+def test_nginx_logs_no_request_lines_and_needs_no_newer_nginx_than_debians() -> None:
+    """Request-level error lines name the client; `resolve` needs nginx 1.27.3."""
+    conf, tls = (_directives(ROOT / "deploy" / name) for name in ("nginx.conf", "nginx-tls.conf"))
+    assert re.findall(r"^\s*error_log (.*);", conf, re.M) == ["stderr alert"]
+    for text in (conf, tls):
+        assert not re.search(r"\bresolve\b|^\s*resolver\b|\bhttp2\b", text, re.M)
+    assert "include nabij-tls*.conf;" in conf
+
+
+def _directives(path: Path) -> str:
+    """An nginx file without its comments."""
+    return re.sub(r"#.*", "", path.read_text())
+
+
+def test_the_test_renders_only_the_marked_lines_of_the_shipped_file() -> None:
+    """tests/test_nginx_chain.py runs deploy/nginx.conf itself, not a copy that can drift."""
+    from tests.nginx import SITE_CONF, SITE_MARKERS, render_site_conf
+
+    shipped = SITE_CONF.read_text()
+    assert set(re.findall(r"# site:(\S+)$", shipped, re.M)) == set(SITE_MARKERS)
+    rendered = render_site_conf(
+        shipped, port=1234, replicas=[5678, 5679], trusted=["127.0.0.1"], temp_dir=Path("/t")
+    )
+    kept = [line for line in shipped.splitlines() if not re.search(r"# site:\S+$", line)]
+    added = [line for line in rendered.splitlines() if line not in kept]
+    assert [line for line in rendered.splitlines() if line in kept] == kept
+    assert "    listen 127.0.0.1:1234;" in "\n".join(added)
+    assert sum("server 127.0.0.1:5678 max_fails=1" in line for line in added) == 1
+    assert all("_temp_path /t/" in line or "127.0.0.1" in line for line in added), added
+
+
+def test_the_systemd_replicas_listen_on_the_loopback_with_real_settings() -> None:
+    """Shape 3: the units' and the env file's variables exist; only nginx reaches a replica."""
+    unit = (ROOT / "deploy" / "systemd" / "nabij@.service").read_text()
+    assert "Environment=NABIJ_HOST=127.0.0.1 NABIJ_PORT=%i" in unit
+    assert re.search(r"^ExecStart=\S+/nabij serve$", unit, re.M)
+    example = (ROOT / "deploy" / "systemd" / "nabij.env.example").read_text()
+    env = dict(
+        line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#")
+    )
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    assert {name.removeprefix(ENV_PREFIX).lower() for name in env} <= fields
+    assert set(env) >= REQUIRED and env["NABIJ_TRUSTED_PROXY"] == "true"
+    assert load_settings(env).trusted_proxy

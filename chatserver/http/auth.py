@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.clientaddress import address_key, client_address
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
 from chatserver.staffauth import (
     REVOKED_SESSION,
@@ -73,14 +73,11 @@ async def check_login_throttle(request: web.Request, username: str) -> None:
 
 
 def request_address_key(request: web.Request) -> str:
-    """The client's address as a keyed hash (the last X-Forwarded-For behind a proxy)."""
+    """The client's address as a keyed hash (chatserver/clientaddress.py: which hop)."""
     settings = request.app[keys.settings_key]
-    address = request.remote or ""
-    if settings.trusted_proxy:
-        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
-        address = forwarded or address
-    secret = settings.secret_key.reveal().encode()
-    return hmac.new(secret, address.encode(), hashlib.sha256).hexdigest()[:32]
+    forwarded_for = request.headers.get("X-Forwarded-For")
+    address = client_address(request.remote, forwarded_for, settings.trusted_proxy)
+    return address_key(settings.secret_key.reveal().encode(), address)
 
 
 async def sign_in(request: web.Request, username: str, password: str) -> tuple[StaffUser, str]:

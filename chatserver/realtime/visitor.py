@@ -8,11 +8,10 @@ reach another one.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 from typing import Any
 
+from chatserver import clientaddress
 from chatserver.chat.blocking import check_visitor_allowed, is_blocked_conversation
 from chatserver.chat.notify import VISITOR, conversation_room
 from chatserver.chat.service import ChatService, token_hash
@@ -51,16 +50,12 @@ def client_address(environ: dict[str, Any], trusted_proxy: bool) -> str:
     """The visitor's address, only ever used hashed and short-lived (rate limits).
 
     Engine.IO's aiohttp adapter puts a fixed 127.0.0.1 in ``REMOTE_ADDR``; the peer is on
-    the aiohttp request. Behind a trusted proxy the last ``X-Forwarded-For`` entry is the
-    one the proxy itself added (earlier entries are whatever the client claimed).
+    the aiohttp request. Which hop is trusted: chatserver/clientaddress.py.
     """
-    if trusted_proxy:
-        forwarded = str(environ.get("HTTP_X_FORWARDED_FOR", "")).split(",")[-1].strip()
-        if forwarded:
-            return forwarded
     request = environ.get("aiohttp.request")
-    remote = getattr(request, "remote", None)
-    return str(remote or environ.get("REMOTE_ADDR", ""))
+    peer = str(getattr(request, "remote", None) or environ.get("REMOTE_ADDR", ""))
+    forwarded_for = environ.get("HTTP_X_FORWARDED_FOR")
+    return clientaddress.client_address(peer, forwarded_for, trusted_proxy)
 
 
 class VisitorNamespace(ProtocolNamespace):
@@ -73,8 +68,7 @@ class VisitorNamespace(ProtocolNamespace):
 
     def _rate_key(self, environ: dict[str, Any]) -> str:
         address = client_address(environ, self.chat.settings.trusted_proxy)
-        key = self.chat.settings.secret_key.reveal().encode()
-        return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+        return clientaddress.address_key(self.chat.settings.secret_key.reveal().encode(), address)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Open a socket (at most so many per address); with ``{token, last_seq}`` resume."""
