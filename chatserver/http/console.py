@@ -10,8 +10,15 @@ from aiohttp import web
 
 import widget
 from chatserver import keys
+from chatserver.console.api_texts import api_message
 from chatserver.console.i18n import code_labels, field_label, js_texts
-from chatserver.http.staffpages import page_context, page_user, staff_page_headers, with_lang
+from chatserver.http.staffpages import (
+    language,
+    page_context,
+    page_user,
+    staff_page_headers,
+    with_lang,
+)
 from registration.codes import CODES
 from registration.validation import FIELD_NAMES
 from staffing.quickreplies import (
@@ -80,7 +87,9 @@ async def quick_reply_add(request: web.Request) -> web.StreamResponse:
             )
     except QuickReplyInputError as exc:
         typed = {name: str(form.get(name, ""))[:1000] for name in ("title", "body")}
-        return await _quick_reply_page(request, 400, exc.errors, typed)
+        lang = language(request)
+        errors = {name: api_message(lang, text) for name, text in exc.errors.items()}
+        return await _quick_reply_page(request, 400, errors, typed)
     await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 

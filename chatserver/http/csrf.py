@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.console.i18n import pick_language, texts
 from chatserver.http.jsonapi import json_error
 from chatserver.staffauth import SESSION_COOKIE
 
@@ -86,9 +87,8 @@ def refuse(request: web.Request) -> web.Response:
     """403: JSON for the API, a short page otherwise."""
     if request.path.startswith("/api/"):
         return json_error(403, "forbidden", "Missing or wrong CSRF token; reload the page.")
-    return web.Response(
-        status=403, text="403: het formulier is verlopen; laad de pagina opnieuw.\n"
-    )
+    lang = pick_language(request.query.get("lang"), request.headers.get("Accept-Language"))
+    return web.Response(status=403, text=f"403: {texts(lang)['form.expired']}\n")
 
 
 @web.middleware

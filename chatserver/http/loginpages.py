@@ -9,10 +9,17 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.console.api_texts import api_message
 from chatserver.http.auth import sign_in, sign_out
 from chatserver.http.csrf import csrf_token_for, ensure_login_binding
 from chatserver.http.jsonapi import APIError
-from chatserver.http.staffpages import page_context, page_user, staff_page_headers, with_lang
+from chatserver.http.staffpages import (
+    language,
+    page_context,
+    page_user,
+    staff_page_headers,
+    with_lang,
+)
 from chatserver.staffauth import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -99,7 +106,9 @@ async def password_submit(request: web.Request) -> web.StreamResponse:
                 _form_text(form, "new_password"),
             )
     except StaffInputError as exc:
-        context = page_context(request, user, errors=exc.errors, done=False)
+        lang = language(request)
+        errors = {name: api_message(lang, text) for name, text in exc.errors.items()}
+        context = page_context(request, user, errors=errors, done=False)
         response = aiohttp_jinja2.render_template(
             "console/password.html", request, context, status=400
         )

@@ -13,7 +13,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.console.roster_texts import api_message
+from chatserver.console.api_texts import api_message
 from chatserver.http.staffpages import language, page_context, staff_page_headers
 from staffing.audit import record_change
 from staffing.experts import StaffInputError
