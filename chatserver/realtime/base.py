@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat.service import ChatService
 from chatserver.errors import Ack, ProtocolError
+from chatserver.realtime.packets import MALFORMED
 from chatserver.realtime.throttle import TokenBucket
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             args[0], self.namespace
         ):
             return await super().trigger_event(event, *args)
+        if event == MALFORMED:
+            return self._refused(ProtocolError("invalid", "The packet is malformed."))
         known = _is_event_name(event) and event not in LIFECYCLE_EVENTS
         handler = getattr(self, handler_name(event), None) if known else None
         if handler is None:
