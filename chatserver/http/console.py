@@ -11,6 +11,7 @@ from aiohttp import web
 import widget
 from chatserver import keys
 from chatserver.console.i18n import code_labels, field_label, js_texts
+from chatserver.http.params import parse_id
 from chatserver.http.staffpages import page_context, page_user, staff_page_headers, with_lang
 from registration.codes import CODES
 from registration.validation import FIELD_NAMES
@@ -88,10 +89,10 @@ async def quick_reply_add(request: web.Request) -> web.StreamResponse:
 async def quick_reply_delete(request: web.Request) -> web.StreamResponse:
     """``POST /console/quick-replies/{reply_id}/delete``."""
     await page_user(request, "coordinator")
-    raw = request.match_info["reply_id"]
-    if raw.isdigit() and len(raw) <= 12:
+    reply_id = parse_id(request.match_info["reply_id"])
+    if reply_id is not None:
         async with request.app[keys.db_key].begin() as session:
-            deleted = await delete_quick_reply(session, int(raw))
+            deleted = await delete_quick_reply(session, reply_id)
         if deleted:
             await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
