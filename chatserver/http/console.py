@@ -11,6 +11,7 @@ from aiohttp import web
 import widget
 from chatserver import keys
 from chatserver.console.i18n import code_labels, field_label, js_texts
+from chatserver.http.forms import read_form
 from chatserver.http.params import parse_id
 from chatserver.http.staffpages import page_context, page_user, staff_page_headers, with_lang
 from registration.codes import CODES
@@ -73,7 +74,7 @@ async def quick_replies_page(request: web.Request) -> web.StreamResponse:
 async def quick_reply_add(request: web.Request) -> web.StreamResponse:
     """``POST /console/quick-replies``: add one (form post)."""
     user = await page_user(request, "coordinator")
-    form = await request.post()
+    form = await read_form(request)
     try:
         async with request.app[keys.db_key].begin() as session:
             await add_quick_reply(
