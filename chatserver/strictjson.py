@@ -21,11 +21,15 @@ from typing import Any
 
 #: Deepest nesting of arrays and objects accepted; our payloads need three.
 MAX_DEPTH = 32
+#: Most arrays and objects in one text (a bound on the depth scan's work); ours hold a few.
+MAX_CONTAINERS = 1000
 #: Longest integer literal accepted (digits and sign): every 64-bit integer fits.
 MAX_INT_CHARS = 20
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+#: A string, or an unterminated one up to the end: every match attempt succeeds, so the
+#: scan stays linear (a failing pattern restarted at each quote was quadratic).
+_STRING = re.compile(r'"(?>[^"\\]*(?:\\.[^"\\]*)*)(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 class JSONRejected(ValueError):
@@ -39,8 +43,12 @@ def loads(text: str | bytes | bytearray) -> Any:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError:
             raise JSONRejected("not UTF-8") from None
-    if text.count("[") + text.count("{") > MAX_DEPTH and _too_deep(text):
-        raise JSONRejected(f"nested deeper than {MAX_DEPTH}")
+    containers = text.count("[") + text.count("{")  # strings included: an upper bound
+    if containers > MAX_DEPTH:
+        if containers > MAX_CONTAINERS and _containers(text) > MAX_CONTAINERS:
+            raise JSONRejected(f"more than {MAX_CONTAINERS} arrays and objects")
+        if _too_deep(text):
+            raise JSONRejected(f"nested deeper than {MAX_DEPTH} (or unbalanced)")
     try:
         value = _DECODER.decode(text)
     except JSONRejected:
@@ -62,13 +70,24 @@ def is_scalar_text(value: str) -> bool:
     return True
 
 
+def _containers(text: str) -> int:
+    """The arrays and objects of ``text``: its opening brackets outside strings."""
+    outside = _STRING.sub("", text)
+    return outside.count("[") + outside.count("{")
+
+
 def _too_deep(text: str) -> bool:
-    depth = 0
-    for bracket in _BRACKET.findall(_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        if depth > MAX_DEPTH:
-            return True
-    return False
+    """Whether the brackets outside strings nest deeper than MAX_DEPTH (or do not balance).
+
+    Each pass removes the innermost pairs, so brackets nested ``n`` deep are gone after
+    ``n`` passes; every step is a C loop over the text, never a Python loop per bracket.
+    """
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    for _ in range(MAX_DEPTH):
+        if not brackets:
+            return False
+        brackets = brackets.replace("[]", "").replace("{}", "")
+    return bool(brackets)
 
 
 def _holds_surrogate(value: Any) -> bool:

@@ -37,6 +37,13 @@ class StrictPacket(socketio.packet.Packet):  # type: ignore[misc]
     namespace: str | None
     id: int | None
 
+    @classmethod
+    def from_client(cls, encoded_packet: Any) -> StrictPacket:
+        """Decode what a client sent (the constructor skips ``decode`` for an empty text)."""
+        pkt = cls(packet_type=-1)
+        pkt.decode(encoded_packet)
+        return pkt
+
     def decode(self, encoded_packet: Any) -> int:
         """Read ``encoded_packet``; on anything outside the protocol set ``malformed``."""
         self.namespace, self.id, self.data, self.malformed = None, None, None, None
@@ -93,7 +100,7 @@ class StrictServer(socketio.AsyncServer):  # type: ignore[misc]
 
     async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
         """Dispatch one client packet; malformed ones are answered or dropped, never raised."""
-        pkt = self.packet_class(encoded_packet=data)
+        pkt = StrictPacket.from_client(data)
         if pkt.packet_type == sio_packet.EVENT:
             await self._handle_event(eio_sid, pkt.namespace, pkt.id, pkt.data)
         elif pkt.malformed is not None:

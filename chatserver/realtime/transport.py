@@ -9,8 +9,10 @@ can choose is also what CRIME-style attacks need. So Nabij's websockets are neve
 python-engineio also decodes a packet type it does not know (``9``), a frame that is not a
 digit (``x``), an empty frame or bad base64 (``b!``) into an exception it logs with a
 traceback, on the websocket outside any handler. Here each frame, and each packet of a
-long-polling body, is checked first: a bad websocket frame is dropped, a bad polling body is
-the client's error (HTTP 400, the session closed), and neither is ever logged with its bytes.
+long-polling body, is checked first: a bad websocket frame is dropped, a bad polling body
+ends the session (it is read as a CLOSE packet), and neither is ever logged with its bytes.
+(Raising one of engineio's own errors instead would answer 400, but only once a GET polls
+the session's queue: the attacker's POST would hang.)
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from typing import Any
 
 import engineio.async_drivers.aiohttp as engineio_aiohttp
 from aiohttp.web import WebSocketResponse
-from engineio.exceptions import EngineIOError
 from engineio.payload import Payload
 
 logger = logging.getLogger(__name__)
@@ -40,36 +41,49 @@ def is_engine_packet(frame: str | bytes) -> bool:
     return isinstance(frame, bytes) or frame[:1] in CLIENT_PACKET_TYPES
 
 
-class MalformedPayload(EngineIOError):  # type: ignore[misc]
-    """A long-polling body that is not Engine.IO packets; engineio answers 400."""
+#: What a malformed polling body is read as: Engine.IO's CLOSE, which ends the session.
+CLOSE_PAYLOAD = b"1"
 
 
 class CheckedBody:
     """A polling request's body stream that refuses a malformed payload on ``read``."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, oversize: bool) -> None:
         self._stream = stream
+        self._oversize = oversize
 
     async def read(self, length: int = -1) -> bytes:
-        """The body, once it is UTF-8 holding at most 16 well-formed packets."""
-        body: bytes = await self._stream.read(length)
+        """The body if it is UTF-8 holding 1 to 16 well-formed packets, else CLOSE_PAYLOAD."""
+        body: bytes = b"" if self._oversize else await self._stream.read(length)
         try:
             packets = body.decode("utf-8").split(SEPARATOR)
         except UnicodeDecodeError:
-            raise MalformedPayload("not UTF-8") from None
-        if len(packets) > Payload.max_decode_packets or not all(
+            packets = []
+        if 0 < len(packets) <= Payload.max_decode_packets and all(
             packet and is_engine_packet(packet) for packet in packets
         ):
-            logger.info("malformed polling payload refused packets=%d", len(packets))
-            raise MalformedPayload("not Engine.IO packets")
-        return body
+            return body
+        logger.info("malformed polling payload closes the session bytes=%d", len(body))
+        return CLOSE_PAYLOAD
 
 
-def checked_translate_request(request: Any) -> dict[str, Any]:
-    """The driver's environ, with the body read through CheckedBody."""
-    environ: dict[str, Any] = engineio_aiohttp.translate_request(request)
-    environ["wsgi.input"] = CheckedBody(environ["wsgi.input"])
-    return environ
+def checked_translate_request(max_bytes: int) -> Any:
+    """The driver's ``translate_request``, with the body read through CheckedBody.
+
+    A body over ``max_bytes`` is never read: engineio would refuse it with an error whose
+    answer waits for a GET that drains the session (an attacker's POST would hang), so it
+    ends the session like any other malformed body.
+    """
+
+    def translate_request(request: Any) -> dict[str, Any]:
+        environ: dict[str, Any] = engineio_aiohttp.translate_request(request)
+        oversize = (request.content_length or 0) > max_bytes
+        if oversize:
+            environ["CONTENT_LENGTH"] = str(len(CLOSE_PAYLOAD))
+        environ["wsgi.input"] = CheckedBody(environ["wsgi.input"], oversize)
+        return environ
+
+    return translate_request
 
 
 class UncompressedWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
@@ -99,5 +113,5 @@ def with_checked_transport(eio: Any) -> None:
     eio._async = {
         **eio._async,
         "websocket": UncompressedWebSocket,
-        "translate_request": checked_translate_request,
+        "translate_request": checked_translate_request(eio.max_http_buffer_size),
     }
