@@ -53,9 +53,9 @@ FIELDS = (
     "conversation_id", "client_id", "is_typing", "available", "audience", "lang",
     "to_expert_id", "alert_id", "mark", "weekdays", "start", "end", "status",
 )  # fmt: skip
-#: Path placeholders: non-ASCII digits (``²`` passes isdigit, ``٣`` reads as 3), too many
-#: digits, zero, a percent-encoded surrogate, invalid UTF-8.
-PATH_IDS = ("²", "٣", "3" * 25, "0", "-1", "%ED%A0%80", "%FF", "999999")
+#: Path placeholders: a harmless id first, then non-ASCII digits (``²`` passes isdigit,
+#: ``٣`` reads as 3), too many digits, zero, a percent-encoded surrogate, invalid UTF-8.
+PATH_IDS = ("999999", "²", "٣", "3" * 25, "0", "-1", "%ED%A0%80", "%FF")
 QUERY_KEYS = ("from", "to", "before", "status", "by", "lang", "kind", "year", "number")
 HOSTILE_QUERY_VALUES = ("9999-12-31", "0001-01-01", "²", "٣", "3" * 25, "2026-13-45", "")
 
@@ -239,7 +239,7 @@ async def test_hostile_bodies_paths_and_queries_on_every_http_route(
                 if reaches(role, route):
                     sent += await fuzz_route(http, nabij.url, route, texts, query_set)
                 else:  # refused before anything is read: one probe each
-                    probe = (concrete_paths(route)[-1], {}, "application/json", DEEP.encode())
+                    probe = (concrete_paths(route)[0], {}, "application/json", DEEP.encode())
                     sent += await send_cases(http, nabij.url, route, [probe])
     assert sent > 100 * 20, sent  # every route, every role, every case
     assert_clean_logs(caplog, capfd)
@@ -474,4 +474,46 @@ async def test_hostile_long_polling_bodies(
                 assert "40/visitor," in await response.text()
             async with http.post(f"{endpoint}&sid={sid}", data=body) as response:
                 assert response.status < 500, (body[:40], response.status)
+    assert_clean_logs(caplog, capfd)
+
+
+async def raw_status(nabij: Nabij, request: bytes) -> int:
+    """Send ``request`` on its own TCP connection; the answer's HTTP status."""
+    reader, writer = await asyncio.open_connection(nabij.server.host, nabij.server.port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), ACK_TIMEOUT_S)
+    finally:
+        writer.close()
+    return int(status_line.split(b" ")[1])
+
+
+#: Header values that are not UTF-8: aiohttp hands them on as lone surrogates.
+NOT_UTF8_HEADERS = (
+    b"Cookie: nabij_session=\xff\xfe\xed\xa0\x80\r\n",
+    b'Cookie: nabij_session="\xc3"; nabij_login=\xff\r\n',
+    b"X-CSRF-Token: \xff\xfe\r\n",
+    b"X-Forwarded-For: \xed\xa0\x80\r\n",
+    b"Origin: http://\xff.example\r\n",
+    b"Accept-Language: \xff\r\n",
+)
+
+
+async def test_headers_that_are_not_utf8_on_every_route(
+    nabij: Nabij, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A session cookie of ``\\xff`` was a 500 on every staff route (hashing the token)."""
+    caplog.set_level(logging.INFO)
+    for route in http_routes(nabij.app):
+        method, path = route.split(" ", 1)[0], concrete_paths(route)[0]
+        if "/socket.io/" in path:
+            path += "?EIO=4&transport=polling"
+        for header in NOT_UTF8_HEADERS:
+            request = (
+                f"{method} {path} HTTP/1.1\r\nHost: nabij\r\nConnection: close\r\n".encode()
+                + header
+                + b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+            )
+            assert await raw_status(nabij, request) == 400, (route, header)
     assert_clean_logs(caplog, capfd)
