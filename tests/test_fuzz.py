@@ -38,7 +38,7 @@ from chatserver.keys import db_key, store_key
 from chatserver.realtime.server import MAX_PACKET_BYTES
 from nabij.db import Base
 from staffing.models import AuditEntry, StaffUser
-from tests.harness import Nabij
+from tests.harness import Nabij, assert_refused
 
 DEEP = "[" * 60_000 + "]" * 60_000
 #: Deep nesting that fits in one socket packet (MAX_PACKET_BYTES; a larger frame closes it).
@@ -187,6 +187,9 @@ async def fuzz_route(
     cases: list[tuple[str, dict[str, str], str, bytes]] = [
         (path, {}, "application/json", b"{}") for path in paths[1:]
     ]
+    if route.startswith("GET "):  # no body is read: every query once
+        cases += [(paths[0], query, "application/json", b"") for query in query_set]
+        return await send_cases(http, url, route, cases)
     bodies = [("application/json", text.encode("utf-8", "surrogatepass")) for text in texts]
     for (kind, body), query in zip(
         [*bodies, *RAW_BODIES], itertools.cycle(query_set), strict=False
@@ -212,6 +215,11 @@ async def send_cases(
     return len(cases)
 
 
+#: Routes that read neither body nor query (but a token), and whose every answer is costly
+#: (a Prometheus scrape): one probe per role.
+PROBED_ONCE = frozenset({"GET /metrics", "GET /healthz", "GET /readyz"})
+
+
 def fuzzed_routes(nabij: Nabij) -> list[str]:
     """Every route of the router but the socket transport (fuzzed as sockets) and logout."""
     return [
@@ -231,17 +239,22 @@ async def test_hostile_bodies_paths_and_queries_on_every_http_route(
     tokens = {"expert": await nabij.login("fuzz1"), "coordinator": await nabij.login("fuzz2")}
     before = await row_counts(nabij)
     texts, query_set = json_texts(4), queries(4)
-    sent = 0
-    for role in ("anonymous", "expert", "coordinator"):
+
+    async def fuzz_as(role: str) -> int:
+        sent = 0
         session = nabij.http(tokens[role]) if role in tokens else aiohttp.ClientSession()
         async with session as http:
             for route in fuzzed_routes(nabij):
-                if reaches(role, route):
+                if reaches(role, route) and route not in PROBED_ONCE:
                     sent += await fuzz_route(http, nabij.url, route, texts, query_set)
-                else:  # refused before anything is read: one probe each
+                else:  # refused before anything is read, or reads nothing: one probe
                     probe = (concrete_paths(route)[0], {}, "application/json", DEEP.encode())
                     sent += await send_cases(http, nabij.url, route, [probe])
-    assert sent > 100 * 20, sent  # every route, every role, every case
+        return sent
+
+    # The roles in parallel: the database's round trips overlap (the run stays short).
+    sent = sum(await asyncio.gather(*map(fuzz_as, ("anonymous", "expert", "coordinator"))))
+    assert sent > 1500, sent  # every route, every role, every case
     assert_clean_logs(caplog, capfd)
     assert await row_counts(nabij) == before
     async with nabij.app[db_key]() as session:
@@ -516,4 +529,24 @@ async def test_headers_that_are_not_utf8_on_every_route(
                 + b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
             )
             assert await raw_status(nabij, request) == 400, (route, header)
+    assert_clean_logs(caplog, capfd)
+
+
+async def test_a_malformed_connect_is_refused_with_invalid(
+    nabij: Nabij, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A resume token of lone surrogates raised in token_hash: no connect, no refusal."""
+    caplog.set_level(logging.INFO)
+    refusal = await assert_refused(nabij.url, "/visitor", auth={"token": SURROGATE * 20})
+    assert "invalid" in str(refusal), refusal
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(f"{nabij.url}/socket.io/?EIO=4&transport=websocket")
+        assert (await ws.receive_str()).startswith("0{")
+        for auth in ('"token"', "[1]", "{not json", DEEP_PACKET, '{"token": ' + HUGE + "}"):
+            await ws.send_str(f"40/visitor,{auth}")
+            answer = await asyncio.wait_for(ws.receive_str(), ACK_TIMEOUT_S)
+            assert answer.startswith("44/visitor,") and '"invalid"' in answer, (auth, answer)
+        await ws.send_str("40/visitor,")  # the socket is still good for a proper connect
+        assert (await ws.receive_str()).startswith("40/visitor,")
+        await ws.close()
     assert_clean_logs(caplog, capfd)
