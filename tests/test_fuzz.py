@@ -40,7 +40,7 @@ from nabij.db import Base
 from staffing.models import AuditEntry, StaffUser
 from tests.harness import Nabij, assert_refused
 
-DEEP = "[" * 60_000 + "]" * 60_000
+DEEP = "[" * 60_000  # the probe's body: 60 KB, under the 64 KiB limit, so it is parsed
 #: Deep nesting that fits in one socket packet (MAX_PACKET_BYTES; a larger frame closes it).
 DEEP_PACKET = "[" * 5000 + "]" * 5000
 HUGE = "1" * 4400
@@ -100,6 +100,7 @@ def hostile_json_texts() -> list[str]:
     every_field = dict.fromkeys(FIELDS, SURROGATE)
     return [
         DEEP,
+        "[" * 30_000 + "]" * 30_000,
         DEEP_PACKET,
         json.dumps(every_field),  # ensure_ascii: the surrogate as the escape \ud800
         json.dumps({SURROGATE: 1}),

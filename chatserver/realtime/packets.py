@@ -93,7 +93,12 @@ def _shape_problem(packet_type: int, data: Any) -> str | None:
 
 
 class StrictServer(socketio.AsyncServer):  # type: ignore[misc]
-    """python-socketio's server, reading client packets only through StrictPacket."""
+    """python-socketio's server, reading client packets only through StrictPacket.
+
+    It replaces ``_handle_eio_message``, a private method of python-socketio 5 (pinned in
+    constraints.txt); tests/test_fuzz.py sends every kind of packet through it, so an
+    upgrade that changes the method fails there.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(serializer=StrictPacket, **kwargs)
