@@ -311,3 +311,23 @@ async def test_malformed_http_leaves_no_address_user_agent_or_cookie_in_the_logs
     assert not [n for n in needles if n in logged], [
         r.getMessage() for r in debug_logs.records if any(n in str(r.__dict__) for n in needles)
     ]
+
+
+@pytest.mark.parametrize("name", [*runtime.SCRUBBED_LOGGERS, *runtime.DROPPED_LOGGERS])
+def test_library_records_keep_their_message_and_lose_what_the_client_sent(
+    name: str, log_privacy: None, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    """engineio would log "<sid>: Received packet MESSAGE data <payload>"; aiohttp the bytes."""
+    try:
+        raise ValueError(f"bad header: Cookie: nabij_session={SESSION_COOKIE_VALUE}")
+    except ValueError:
+        logging.getLogger(name).exception(
+            "%s: Received packet %s data %s", "sid", "MESSAGE", FAKE_UA
+        )
+    logged = logged_text(debug_logs)
+    assert SESSION_COOKIE_VALUE not in logged and "kievit-3391" not in logged, logged
+    mine = [r for r in debug_logs.records if r.name == name]
+    if name in runtime.DROPPED_LOGGERS:
+        assert not mine
+    else:
+        assert [r.getMessage() for r in mine] == ["-: Received packet - data - error=ValueError"]
