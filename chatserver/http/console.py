@@ -12,6 +12,8 @@ import widget
 from chatserver import keys
 from chatserver.console.api_texts import api_message
 from chatserver.console.i18n import code_labels, field_label, js_texts
+from chatserver.http.forms import read_form
+from chatserver.http.params import parse_id
 from chatserver.http.staffpages import (
     language,
     page_context,
@@ -79,7 +81,7 @@ async def quick_replies_page(request: web.Request) -> web.StreamResponse:
 async def quick_reply_add(request: web.Request) -> web.StreamResponse:
     """``POST /console/quick-replies``: add one (form post)."""
     user = await page_user(request, "coordinator")
-    form = await request.post()
+    form = await read_form(request)
     try:
         async with request.app[keys.db_key].begin() as session:
             await add_quick_reply(
@@ -97,10 +99,10 @@ async def quick_reply_add(request: web.Request) -> web.StreamResponse:
 async def quick_reply_delete(request: web.Request) -> web.StreamResponse:
     """``POST /console/quick-replies/{reply_id}/delete``."""
     await page_user(request, "coordinator")
-    raw = request.match_info["reply_id"]
-    if raw.isdigit() and len(raw) <= 12:
+    reply_id = parse_id(request.match_info["reply_id"])
+    if reply_id is not None:
         async with request.app[keys.db_key].begin() as session:
-            deleted = await delete_quick_reply(session, int(raw))
+            deleted = await delete_quick_reply(session, reply_id)
         if deleted:
             await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))

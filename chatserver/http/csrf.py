@@ -19,6 +19,7 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.console.i18n import pick_language, texts
+from chatserver.http.forms import read_form
 from chatserver.http.jsonapi import json_error
 from chatserver.staffauth import SESSION_COOKIE
 
@@ -71,7 +72,7 @@ async def _sent_token(request: web.Request) -> str:
     if header:
         return header
     if request.content_type in FORM_TYPES and not request.path.startswith("/api/"):
-        form = await request.post()
+        form = await read_form(request)
         value = form.get(CSRF_FIELD)
         return value if isinstance(value, str) else ""
     return ""

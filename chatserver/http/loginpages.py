@@ -12,6 +12,7 @@ from chatserver import keys
 from chatserver.console.api_texts import api_message
 from chatserver.http.auth import sign_in, sign_out
 from chatserver.http.csrf import csrf_token_for, ensure_login_binding
+from chatserver.http.forms import read_form
 from chatserver.http.jsonapi import APIError
 from chatserver.http.staffpages import (
     language,
@@ -60,7 +61,7 @@ def _form_text(form: Mapping[str, object], name: str) -> str:
 
 async def login_submit(request: web.Request) -> web.StreamResponse:
     """``POST /login``: same checks and throttle as the JSON sign-in."""
-    form = await request.post()
+    form = await read_form(request)
     username = _form_text(form, "username").strip().lower()
     t = page_context(request, None)["t"]
     try:
@@ -95,7 +96,7 @@ async def password_page(request: web.Request) -> web.StreamResponse:
 async def password_submit(request: web.Request) -> web.StreamResponse:
     """``POST /password``: check the current password, store the new one, sign out the rest."""
     user = await page_user(request)
-    form = await request.post()
+    form = await read_form(request)
     db, chat = request.app[keys.db_key], request.app[keys.chat_key]
     try:
         async with db.begin() as session:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from chatserver import keys
 from chatserver.http.csrf import csrf_token_middleware
+from chatserver.http.headers import header_text_middleware
 from chatserver.http.jsonapi import APIError, json_error
 
 logger = logging.getLogger(__name__)
@@ -120,5 +121,11 @@ def _add_security_headers(request: web.Request, response: web.StreamResponse) ->
 def setup_middlewares(app: web.Application) -> None:
     """Install the middlewares, outermost first."""
     app.middlewares.extend(
-        [security_headers_middleware, error_middleware, csrf_middleware, csrf_token_middleware]
+        [
+            security_headers_middleware,
+            header_text_middleware,
+            error_middleware,
+            csrf_middleware,
+            csrf_token_middleware,
+        ]
     )

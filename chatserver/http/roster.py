@@ -15,7 +15,9 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.params import parse_id, path_id
 from chatserver.http.shifts import shift_payload
+from nabij.dates import OUT_OF_RANGE, in_range
 from staffing.audit import list_changes, record_change
 from staffing.coverage import (
     RosterWarning,
@@ -46,9 +48,12 @@ def _date(raw: object, name: str, *, required: bool = True) -> dt.date | None:
     if not isinstance(raw, str):
         raise _invalid({name: "Give a date like 2026-12-01."})
     try:
-        return dt.date.fromisoformat(raw.strip())
+        day = dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise _invalid({name: f"{raw[:20]!r} is not a date like 2026-12-01."}) from None
+    if not in_range(day):
+        raise _invalid({name: OUT_OF_RANGE})
+    return day
 
 
 def _required_date(raw: object, name: str) -> dt.date:
@@ -100,10 +105,7 @@ def _today(request: web.Request) -> dt.date:
 
 
 def _pattern_id(request: web.Request) -> int:
-    raw = request.match_info["pattern_id"]
-    if not raw.isdigit():
-        raise APIError(404, "not_found", "No such pattern.")
-    return int(raw)
+    return path_id(request, "pattern_id", "No such pattern.")
 
 
 async def list_patterns_handler(request: web.Request) -> web.Response:
@@ -281,10 +283,11 @@ async def audit_handler(request: web.Request) -> web.Response:
     """
     await require_staff(request, "coordinator")
     raw = request.query.get("before")
-    if raw is not None and not raw.isdigit():
+    before = parse_id(raw)
+    if raw is not None and before is None:
         raise _invalid({"before": "Give an entry id."})
     async with request.app[keys.db_key]() as session:
-        changes = await list_changes(session, before_id=int(raw) if raw else None)
+        changes = await list_changes(session, before_id=before)
         names = {str(u.id): u.display_name for u in await list_staff(session)}
     entries = [
         {

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.params import path_id
 from staffing.audit import record_change
 from staffing.models import Shift
 from staffing.shifts import (
@@ -119,10 +120,7 @@ async def update_handler(request: web.Request) -> web.Response:
 
 
 def _shift_id(request: web.Request) -> int:
-    raw = request.match_info["shift_id"]
-    if not raw.isdigit():
-        raise APIError(404, "not_found", "No such shift.")
-    return int(raw)
+    return path_id(request, "shift_id", "No such shift.")
 
 
 async def delete_handler(request: web.Request) -> web.Response:
