@@ -186,4 +186,35 @@ class Notifier:
 
     async def notify_signed_out(self, expert_id: int) -> None:
         """Tell every console of ``expert_id`` that its session has ended (deactivated)."""
-        await self.sio.emit("session:ended", {}, to=expert_room(expert_id), namespace=STAFF)
+        payload = {"reason": "deactivated"}
+        await self.sio.emit("session:ended", payload, to=expert_room(expert_id), namespace=STAFF)
+
+    async def notify_presence_changed(self, expert_id: int, available: bool) -> None:
+        """Show every console of the expert their availability (several tabs agree)."""
+        await self._to_expert(expert_id, "presence:changed", {"available": available})
+
+    def local_conversations(self) -> list[str]:
+        """The conversations with a visitor socket on this process (rooms are per process)."""
+        rooms = self.sio.manager.rooms.get(VISITOR, {})
+        return [room[5:] for room, members in rooms.items() if room.startswith("conv:") and members]
+
+    def local_consoles(self) -> list[str]:
+        """The ``/staff`` sockets of this process."""
+        return list(self.sio.manager.rooms.get(STAFF, {}).get("staff", {}))
+
+    async def notify_conversation_lost(self, conversation_id: str) -> None:
+        """The live store lost the conversation (Redis lost its data): the visitor starts anew."""
+        payload = {"by": "system", "reason": "lost"}
+        await self._to_visitor(conversation_id, "chat:ended", payload)
+
+    async def notify_session_changed(self, sid: str, user: dict[str, Any]) -> None:
+        """Tell one console that its account changed (role, name, focus, capacity)."""
+        await self.sio.emit("session:changed", {"user": user}, to=sid, namespace=STAFF)
+
+    async def notify_session_ended(self, sid: str, reason: str) -> None:
+        """Tell one console it is signed out (``signed_out``) or deactivated."""
+        await self.sio.emit("session:ended", {"reason": reason}, to=sid, namespace=STAFF)
+
+    async def notify_resync(self, sid: str) -> None:
+        """Ask one console to resync (``chats:sync``): chats missing from it have ended."""
+        await self.sio.emit("chats:resync", {}, to=sid, namespace=STAFF)
