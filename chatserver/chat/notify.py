@@ -22,9 +22,12 @@ from chatserver.chat.wire import (
     waiting_payload,
 )
 from chatserver.live.models import Alert, Conversation, Message
+from chatserver.realtime.redis_manager import ReconnectingRedisManager
 
 VISITOR = "/visitor"
 STAFF = "/staff"
+#: The nudge topic of a changed staff account (chatserver/realtime/staffaccess.py).
+STAFF_CHANGED = "staff_changed"
 
 
 def conversation_room(conversation_id: str) -> str:
@@ -214,6 +217,12 @@ class Notifier:
     async def notify_session_ended(self, sid: str, reason: str) -> None:
         """Tell one console it is signed out (``signed_out``) or deactivated."""
         await self.sio.emit("session:ended", {"reason": reason}, to=sid, namespace=STAFF)
+
+    async def notify_staff_changed(self, user_id: int) -> None:
+        """Nudge the other processes to check the consoles of a changed staff account."""
+        manager = self.sio.manager
+        if isinstance(manager, ReconnectingRedisManager):
+            await manager.nudge(STAFF_CHANGED, user_id)
 
     async def notify_resync(self, sid: str) -> None:
         """Ask one console to resync (``chats:sync``): chats missing from it have ended."""

@@ -12,6 +12,7 @@ import socketio
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.chat.notify import STAFF_CHANGED
 from chatserver.chat.service import ChatService
 from chatserver.realtime.jsoncodec import PacketJson
 from chatserver.realtime.manager import InlineAsyncManager
@@ -65,6 +66,8 @@ def setup_socketio(
     sio.register_namespace(VisitorNamespace(chat))
     sio.register_namespace(staff)
     app[keys.staff_access_key] = staff.access
+    if isinstance(sio.manager, ReconnectingRedisManager):
+        sio.manager.on_nudge(STAFF_CHANGED, staff.access.changed_elsewhere)
     sio.attach(app, socketio_path="socket.io")
 
 

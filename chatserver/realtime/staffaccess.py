@@ -19,10 +19,10 @@ and which of their sessions still exist (two indexed queries), then:
 
 It runs at once for the account concerned in the process that made the change
 (``StaffAccessKeeper.apply_change``, which every write path in chatserver/http calls after
-its commit),
-and every ``RECHECK_INTERVAL_S`` for every console of every process (``run``). The second
-is what makes a change made by another process, or by the CLI, count within that interval
-without an event between processes that could be lost (Redis pub/sub is at-most-once).
+its commit) and, nudged through Redis, in every other process (``changed_elsewhere``),
+and every ``RECHECK_INTERVAL_S`` for every console of every process (``run``). The last
+is what makes a change count within that interval even when the nudge is lost (Redis
+pub/sub is at-most-once) or nobody sent one (the CLI writes only the database).
 While the database cannot be read nothing changes: a console is not signed out because
 PostgreSQL is away; the revoked-session marks in the live store still refuse sign-outs.
 """
@@ -118,6 +118,14 @@ class StaffAccessKeeper:
         """
         await mark_revoked(self._chat, ended_sessions)
         await self.refresh({user_id})
+        await self._chat.notifier.notify_staff_changed(user_id)
+
+    async def changed_elsewhere(self, user_id: int) -> None:
+        """Another process changed ``user_id`` (its nudge): check that account's consoles."""
+        try:
+            await self.refresh({user_id})
+        except Exception:
+            logger.exception("staff access check failed")
 
     async def refresh(self, user_ids: Collection[int] | None = None) -> None:
         """Bring the consoles of ``user_ids`` (None: all) on this process in line."""
