@@ -199,7 +199,12 @@ class Notifier:
     def local_conversations(self) -> list[str]:
         """The conversations with a visitor socket on this process (rooms are per process)."""
         rooms = self.sio.manager.rooms.get(VISITOR, {})
-        return [room[5:] for room, members in rooms.items() if room.startswith("conv:") and members]
+        # python-socketio keeps every socket in the room None too, and one per sid.
+        return [
+            room[5:]
+            for room, members in rooms.items()
+            if isinstance(room, str) and room.startswith("conv:") and members
+        ]
 
     def local_consoles(self) -> list[str]:
         """The ``/staff`` sockets of this process."""

@@ -47,14 +47,18 @@ async def beat(chat: ChatService, interval_s: float) -> None:
     """One heartbeat; a failure is logged, not raised (the next beat tries again).
 
     A store that no longer knows this process (after its first beat) lost its data, or
-    released this process as dead: what this process's sockets hold is told to it again.
+    released this process as dead: what this process's sockets hold is told to it again,
+    at every beat until that succeeds (a pooled connection from before a Redis restart
+    may fail once more).
     """
     try:
         expires = chat.clock() + heartbeat_ttl(interval_s)
         unknown = await chat.store.heartbeat(chat.process_id, expires)
-        if unknown and chat.beaten:
-            await recover_forgotten_sockets(chat)
+        chat.forgotten = chat.forgotten or (unknown and chat.beaten)
         chat.beaten = True
+        if chat.forgotten:
+            await recover_forgotten_sockets(chat)
+            chat.forgotten = False
     except Exception:
         logger.exception("heartbeat failed process=%s", chat.process_id)
 

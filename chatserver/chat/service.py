@@ -107,6 +107,8 @@ class ChatService:
         #: Set after the first heartbeat: from then on a store that does not know this
         #: process has lost it (chat/processes.py).
         self.beaten = False
+        #: Set when the store turned out not to know this process, until it was told again.
+        self.forgotten = False
         self._published: SharedRead[tuple[float, dict[str, Any]]] = SharedRead(
             STATUS_CACHE_S, PUBLISHED_REUSE_S
         )
