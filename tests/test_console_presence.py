@@ -68,3 +68,21 @@ async def test_a_console_signed_out_elsewhere_says_so_and_goes_to_the_sign_in_pa
     await browser.screenshot(f"console-signed-out-{how}")
     await browser.until("location.pathname === '/login'")
     await browser.find("#login-form")
+
+
+async def test_a_demoted_coordinator_s_console_drops_the_coordinator_cards(
+    nabij_factory: NabijFactory, browser: Browser
+) -> None:
+    nabij = await nabij_factory()
+    coco = await nabij.add_expert("coco", role="coordinator")
+    await nabij.add_expert("carla", role="coordinator", on_shift=False)
+    await sign_in(browser, nabij, "coco")
+    await browser.find("#overview-heading")
+    await browser.wait_text("#presence-status", "niet beschikbaar")  # connected, synced
+    async with nabij.http(await nabij.login("carla")) as http:
+        demoted = await http.put(f"{nabij.url}/api/team/{coco}", json={"role": "expert"})
+        assert demoted.status == 200
+    await browser.wait_text("#notice", "Je rol is nu ervaringsdeskundige")
+    await browser.absent(".coordinator-only")
+    await browser.screenshot("console-demoted")
+    assert script_errors(await browser.console_messages()) == []

@@ -161,7 +161,9 @@ class StaffNamespace(ProtocolNamespace):
 
     async def on_chats_sync(self, sid: str, data: Any) -> Ack:
         """``chats:sync``: the expert's active chats with their messages, the queue, alerts,
-        and whether the expert is available (kept across a reload within the grace).
+        whether the expert is available (kept across a reload within the grace), and the
+        account as the socket has it now (``user``, as in ``session:changed``): a page
+        rendered just before a change of role learns of it here.
 
         ``alerts`` are the open mentor alerts: all of them for a coordinator or admin (so
         one raised while nobody was online is seen at sign-in), the expert's own otherwise.
@@ -179,6 +181,7 @@ class StaffNamespace(ProtocolNamespace):
             waiting=[waiting_payload(c) for c in waiting],
             alerts=await open_alerts_for(self.chat, expert_id, role),
             available=await self.chat.expert_available(expert_id),
+            user=(await self.session_value(sid, "access")).payload(),
         )
 
     async def on_chat_accept(self, sid: str, data: Any) -> Ack:

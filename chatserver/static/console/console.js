@@ -54,6 +54,7 @@ async function resync(lost) {
     }
   }
   keepOnly(held);
+  if (sync.user.role !== $("console").dataset.role) sessionChanged(sync.user);
   if (!firstSync && $("available").checked && !sync.available) await setPresence(true);
   else showPresence(sync.available);
   firstSync = false;
