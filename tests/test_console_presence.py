@@ -24,7 +24,7 @@ async def test_availability_survives_a_reload_and_is_said_plainly(
     await nabij.add_expert("anna")
     await sign_in(browser, nabij, "anna")
     await browser.wait_text("#presence-status", "Je bent niet beschikbaar")
-    await browser.wait_text("#site-status", "gesloten: er is niemand beschikbaar")
+    await browser.wait_text("#site-status", "De website zegt nu dat er niemand beschikbaar is")
     await browser.screenshot("console-presence-off")
 
     await browser.click("#available")

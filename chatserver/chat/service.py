@@ -20,8 +20,8 @@ from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat import outbox
 from chatserver.chat.availability import Availability, assess, open_until
-from chatserver.chat.handletimes import HandleTimes
 from chatserver.chat.consoles import LocalConsoles
+from chatserver.chat.handletimes import HandleTimes
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster

@@ -149,12 +149,14 @@ function showPresence(available) {
   refreshSiteStatus();
 }
 
-// The website shows the chat as closed when nobody on shift is available (GET /api/status).
+// The website tells visitors nobody can chat (GET /api/status: `unstaffed`, or `closed`
+// outside the hours): say so, so that an expert who believes they are on knows they are not.
 async function refreshSiteStatus() {
   try {
     const response = await fetch("/api/status", { credentials: "same-origin" });
     const status = await response.json();
     $("site-status").hidden = status.open !== false;
+    $("site-status").textContent = T[status.state === "closed" ? "presence.site_closed" : "presence.site_unstaffed"];
   } catch (_) {
     // Offline: the connection notice already says so.
   }
