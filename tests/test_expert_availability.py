@@ -71,3 +71,12 @@ async def test_availability_is_kept_when_the_console_comes_back_on_another_proce
     back = await two.staff("anna", available=False)
     assert (await back.call("chats:sync"))["available"] is True
     assert await _open(one) and await _open(two)
+
+
+async def test_a_server_with_no_word_from_the_expert_says_so(nabij: Nabij) -> None:
+    """``available: null``: nobody said since the store started (a memory-store restart)."""
+    await nabij.add_expert("anna")
+    console = await nabij.staff("anna", available=False)
+    assert (await console.call("chats:sync"))["available"] is None
+    assert (await console.call("presence:set", {"available": False}))["ok"]
+    assert (await console.call("chats:sync"))["available"] is False

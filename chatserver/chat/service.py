@@ -322,11 +322,15 @@ class ChatService:
         await self.store.schedule("expert_gone", str(expert_id), deadline)
         await self._record_presence(expert_id, online=False)
 
-    async def expert_available(self, expert_id: int) -> bool:
-        """Whether the store has the expert available now (remembered for a re-assertion)."""
+    async def expert_available(self, expert_id: int) -> bool | None:
+        """Whether the store has the expert available now (remembered for a re-assertion).
+
+        None when nobody has said since the store started (a restart of the memory store):
+        a console that showed the expert available may then say so again.
+        """
         states = await self.store.expert_states([expert_id])
-        if not states:
-            return False
+        if not states or states[0].presence_at == 0:
+            return None
         self.consoles.said(expert_id, (states[0].available, states[0].presence_at))
         return states[0].available
 

@@ -27,9 +27,6 @@ countUnreadWith(unreadCount);
 
 // Set once the server has signed this console out: it must not reconnect.
 let signedOut = false;
-// The first sync after the page loaded: the server's availability counts (kept across a
-// reload within the grace); on a reconnect a ticked box counts if the server lost it.
-let firstSync = true;
 
 socket.on("connect", async () => {
   notice("");
@@ -55,9 +52,11 @@ async function resync(lost) {
   }
   keepOnly(held);
   if (sync.user.role !== $("console").dataset.role) sessionChanged(sync.user);
-  if (!firstSync && $("available").checked && !sync.available) await setPresence(true);
-  else showPresence(sync.available);
-  firstSync = false;
+  // The server's word counts: availability survives a reload or reconnect within the
+  // grace, and after a longer absence the expert is told plainly that it has ended. Only a
+  // server that has no word at all (`null`: it restarted) is told again what this showed.
+  if (sync.available === null && $("available").checked) await setPresence(true);
+  else showPresence(sync.available === true);
 }
 
 socket.on("chats:resync", async () => {
