@@ -80,9 +80,11 @@ async def test_a_demoted_coordinator_s_console_drops_the_coordinator_cards(
     await browser.find("#overview-heading")
     await browser.wait_text("#presence-status", "niet beschikbaar")  # connected, synced
     async with nabij.http(await nabij.login("carla")) as http:
-        demoted = await http.put(f"{nabij.url}/api/team/{coco}", json={"role": "expert"})
+        change = {"role": "expert", "display_name": "Coco V."}
+        demoted = await http.put(f"{nabij.url}/api/team/{coco}", json=change)
         assert demoted.status == 200
     await browser.wait_text("#notice", "Je rol is nu ervaringsdeskundige")
     await browser.absent(".coordinator-only")
+    assert await browser.text("#who") == "Coco V."
     await browser.screenshot("console-demoted")
     assert script_errors(await browser.console_messages()) == []

@@ -172,6 +172,7 @@ const RANK = { expert: 0, coordinator: 1, admin: 2 };
 function sessionChanged(user) {
   const before = $("console").dataset.role;
   $("console").dataset.role = user.role;
+  if ($("who")) $("who").textContent = user.display_name;
   const role = T["session.role." + user.role] || user.role;
   if (RANK[user.role] < RANK.coordinator && RANK[before] >= RANK.coordinator) {
     // The server has taken this console out of the coordinators' rooms already.
