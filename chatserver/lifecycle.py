@@ -82,8 +82,8 @@ async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def staff_access_ctx(app: web.Application) -> AsyncIterator[None]:
     """Check every open console against its account while the app runs (staffaccess.py)."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(app[keys.staff_access_key].run(RECHECK_INTERVAL_S, stop))
+    keeper, stop = app[keys.staff_access_key], asyncio.Event()
+    task = asyncio.create_task(keeper.run(RECHECK_INTERVAL_S, stop))
     yield
     stop.set()
     try:
@@ -93,3 +93,4 @@ async def staff_access_ctx(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with suppress(asyncio.CancelledError):
         await task
+    await keeper.close()

@@ -105,6 +105,7 @@ class StaffAccessKeeper:
         self._chat = chat
         self._lock = asyncio.Lock()
         self._failing = False
+        self._closed = False
 
     async def apply_change(self, user_id: int, ended_sessions: Iterable[str] = ()) -> None:
         """The account ``user_id`` changed (call after the commit): its consoles follow now.
@@ -122,10 +123,18 @@ class StaffAccessKeeper:
 
     async def changed_elsewhere(self, user_id: int) -> None:
         """Another process changed ``user_id`` (its nudge): check that account's consoles."""
+        if self._closed:
+            return
         try:
             await self.refresh({user_id})
         except Exception:
             logger.exception("staff access check failed")
+
+    async def close(self) -> None:
+        """Stop taking nudges and wait for a check in progress (before the engine goes)."""
+        self._closed = True
+        async with self._lock:
+            pass
 
     async def refresh(self, user_ids: Collection[int] | None = None) -> None:
         """Bring the consoles of ``user_ids`` (None: all) on this process in line."""
