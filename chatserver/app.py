@@ -13,7 +13,13 @@ from chatserver.chat.roster import Roster
 from chatserver.chat.service import ChatService
 from chatserver.http.middleware import setup_middlewares
 from chatserver.http.routes import setup_routes, setup_templates
-from chatserver.lifecycle import begin_drain, database_ctx, store_ctx, sweeper_ctx
+from chatserver.lifecycle import (
+    begin_drain,
+    database_ctx,
+    staff_access_ctx,
+    store_ctx,
+    sweeper_ctx,
+)
 from chatserver.live.factory import create_store
 from chatserver.realtime.server import create_sio, setup_socketio, socketio_ctx
 from nabij.db import create_engine, make_sessionmaker
@@ -36,5 +42,6 @@ def create_app(settings: Settings) -> web.Application:
     setup_middlewares(app)
     setup_socketio(app, sio, chat, db)
     app.on_shutdown.append(begin_drain)  # before socketio_ctx's disconnect_all
-    app.cleanup_ctx.extend([database_ctx, store_ctx, socketio_ctx(sio), sweeper_ctx])
+    contexts = [database_ctx, store_ctx, socketio_ctx(sio), sweeper_ctx, staff_access_ctx]
+    app.cleanup_ctx.extend(contexts)
     return app

@@ -3,10 +3,11 @@
 The console runs inside the server, so it reaches open sockets and the live store
 directly. The command is a separate process: with a shared live store (Redis) it builds
 the server's own ChatService (``create_app``, not started: store and Socket.IO through
-Redis) and calls the same ``do_*`` function, so the servers' sockets get the events over
-Redis. With the
-live state in memory (no ``NABIJ_REDIS_URL``) it lives inside the server process alone
-and no other process can reach it; the caller says so.
+Redis) and calls the same code path, ``StaffAccessKeeper.apply_change``, so the servers'
+sockets get the events over Redis at once. With the live state in memory (no
+``NABIJ_REDIS_URL``) no other process can reach it; the server finds the change itself,
+as it checks every open console against the database twice a second
+(chatserver/realtime/staffaccess.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from nabij.settings import Settings
 
 #: Printed when the live state is only in the running server's memory.
 MEMORY_STORE_NOTE = (
-    "The live state is in the server's memory (no NABIJ_REDIS_URL), which this command"
-    " cannot reach: consoles still open for this account stay connected until they"
-    " reconnect. To end them now, deactivate in the console (Team) instead."
+    "The live state is in the server's memory (no NABIJ_REDIS_URL): the server itself"
+    " signs this account's open consoles out within a second and hands its chats on."
 )
 
 
@@ -34,10 +34,11 @@ async def sign_out_everywhere(settings: Settings, user_id: int, session_hashes: 
     Call only when ``reaches_live_state``. The service is the server's own, built by
     ``create_app`` but never started (nothing listens; the store, the database and the
     Socket.IO manager connect on first use), so this is the same code path as the
-    console's: ChatService.do_sign_out_expert marks the sessions revoked in the live store
-    (StaffNamespace.authorize refuses and closes their sockets at the next event), marks
-    the expert unavailable, tells their consoles over Redis, and puts their chats back at
-    the head of the queue for a colleague.
+    console's: ``StaffAccessKeeper.apply_change`` marks the sessions revoked in the live
+    store (any event of their sockets is refused), finds the account inactive
+    (``ChatService.do_sign_out_expert``: unavailable, consoles told over Redis, chats back
+    at the head of the queue for a colleague) and nudges every server, which closes the
+    account's consoles.
     """
     from chatserver import keys
     from chatserver.app import create_app
@@ -45,7 +46,7 @@ async def sign_out_everywhere(settings: Settings, user_id: int, session_hashes: 
     app = create_app(settings)
     chat, sio = app[keys.chat_key], app[keys.sio_key]
     try:
-        await chat.do_sign_out_expert(user_id, session_hashes)
+        await app[keys.staff_access_key].apply_change(user_id, session_hashes)
         await sio.manager.flush()
     finally:
         await _close_manager(sio)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from chatserver.chat.service import ChatService
 from chatserver.live.store import LiveStore
+from chatserver.realtime.staffaccess import StaffAccessKeeper
 from nabij.settings import Settings
 
 settings_key = web.AppKey("settings", Settings)
@@ -18,3 +19,4 @@ db_key = web.AppKey("db", async_sessionmaker[Any])
 store_key = web.AppKey("store", LiveStore)
 sio_key = web.AppKey("sio", socketio.AsyncServer)
 chat_key = web.AppKey("chat", ChatService)
+staff_access_key = web.AppKey("staff_access", StaffAccessKeeper)

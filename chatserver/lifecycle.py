@@ -12,6 +12,7 @@ from aiohttp import web
 from chatserver import keys
 from chatserver.chat.processes import beat, run_heartbeat
 from chatserver.chat.sweeper import Sweeper
+from chatserver.realtime.staffaccess import RECHECK_INTERVAL_S
 
 #: How long shutdown waits for a sweep in progress before cancelling it.
 SWEEP_STOP_TIMEOUT_S = 5.0
@@ -77,3 +78,19 @@ async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     with suppress(asyncio.CancelledError):
         await task
     logger.info("sweeper stopped")
+
+
+async def staff_access_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Check every open console against its account while the app runs (staffaccess.py)."""
+    keeper, stop = app[keys.staff_access_key], asyncio.Event()
+    task = asyncio.create_task(keeper.run(RECHECK_INTERVAL_S, stop))
+    yield
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), SWEEP_STOP_TIMEOUT_S)
+    except TimeoutError:
+        logger.warning("staff access check did not stop in time; cancelled")
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+    await keeper.close()

@@ -8,7 +8,6 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from chatserver.live.store import LiveStore
 from nabij.db import utcnow
 from nabij.settings import Settings
 from staffing.models import StaffUser
@@ -63,22 +62,16 @@ async def user_for_token(db: async_sessionmaker[Any], token: str | None) -> Staf
 
 
 async def revoke_other_sessions(
-    db: async_sessionmaker[Any],
-    store: LiveStore,
-    settings: Settings,
-    user_id: int,
-    keep_token: str | None,
-    now: float,
-) -> None:
-    """End every session of ``user_id`` but ``keep_token``; their open sockets close too.
+    db: async_sessionmaker[Any], user_id: int, keep_token: str | None
+) -> list[str]:
+    """End every session of ``user_id`` but ``keep_token``; return the ended ones' hashes.
 
-    The live-store mark is what ``StaffNamespace.authorize`` checks before every event, so
-    consoles signed in with those sessions are refused and closed at their next event.
+    The caller hands them to ``StaffAccessKeeper.apply_change``, which closes the consoles
+    signed in with them.
     """
     keep = hash_token(keep_token) if keep_token else None
     async with db.begin() as session:
         hashes = [h for h in await login_session_hashes(session, user_id) if h != keep]
         for token_hash in hashes:
             await delete_session_by_hash(session, token_hash)
-    for token_hash in hashes:
-        await store.mark(REVOKED_SESSION, token_hash, settings.session_max_age_s, now)
+    return hashes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import cache
 
 from sqlalchemy import func, select
@@ -197,6 +197,14 @@ async def get_staff_by_username(session: AsyncSession, username: str) -> StaffUs
 async def get_staff_by_id(session: AsyncSession, user_id: int) -> StaffUser | None:
     """Return the staff user with this id, or None."""
     return await session.get(StaffUser, user_id)
+
+
+async def staff_by_ids(session: AsyncSession, user_ids: Collection[int]) -> dict[int, StaffUser]:
+    """The accounts with these ids (active or not), by id; unknown ids are left out."""
+    if not user_ids:
+        return {}
+    query = select(StaffUser).where(StaffUser.id.in_(list(user_ids)))
+    return {user.id: user for user in (await session.execute(query)).scalars()}
 
 
 async def count_staff(session: AsyncSession) -> int:

@@ -17,7 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from staffing.experts import StaffInputError
 from staffing.models import PasswordReset, StaffUser
 from staffing.passwords import hash_password, password_problem
-from staffing.sessions import MAX_TOKEN_LENGTH, end_all_login_sessions, hash_token
+from staffing.sessions import (
+    MAX_TOKEN_LENGTH,
+    end_all_login_sessions,
+    hash_token,
+    login_session_hashes,
+)
 
 LINK_VALID = dt.timedelta(hours=72)
 
@@ -51,8 +56,11 @@ async def user_for_password_link(
 
 async def use_password_link(
     session: AsyncSession, token: str, password: str, now: dt.datetime
-) -> StaffUser:
+) -> tuple[StaffUser, list[str]]:
     """Set the password through a link, spend the link, and sign the user out everywhere.
+
+    Returns the user and the hashes of the sessions it ended (their open consoles must
+    close too).
 
     Raises:
         StaffInputError: the link is unknown, used or expired, or the password is refused.
@@ -64,6 +72,7 @@ async def use_password_link(
         raise StaffInputError({"password": problem})
     user.password_hash = await asyncio.to_thread(hash_password, password)
     await session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    ended = await login_session_hashes(session, user.id)
     await end_all_login_sessions(session, user.id)
     await session.flush()
-    return user
+    return user, ended

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Collection
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +55,21 @@ async def user_for_session_token(
     )
     result = await session.execute(query)
     return result.scalar_one_or_none()
+
+
+async def live_session_hashes(
+    session: AsyncSession, token_hashes: Collection[str], now: dt.datetime
+) -> set[str]:
+    """Which of ``token_hashes`` are still sessions (not signed out, not expired)."""
+    _require_aware(now)
+    if not token_hashes:
+        return set()
+    query = (
+        select(StaffSession.token_hash)
+        .where(StaffSession.token_hash.in_(list(token_hashes)))
+        .where(StaffSession.expires_at > now)
+    )
+    return set((await session.execute(query)).scalars())
 
 
 async def end_login_session(session: AsyncSession, token: str) -> None:

@@ -62,6 +62,7 @@ class ServerProcess:
         }
         full = {**inherited, **env, "NABIJ_PORT": str(self.port), "NABIJ_PUBLIC_URL": self.url}
         self.database_url = full.get("NABIJ_DATABASE_URL", "")
+        self.env = env
         self.log = log
         with log.open("wb") as out:
             self.proc = subprocess.Popen(

@@ -16,6 +16,7 @@ from chatserver.keys import db_key
 from registration.validation import RegistrationInputError, validate_registration
 from staffing.quickreplies import list_quick_replies
 from tests.harness import PASSWORD, Nabij
+from tests.staffchanges import closed
 
 REPLY = {"title": "Welkom", "body": "Fijn dat je er bent."}
 CONSOLE_MODULES = sorted(p.name for p in (STATIC / "console").glob("*.js"))
@@ -172,7 +173,8 @@ async def test_changing_the_password_signs_out_the_other_sessions(nabij: Nabij) 
         form.update(current_password=PASSWORD, new_password="a much better passphrase")
         assert (await http.post(url, data=form)).status == 200
         assert (await http.get(f"{nabij.url}/api/me")).status == 200
-    assert (await elsewhere.call("chats:sync"))["error"]["code"] == "unauthorized"
+    assert (await elsewhere.next("session:ended"))["reason"] == "signed_out"
+    await closed(elsewhere)
     await nabij.login("anna", "a much better passphrase")
 
 

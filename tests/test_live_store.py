@@ -430,7 +430,9 @@ async def test_expert_connections_and_disconnecting_to_zero(store: LiveStore) ->
     assert (state.available, state.connections, state.profile.capacity) == (True, 1, 5)
     assert state.idle_since == NOW + 1
     assert await store.expert_disconnected(1) == 0
-    assert (await state_of(store, 1)).available is False
+    # Kept for a reconnect within the grace (the service ends it after); never eligible.
+    gone = await state_of(store, 1)
+    assert (gone.available, gone.is_eligible(NOW + 2)) == (True, False)
     assert await store.expert_disconnected(1) == 0
     assert await store.expert_disconnected(99) == 0
 
@@ -470,6 +472,7 @@ async def test_expert_states_returns_known_experts_in_the_order_given(store: Liv
         load=0,
         idle_since=NOW,
         cooldown_until=0.0,
+        presence_at=NOW,
     )
     assert (states[0].available, states[0].idle_since) == (False, NOW + 0.1)
     assert await store.expert_states([]) == []
@@ -635,7 +638,7 @@ async def test_a_dead_process_sockets_are_released_once(store: LiveStore) -> Non
     assert await store.claim_dead_processes(NOW + 5) == []  # claimed once
     assert await store.visitor_detached("c2", "b") == 0
     state = await state_of(store, 1)
-    assert (state.connections, state.available) == (0, False)
+    assert (state.connections, state.available) == (0, True)  # the grace decides
     assert (await state_of(store, 2)).connections == 1
 
 
@@ -840,3 +843,33 @@ async def test_redis_matches_memory_on_random_operations(
         if n % 20 == 0:
             assert await _snapshot(redis_store) == await _snapshot(memory_store), f"step {n}"
     assert await _snapshot(redis_store) == await _snapshot(memory_store)
+
+
+async def test_heartbeat_says_when_the_store_did_not_know_the_process(store: LiveStore) -> None:
+    assert await store.heartbeat("a", NOW + 3) is True
+    assert await store.heartbeat("a", NOW + 4) is False
+    await store.claim_dead_processes(NOW + 5)  # "a" taken for dead
+    assert await store.heartbeat("a", NOW + 9) is True
+
+
+async def test_assert_expert_sets_the_process_share_and_the_newer_availability(
+    store: LiveStore,
+) -> None:
+    """What a process tells a store that lost its data, or a changed profile."""
+    profile = make_profile(1, ["victim"], capacity=2)
+    assert await store.assert_expert(profile, "a", 2, (True, NOW + 1), NOW + 2) == 2
+    state = await state_of(store, 1)
+    assert (state.connections, state.available, state.load) == (2, True, 0)
+    assert state.is_eligible(NOW + 2) and state.idle_since == NOW + 2
+    assert await store.assert_expert(profile, "b", 1, (False, NOW), NOW + 3) == 3
+    assert (await state_of(store, 1)).available is True  # "b"'s word is older
+    wider = make_profile(1, ["victim", "perpetrator"], capacity=4)
+    assert await store.assert_expert(wider, "a", 2, None, NOW + 4) == 3  # idempotent
+    state = await state_of(store, 1)
+    assert (state.profile, state.available) == (wider, True)
+    assert await store.expert_disconnected(1, "a") == 2
+    assert await store.assert_expert(wider, "a", 0, (False, NOW + 5), NOW + 5) == 1
+    assert (await state_of(store, 1)).available is False
+    await store.heartbeat("b", NOW + 6)
+    (released,) = await store.claim_dead_processes(NOW + 7)  # "b"'s one share goes
+    assert released.experts == [1] and (await state_of(store, 1)).connections == 0

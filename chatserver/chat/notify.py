@@ -22,9 +22,12 @@ from chatserver.chat.wire import (
     waiting_payload,
 )
 from chatserver.live.models import Alert, Conversation, Message
+from chatserver.realtime.redis_manager import ReconnectingRedisManager
 
 VISITOR = "/visitor"
 STAFF = "/staff"
+#: The nudge topic of a changed staff account (chatserver/realtime/staffaccess.py).
+STAFF_CHANGED = "staff_changed"
 
 
 def conversation_room(conversation_id: str) -> str:
@@ -186,4 +189,46 @@ class Notifier:
 
     async def notify_signed_out(self, expert_id: int) -> None:
         """Tell every console of ``expert_id`` that its session has ended (deactivated)."""
-        await self.sio.emit("session:ended", {}, to=expert_room(expert_id), namespace=STAFF)
+        payload = {"reason": "deactivated"}
+        await self.sio.emit("session:ended", payload, to=expert_room(expert_id), namespace=STAFF)
+
+    async def notify_presence_changed(self, expert_id: int, available: bool) -> None:
+        """Show every console of the expert their availability (several tabs agree)."""
+        await self._to_expert(expert_id, "presence:changed", {"available": available})
+
+    def local_conversations(self) -> list[str]:
+        """The conversations with a visitor socket on this process (rooms are per process)."""
+        rooms = self.sio.manager.rooms.get(VISITOR, {})
+        # python-socketio keeps every socket in the room None too, and one per sid.
+        return [
+            room[5:]
+            for room, members in rooms.items()
+            if isinstance(room, str) and room.startswith("conv:") and members
+        ]
+
+    def local_consoles(self) -> list[str]:
+        """The ``/staff`` sockets of this process."""
+        return list(self.sio.manager.rooms.get(STAFF, {}).get("staff", {}))
+
+    async def notify_conversation_lost(self, conversation_id: str) -> None:
+        """The live store lost the conversation (Redis lost its data): the visitor starts anew."""
+        payload = {"by": "system", "reason": "lost"}
+        await self._to_visitor(conversation_id, "chat:ended", payload)
+
+    async def notify_session_changed(self, sid: str, user: dict[str, Any]) -> None:
+        """Tell one console that its account changed (role, name, focus, capacity)."""
+        await self.sio.emit("session:changed", {"user": user}, to=sid, namespace=STAFF)
+
+    async def notify_session_ended(self, sid: str, reason: str) -> None:
+        """Tell one console it is signed out (``signed_out``) or deactivated."""
+        await self.sio.emit("session:ended", {"reason": reason}, to=sid, namespace=STAFF)
+
+    async def notify_staff_changed(self, user_id: int) -> None:
+        """Nudge the other processes to check the consoles of a changed staff account."""
+        manager = self.sio.manager
+        if isinstance(manager, ReconnectingRedisManager):
+            await manager.nudge(STAFF_CHANGED, user_id)
+
+    async def notify_resync(self, sid: str) -> None:
+        """Ask one console to resync (``chats:sync``): chats missing from it have ended."""
+        await self.sio.emit("chats:resync", {}, to=sid, namespace=STAFF)

@@ -44,11 +44,47 @@ async def run_heartbeat(chat: ChatService, interval_s: float, stop: asyncio.Even
 
 
 async def beat(chat: ChatService, interval_s: float) -> None:
-    """One heartbeat; a failure is logged, not raised (the next beat tries again)."""
+    """One heartbeat; a failure is logged, not raised (the next beat tries again).
+
+    A store that no longer knows this process (after its first beat) lost its data, or
+    released this process as dead: what this process's sockets hold is told to it again,
+    at every beat until that succeeds (a pooled connection from before a Redis restart
+    may fail once more).
+    """
     try:
-        await chat.store.heartbeat(chat.process_id, chat.clock() + heartbeat_ttl(interval_s))
+        expires = chat.clock() + heartbeat_ttl(interval_s)
+        unknown = await chat.store.heartbeat(chat.process_id, expires)
+        chat.forgotten = chat.forgotten or (unknown and chat.beaten)
+        chat.beaten = True
+        if chat.forgotten:
+            await recover_forgotten_sockets(chat)
+            chat.forgotten = False
     except Exception:
         logger.exception("heartbeat failed process=%s", chat.process_id)
+
+
+async def recover_forgotten_sockets(chat: ChatService) -> None:
+    """Re-assert this process's consoles; end the visitors' chats the store lost.
+
+    Consoles are asked to resync: their chats that the store lost have ended. Chats the
+    store still has (a process only taken for dead) go on.
+    """
+    experts = await chat.reassert_consoles()
+    lost = [
+        conversation_id
+        for conversation_id in chat.notifier.local_conversations()
+        if await chat.store.get_conversation(conversation_id) is None
+    ]
+    for conversation_id in lost:
+        await chat.notifier.notify_conversation_lost(conversation_id)
+    for sid in chat.notifier.local_consoles():
+        await chat.notifier.notify_resync(sid)
+    logger.warning(
+        "live store had forgotten this process process=%s experts=%d lost_conversations=%d",
+        chat.process_id,
+        experts,
+        len(lost),
+    )
 
 
 async def release_dead_processes(chat: ChatService) -> list[ReleasedSockets]:

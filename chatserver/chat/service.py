@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat import outbox
 from chatserver.chat.availability import Availability, assess, open_until
+from chatserver.chat.consoles import LocalConsoles
 from chatserver.chat.handletimes import HandleTimes
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
@@ -31,7 +32,6 @@ from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
 from chatserver.live.store import LiveStore
 from chatserver.metrics import Metrics
-from chatserver.staffauth import REVOKED_SESSION
 from nabij.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,13 @@ class ChatService:
         #: This process's id in the live store: its sockets are counted as its own, so
         #: others can release them if it dies (chat/processes.py). Random, says nothing.
         self.process_id = secrets.token_hex(8)
+        #: The console sockets this process holds: told to the store again if it forgets.
+        self.consoles = LocalConsoles()
+        #: Set after the first heartbeat: from then on a store that does not know this
+        #: process has lost it (chat/processes.py).
+        self.beaten = False
+        #: Set when the store turned out not to know this process, until it was told again.
+        self.forgotten = False
         self._published: SharedRead[tuple[float, dict[str, Any]]] = SharedRead(
             STATUS_CACHE_S, PUBLISHED_REUSE_S
         )
@@ -287,24 +294,73 @@ class ChatService:
     # -- staff actions --------------------------------------------------------------------
 
     async def do_expert_online(self, profile: ExpertProfile) -> None:
-        """Count a console connection; a returning expert keeps their chats."""
-        connections = await self.store.expert_connected(profile, self.clock(), self.process_id)
+        """Count a console connection; a returning expert keeps their chats and availability."""
+        async with self.consoles.lock:
+            connections = await self.store.expert_connected(profile, self.clock(), self.process_id)
+            self.consoles.connected(profile)
         await self.store.cancel("expert_gone", str(profile.expert_id))
+        await self.expert_available(profile.expert_id)
         if connections == 1:
             await self._record_presence(profile.expert_id, online=True)
 
     async def do_expert_offline(self, expert_id: int) -> None:
         """On the last console gone, start the grace period for the expert's chats."""
-        remaining = await self.store.expert_disconnected(expert_id, self.process_id)
+        async with self.consoles.lock:
+            remaining = await self.store.expert_disconnected(expert_id, self.process_id)
+            self.consoles.disconnected(expert_id)
         if remaining == 0:
             await self.expert_gone(expert_id)
 
     async def expert_gone(self, expert_id: int) -> None:
-        """The expert has no console left (closed, or on a dead process): start the grace."""
-        if await self.store.active_conversations(expert_id):
-            deadline = self.clock() + self.settings.reconnect_grace_s
-            await self.store.schedule("expert_gone", str(expert_id), deadline)
+        """The expert has no console left (closed, or on a dead process): start the grace.
+
+        Their chats and their availability wait for them until it runs out
+        (``do_requeue_expert_chats``): a console reloaded, or reconnected after a network
+        hiccup or a deploy, finds the expert as they left it.
+        """
+        deadline = self.clock() + self.settings.reconnect_grace_s
+        await self.store.schedule("expert_gone", str(expert_id), deadline)
         await self._record_presence(expert_id, online=False)
+
+    async def expert_available(self, expert_id: int) -> bool | None:
+        """Whether the store has the expert available now (remembered for a re-assertion).
+
+        None when nobody has said since the store started (a restart of the memory store):
+        a console that showed the expert available may then say so again.
+        """
+        states = await self.store.expert_states([expert_id])
+        if not states or states[0].presence_at == 0:
+            return None
+        self.consoles.said(expert_id, (states[0].available, states[0].presence_at))
+        return states[0].available
+
+    async def do_update_profile(self, profile: ExpertProfile) -> None:
+        """The account's routing profile changed: routing uses the new one from now on."""
+        async with self.consoles.lock:
+            held = self.consoles.get(profile.expert_id)
+            if held is None:
+                return
+            held.profile = profile
+            await self.store.assert_expert(
+                profile, self.process_id, held.sockets, None, self.clock()
+            )
+        await self.drain_queue()
+
+    async def reassert_consoles(self) -> int:
+        """Tell the store again what this process's consoles hold; return how many experts.
+
+        Called when the store did not know this process (``chat/processes.py``): it lost
+        its data, or took this process for dead and released its sockets.
+        """
+        async with self.consoles.lock:
+            held = self.consoles.held()
+            for expert in held:
+                await self.store.assert_expert(
+                    expert.profile, self.process_id, expert.sockets, expert.presence, self.clock()
+                )
+        if held:
+            await self.drain_queue()
+        return len(held)
 
     async def visitor_gone(self, conversation_id: str) -> None:
         """The chat has no visitor socket left: end it after the grace unless they resume."""
@@ -328,10 +384,16 @@ class ChatService:
         now = self.clock()
         if available and expert_id not in await self.roster.on_shift(now, fresh=True):
             raise ProtocolError("not_on_shift")
-        await self.store.set_available(expert_id, available, now)
+        await self._set_available(expert_id, available, now)
         if available:
             await self.drain_queue()
         return available
+
+    async def _set_available(self, expert_id: int, available: bool, now: float) -> None:
+        """Set the availability and show it on every console of the expert."""
+        await self.store.set_available(expert_id, available, now)
+        self.consoles.said(expert_id, (available, now))
+        await self.notifier.notify_presence_changed(expert_id, available)
 
     async def check_accept(self, expert_id: int, conversation_id: str) -> Conversation:
         """Take a waiting chat by hand: on shift, below capacity, and first."""
@@ -520,24 +582,25 @@ class ChatService:
             await self.store.outbox_push(outbox.missed_item(conversation_id, audience, now, reason))
 
     async def do_requeue_expert_chats(self, expert_id: int) -> None:
-        """The expert's grace ran out: their chats go back to the head of the queue."""
+        """The expert's grace ran out: unavailable, and their chats go back to the queue head."""
         states = await self.store.expert_states([expert_id])
-        if states and states[0].connections > 0:
+        if not states or states[0].connections > 0:
             return
-        await self._requeue_chats_of(expert_id)
+        if states[0].available:
+            await self._set_available(expert_id, False, self.clock())
+        if states[0].load:
+            await self._requeue_chats_of(expert_id)
 
-    async def do_sign_out_expert(self, expert_id: int, session_hashes: list[str]) -> None:
-        """The account was deactivated: its consoles are refused from their next event and
-        told so now, and its chats go back to the head of the queue without a grace.
+    async def do_sign_out_expert(self, expert_id: int) -> None:
+        """The account was deactivated: its consoles are told so now, it is no longer
+        available, and its chats go back to the head of the queue without a grace.
+
+        Idempotent: every process that finds the account gone may call it.
         """
-        now = self.clock()
-        for session_hash in session_hashes:
-            await self.store.mark(
-                REVOKED_SESSION, session_hash, self.settings.session_max_age_s, now
-            )
-        await self.store.set_available(expert_id, False, now)
+        await self.store.set_available(expert_id, False, self.clock())
         await self.notifier.notify_signed_out(expert_id)
-        await self._requeue_chats_of(expert_id)
+        if await self.store.active_conversations(expert_id):
+            await self._requeue_chats_of(expert_id)
 
     async def _requeue_chats_of(self, expert_id: int) -> None:
         now = self.clock()

@@ -129,6 +129,26 @@ NL: Final[dict[str, str]] = {
     "audience.unknown": "Onbekend",
     "connection.lost": "Verbinding verbroken; opnieuw verbinden…",
     "title.new": "Nieuw",
+    "presence.on": "Je bent beschikbaar: nieuwe chats kunnen naar jou.",
+    "presence.off": "Je bent niet beschikbaar: je krijgt geen nieuwe chats.",
+    "presence.site_unstaffed": (
+        "De website zegt nu dat er niemand beschikbaar is: bezoekers kunnen geen chat beginnen."
+    ),
+    "presence.site_closed": "De website toont de chat nu als gesloten: er is nu geen dienst.",
+    "session.ended": "Je bent afgemeld. Je gaat naar de aanmeldpagina…",
+    "session.deactivated": "Je account is uitgeschakeld. Je gaat naar de aanmeldpagina…",
+    "session.role_lower": (
+        "Je rol is nu {role}. Meldingen en het overzicht voor coördinatoren zijn weg."
+    ),
+    "session.role_higher": "Je rol is nu {role}. Herlaad de pagina om alles te zien.",
+    "session.profile": "Je instellingen zijn gewijzigd: {capacity} chats tegelijk.",
+    "session.role.expert": "ervaringsdeskundige",
+    "session.role.coordinator": "coördinator",
+    "session.role.admin": "beheerder",
+    "chat.ended.lost": "De chatopslag ging verloren: dit gesprek is beëindigd.",
+    "chats.lost": (
+        "De chatopslag is opnieuw gestart: gesprekken die daarbij verloren gingen zijn beëindigd."
+    ),
     **ROSTER_NL,
     **REPORT_NL,
     **CHAT_NL,
@@ -240,6 +260,22 @@ EN: Final[dict[str, str]] = {
     "audience.unknown": "Unknown",
     "connection.lost": "Connection lost; reconnecting…",
     "title.new": "New",
+    "presence.on": "You are available: new chats can come to you.",
+    "presence.off": "You are not available: you get no new chats.",
+    "presence.site_unstaffed": (
+        "The website says nobody is available now: visitors cannot start a chat."
+    ),
+    "presence.site_closed": "The website shows the chat as closed now: nobody is on shift.",
+    "session.ended": "You have been signed out. Going to the sign-in page…",
+    "session.deactivated": "Your account was switched off. Going to the sign-in page…",
+    "session.role_lower": "Your role is now {role}. Coordinators' alerts and overview are gone.",
+    "session.role_higher": "Your role is now {role}. Reload the page to see everything.",
+    "session.profile": "Your settings were changed: {capacity} chats at a time.",
+    "session.role.expert": "expert",
+    "session.role.coordinator": "coordinator",
+    "session.role.admin": "admin",
+    "chat.ended.lost": "The chat store was lost: this conversation has ended.",
+    "chats.lost": "The chat store was restarted: conversations lost with it have ended.",
     **ROSTER_EN,
     **REPORT_EN,
     **CHAT_EN,
@@ -341,6 +377,8 @@ CATALOGUES: Final = {"nl": NL, "en": EN}
 #: Texts the console script shows (a subset of the catalogue).
 JS_PREFIXES: Final = (
     "queue.",
+    "presence.",
+    "session.",
     "chat",
     "error",
     "audience.",

@@ -11,7 +11,6 @@ from chatserver import keys
 from chatserver.clientaddress import address_key, client_address
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
 from chatserver.staffauth import (
-    REVOKED_SESSION,
     SESSION_COOKIE,
     clear_session_cookie,
     set_session_cookie,
@@ -19,7 +18,12 @@ from chatserver.staffauth import (
 from nabij.db import utcnow
 from staffing.experts import authenticate
 from staffing.models import StaffUser
-from staffing.sessions import create_login_session, end_login_session, hash_token
+from staffing.sessions import (
+    create_login_session,
+    end_login_session,
+    hash_token,
+    user_for_session_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -95,15 +99,14 @@ async def sign_in(request: web.Request, username: str, password: str) -> tuple[S
 
 
 async def sign_out(request: web.Request) -> None:
-    """End this browser's session and mark it revoked for the live sockets."""
+    """End this browser's session; its open consoles are signed out too."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         async with request.app[keys.db_key].begin() as session:
+            user = await user_for_session_token(session, token, utcnow())
             await end_login_session(session, token)
-        settings, chat = request.app[keys.settings_key], request.app[keys.chat_key]
-        await chat.store.mark(
-            REVOKED_SESSION, hash_token(token), settings.session_max_age_s, chat.clock()
-        )
+        if user is not None:
+            await request.app[keys.staff_access_key].apply_change(user.id, [hash_token(token)])
 
 
 async def login(request: web.Request) -> web.Response:

@@ -97,7 +97,7 @@ async def password_submit(request: web.Request) -> web.StreamResponse:
     """``POST /password``: check the current password, store the new one, sign out the rest."""
     user = await page_user(request)
     form = await read_form(request)
-    db, chat = request.app[keys.db_key], request.app[keys.chat_key]
+    db = request.app[keys.db_key]
     try:
         async with db.begin() as session:
             await change_password(
@@ -114,9 +114,8 @@ async def password_submit(request: web.Request) -> web.StreamResponse:
             "console/password.html", request, context, status=400
         )
         return staff_page_headers(response)
-    await revoke_other_sessions(
-        db, chat.store, chat.settings, user.id, request.cookies.get(SESSION_COOKIE), chat.clock()
-    )
+    ended = await revoke_other_sessions(db, user.id, request.cookies.get(SESSION_COOKIE))
+    await request.app[keys.staff_access_key].apply_change(user.id, ended)
     context = page_context(request, user, errors={}, done=True)
     response = aiohttp_jinja2.render_template("console/password.html", request, context)
     return staff_page_headers(response)

@@ -48,7 +48,7 @@ async def link_submit(request: web.Request) -> web.StreamResponse:
     token, now = request.match_info["token"], dt.datetime.now(dt.UTC)
     try:
         async with request.app[keys.db_key].begin() as session:
-            user = await use_password_link(
+            user, ended = await use_password_link(
                 session, token, password if isinstance(password, str) else "", now
             )
             await record_change(session, user.id, "user.password_set", f"user:{user.id}")
@@ -61,4 +61,5 @@ async def link_submit(request: web.Request) -> web.StreamResponse:
         lang = language(request)
         errors = {name: api_message(lang, text) for name, text in exc.errors.items()}
         return _render(request, 400, username=username, errors=errors)
+    await request.app[keys.staff_access_key].apply_change(user.id, ended)
     return _render(request, done=True, username=user.username, errors={})

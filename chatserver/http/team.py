@@ -131,6 +131,7 @@ async def update_handler(request: web.Request) -> web.Response:
             await record_change(session, actor.id, "user.change", f"user:{user_id}", **body)
     except StaffInputError as exc:
         raise APIError(400, "invalid", INVALID, exc.errors) from None
+    await request.app[keys.staff_access_key].apply_change(user_id)
     return web.json_response({"ok": True, "member": payload})
 
 
@@ -147,7 +148,7 @@ async def deactivate_handler(request: web.Request) -> web.Response:
             raise APIError(404, "not_found", "No such staff member.")
         payload = member_payload(user)
         await record_change(session, actor.id, "user.deactivate", f"user:{user_id}")
-    await request.app[keys.chat_key].do_sign_out_expert(user_id, hashes)
+    await request.app[keys.staff_access_key].apply_change(user_id, hashes)
     return web.json_response({"ok": True, "member": payload})
 
 
@@ -161,6 +162,7 @@ async def activate_handler(request: web.Request) -> web.Response:
             raise APIError(404, "not_found", "No such staff member.")
         payload = member_payload(user)
         await record_change(session, actor.id, "user.activate", f"user:{user_id}")
+    await request.app[keys.staff_access_key].apply_change(user_id)
     return web.json_response({"ok": True, "member": payload})
 
 
@@ -184,8 +186,9 @@ async def use_link_handler(request: web.Request) -> web.Response:
         raise APIError(400, "invalid", INVALID, {"password": "Required."})
     try:
         async with request.app[keys.db_key].begin() as session:
-            user = await use_password_link(session, token, password, dt.datetime.now(dt.UTC))
+            user, ended = await use_password_link(session, token, password, dt.datetime.now(dt.UTC))
             await record_change(session, user.id, "user.password_set", f"user:{user.id}")
     except StaffInputError as exc:
         raise APIError(400, "invalid", INVALID, exc.errors) from None
+    await request.app[keys.staff_access_key].apply_change(user.id, ended)
     return web.json_response({"ok": True, "username": user.username})

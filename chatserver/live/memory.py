@@ -51,6 +51,7 @@ class _Expert:
     available: bool = False
     idle_since: float = 0.0
     cooldown_until: float = 0.0
+    presence_at: float = 0.0
     chats: list[str] = field(default_factory=list)
 
     def state(self) -> ExpertState:
@@ -61,6 +62,7 @@ class _Expert:
             load=len(self.chats),
             idle_since=self.idle_since,
             cooldown_until=self.cooldown_until,
+            presence_at=self.presence_at,
         )
 
 
@@ -126,17 +128,35 @@ class MemoryLiveStore(LiveStore):
         if process_id is not None and not _take_one(self._process_experts, process_id, expert_id):
             return expert.connections
         expert.connections = max(0, expert.connections - 1)
-        if expert.connections == 0:
-            expert.available = False
         return expert.connections
 
     async def set_available(self, expert_id: int, available: bool, now: float) -> None:
         expert = self._experts.get(expert_id)
         if expert is None:
             return
-        if available and not expert.available:
-            expert.idle_since = now
-        expert.available = available
+        _set_presence(expert, available, now, now)
+
+    async def assert_expert(
+        self,
+        profile: ExpertProfile,
+        process_id: str,
+        connections: int,
+        presence: tuple[bool, float] | None,
+        now: float,
+    ) -> int:
+        expert = self._experts.get(profile.expert_id)
+        if expert is None:
+            expert = self._experts[profile.expert_id] = _Expert(profile, idle_since=now)
+        expert.profile = profile
+        shares = self._process_experts.setdefault(process_id, Counter())
+        held = shares[profile.expert_id]
+        shares[profile.expert_id] = connections
+        if connections == 0:
+            del shares[profile.expert_id]
+        expert.connections = max(0, expert.connections + connections - held)
+        if presence is not None and presence[1] > expert.presence_at:
+            _set_presence(expert, presence[0], presence[1], now)
+        return expert.connections
 
     async def expert_states(self, expert_ids: Sequence[int]) -> list[ExpertState]:
         return [self._experts[i].state() for i in expert_ids if i in self._experts]
@@ -334,12 +354,14 @@ class MemoryLiveStore(LiveStore):
 
     # -- server processes -------------------------------------------------------------------
 
-    async def heartbeat(self, process_id: str, expires_at: float) -> None:
+    async def heartbeat(self, process_id: str, expires_at: float) -> bool:
+        unknown = process_id not in self._processes
         self._processes[process_id] = expires_at
         self._purge_expired()
         if self._clock() - self._renewed_at >= self._retention.ttl_s / 4:
             self._renewed_at = self._clock()
             self._renew_held(process_id)
+        return unknown
 
     def _renew_held(self, process_id: str) -> None:
         """Renew the conversations ``process_id``'s visitor and console sockets hold."""
@@ -374,7 +396,6 @@ class MemoryLiveStore(LiveStore):
                 continue
             expert.connections = max(0, expert.connections - count)
             if expert.connections == 0:
-                expert.available = False
                 experts.append(expert_id)
         return ReleasedSockets(process_id, sorted(conversations), sorted(experts))
 
@@ -542,6 +563,14 @@ class MemoryLiveStore(LiveStore):
         expired = [a.alert_id for a in self._alerts.values() if a.expires_at <= now]
         for alert_id in expired:
             del self._alerts[alert_id]
+
+
+def _set_presence(expert: _Expert, available: bool, at: float, now: float) -> None:
+    """Availability said at ``at``; becoming available starts the idle time ``now``."""
+    if available and not expert.available:
+        expert.idle_since = now
+    expert.available = available
+    expert.presence_at = at
 
 
 def _take_one(counts: dict[str, Counter[K]], process_id: str, key: K) -> bool:

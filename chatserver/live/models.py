@@ -31,6 +31,9 @@ class ExpertState:
     #: Last time the expert was given a chat, lost one, or became available ("longest idle").
     idle_since: float
     cooldown_until: float
+    #: When ``available`` was last set (0: never): of two processes telling a store that
+    #: lost its data what they know, the newer word wins (``LiveStore.assert_expert``).
+    presence_at: float = 0.0
 
     def is_eligible(self, now: float) -> bool:
         """Connected, available, below capacity, not cooling down (the roster is checked apart)."""

@@ -2,7 +2,7 @@
 
 Atomicity: every method that decides or counts (``request``, ``assign_head``, ``accept``,
 ``end``, ``requeue``, ``transfer``, ``append_message``, ``claim_due``, ``confirm``, ``erase``,
-``expert_connected``/``expert_disconnected``, ``set_available``,
+``expert_connected``/``expert_disconnected``, ``set_available``, ``assert_expert``,
 ``visitor_attached``/``visitor_detached``, ``hit_rate_limit``, ``claim_dead_processes``,
 ``add_alert``, ``open_alerts``, ``ack_alert``)
 is one Lua script from ``chatserver/live/lua/``, run with EVALSHA, so Redis executes it
@@ -26,7 +26,8 @@ last time, with the erase deadline.
 - ``token:{hash}`` string: the conversation id.
 - ``queue`` list of waiting conversation ids: RPUSH at the tail, LPUSH at the head on requeue.
 - ``expert:{id}`` hash: ``display_name``, ``focus`` (",victim,perpetrator,"), ``capacity``,
-  ``cooldown_s``, ``conns``, ``available`` ("0"/"1"), ``idle_since``, ``cooldown_until``.
+  ``cooldown_s``, ``conns``, ``available`` ("0"/"1"), ``idle_since``, ``cooldown_until``,
+  ``presence_at`` (when ``available`` was last set).
 - ``expert_chats:{id}`` list of the expert's active conversation ids, oldest assignment
   first; its length is the expert's load.
 - ``msgs:{conv}`` list of JSON messages without their seq: the one at index i has seq i + 1.
@@ -111,6 +112,7 @@ _SCRIPTS = (
     "expert_connected",
     "expert_disconnected",
     "set_available",
+    "assert_expert",
     "request",
     "assign_head",
     "accept",
@@ -164,6 +166,11 @@ def bounded_client(
 def _num(value: float) -> str:
     """A float as Redis keeps it (``repr`` round-trips exactly)."""
     return repr(float(value))
+
+
+def _focus(codes: frozenset[str]) -> str:
+    """Focus codes as the ``expert:{id}`` hash keeps them: ",perpetrator,victim,"."""
+    return "," + ",".join(sorted(codes)) + ","
 
 
 def _optional_float(value: str | None) -> float | None:
@@ -231,6 +238,7 @@ def _expert_state(expert_id: int, fields: dict[str, str], load: int) -> ExpertSt
         load=load,
         idle_since=float(fields["idle_since"]),
         cooldown_until=float(fields["cooldown_until"]),
+        presence_at=float(fields.get("presence_at", "0")),
     )
 
 
@@ -308,13 +316,12 @@ class RedisLiveStore(LiveStore):
     async def expert_connected(
         self, profile: ExpertProfile, now: float, process_id: str | None = None
     ) -> int:
-        focus = "," + ",".join(sorted(profile.focus)) + ","
         return int(
             await self._run(
                 "expert_connected",
                 str(profile.expert_id),
                 profile.display_name,
-                focus,
+                _focus(profile.focus),
                 str(profile.capacity),
                 _num(profile.cooldown_s),
                 _num(now),
@@ -327,6 +334,32 @@ class RedisLiveStore(LiveStore):
 
     async def set_available(self, expert_id: int, available: bool, now: float) -> None:
         await self._run("set_available", str(expert_id), "1" if available else "0", _num(now))
+
+    async def assert_expert(
+        self,
+        profile: ExpertProfile,
+        process_id: str,
+        connections: int,
+        presence: tuple[bool, float] | None,
+        now: float,
+    ) -> int:
+        said = "" if presence is None else "1" if presence[0] else "0"
+        at = "0" if presence is None else _num(presence[1])
+        return int(
+            await self._run(
+                "assert_expert",
+                str(profile.expert_id),
+                profile.display_name,
+                _focus(profile.focus),
+                str(profile.capacity),
+                _num(profile.cooldown_s),
+                _num(now),
+                process_id,
+                str(connections),
+                said,
+                at,
+            )
+        )
 
     async def expert_states(self, expert_ids: Sequence[int]) -> list[ExpertState]:
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -452,14 +485,16 @@ class RedisLiveStore(LiveStore):
 
     # -- server processes -------------------------------------------------------------------
 
-    async def heartbeat(self, process_id: str, expires_at: float) -> None:
+    async def heartbeat(self, process_id: str, expires_at: float) -> bool:
         client = self._heartbeats or self._redis
-        await client.zadd(self._key("processes"), {process_id: expires_at})
+        # ZADD answers how many members it added: 1 when Redis did not know the process.
+        unknown = bool(await client.zadd(self._key("processes"), {process_id: expires_at}))
         if time.monotonic() - self._renewed_at >= self._retention.ttl_s / 4:
             # On the heartbeat's own connection too: a burst must not make content expire.
             renew = self._scripts["renew_held"]
             await renew(args=[self._prefix, process_id, self._ttl_ms], client=client)
             self._renewed_at = time.monotonic()
+        return unknown
 
     async def claim_dead_processes(self, now: float) -> list[ReleasedSockets]:
         reply = cast(list[list[Any]], await self._run("claim_dead", _num(now), self._ttl_ms))

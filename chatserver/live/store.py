@@ -72,12 +72,34 @@ class LiveStore(abc.ABC):
         """Count one connection less (never below 0); return the remaining count.
 
         With ``process_id``, a connection that process no longer holds in the store (it was
-        taken for dead and released) is not subtracted a second time.
+        taken for dead and released) is not subtracted a second time. Availability is kept:
+        an expert without a console is never eligible, and one who comes back within the
+        reconnect grace is available as before (the caller ends it after the grace).
         """
 
     @abc.abstractmethod
     async def set_available(self, expert_id: int, available: bool, now: float) -> None:
-        """Mark the expert available or not; becoming available sets ``idle_since = now``."""
+        """Mark the expert available or not (``presence_at = now``); becoming available sets
+        ``idle_since = now``. An expert the store does not know is ignored."""
+
+    @abc.abstractmethod
+    async def assert_expert(
+        self,
+        profile: ExpertProfile,
+        process_id: str,
+        connections: int,
+        presence: tuple[bool, float] | None,
+        now: float,
+    ) -> int:
+        """Make the store hold what ``process_id`` knows of an expert; return the connections.
+
+        Stores ``profile``, sets the process's share of the expert's console connections to
+        ``connections`` (the shared count moves by the difference) and, when ``presence``
+        ``(available, at)`` is newer than the stored ``presence_at``, the availability. An
+        expert the store lost (Redis flushed or restarted empty) is created afresh, with no
+        load. Idempotent: the process calls it after a change of the account (profile) and
+        whenever its heartbeat finds the store forgot it (``chat/consoles.py``).
+        """
 
     @abc.abstractmethod
     async def expert_states(self, expert_ids: Sequence[int]) -> list[ExpertState]:
@@ -179,12 +201,16 @@ class LiveStore(abc.ABC):
     # -- server processes -------------------------------------------------------------------
 
     @abc.abstractmethod
-    async def heartbeat(self, process_id: str, expires_at: float) -> None:
+    async def heartbeat(self, process_id: str, expires_at: float) -> bool:
         """Say that ``process_id`` is alive until ``expires_at`` (moved on at every beat).
 
         A living process keeps its conversations alive: every few beats (a quarter of the
         content TTL) this also renews the TTL of every conversation one of its visitor or
         console sockets holds, and the memory store drops expired content.
+
+        Returns True when the store did not know the process: at its first beat, and after
+        the store lost its data or another process released this one as dead; then what
+        this process's sockets hold must be told to the store again.
         """
 
     @abc.abstractmethod
@@ -192,8 +218,8 @@ class LiveStore(abc.ABC):
         """Release the sockets of every process whose heartbeat expired before ``now``.
 
         Atomic and claimed once: each dead process is returned to exactly one caller, its
-        visitor and console counts already subtracted (an expert left with none is made
-        unavailable, as by ``expert_disconnected``) and its records forgotten.
+        visitor and console counts already subtracted (availability is kept, as by
+        ``expert_disconnected``) and its records forgotten.
         """
 
     # -- messages -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 #: The ``method`` of a published message that carries several.
 BATCH_METHOD = "nabij.batch"
+#: The ``method`` of a published message that asks the other processes to act on a topic
+#: (a staff account changed): a server-to-server nudge, never sent to a client.
+NUDGE_METHOD = "nabij.nudge"
 #: Beyond this many messages waiting for the next PUBLISH, an emit waits until they are
 #: out: Redis being slow slows the emitters down instead of growing the backlog.
 BATCH_LIMIT = 256
@@ -68,7 +71,32 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
         self._pool_size = pool_size
         self._gathering: _Batch | None = None
         self._sender: asyncio.Task[None] | None = None
+        self._nudged: dict[str, Callable[[int], Coroutine[Any, Any, None]]] = {}
+        self._nudge_tasks: set[asyncio.Task[None]] = set()
         super().__init__(url, channel=channel)
+
+    def on_nudge(self, topic: str, handler: Callable[[int], Coroutine[Any, Any, None]]) -> None:
+        """Run ``handler(value)`` when another process nudges ``topic``."""
+        self._nudged[topic] = handler
+
+    async def nudge(self, topic: str, value: int) -> None:
+        """Ask every other process to run its ``topic`` handler (at most once, like emits)."""
+        await self._publish(
+            {"method": NUDGE_METHOD, "topic": topic, "value": value, "host_id": self.host_id}
+        )
+
+    def _take_nudge(self, message: Any) -> bool:
+        """Start the handler of a nudge from another process; False if not a nudge."""
+        if not isinstance(message, dict) or message.get("method") != NUDGE_METHOD:
+            return False
+        handler = self._nudged.get(str(message.get("topic")))
+        value = message.get("value")
+        if handler and message.get("host_id") != self.host_id and type(value) is int:
+            # Its own task: the listener must not wait for a database read.
+            task = asyncio.get_running_loop().create_task(handler(value))
+            self._nudge_tasks.add(task)
+            task.add_done_callback(self._nudge_tasks.discard)
+        return True
 
     def _redis_connect(self) -> None:
         replaced = [getattr(self, "pubsub", None), getattr(self, "redis", None)]
@@ -119,7 +147,8 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
         """Each message of the channel, a batch taken apart into its messages."""
         async for raw in super()._listen():
             for message in self._unbatch(raw):
-                yield message
+                if not self._take_nudge(message):
+                    yield message
 
     def _unbatch(self, raw: Any) -> list[Any]:
         try:

@@ -11,6 +11,8 @@ from typing import Any
 import socketio
 from aiohttp import web
 
+from chatserver import keys
+from chatserver.chat.notify import STAFF_CHANGED
 from chatserver.chat.service import ChatService
 from chatserver.realtime.jsoncodec import PacketJson
 from chatserver.realtime.manager import InlineAsyncManager
@@ -61,8 +63,12 @@ def setup_socketio(
     app: web.Application, sio: socketio.AsyncServer, chat: ChatService, db: Any
 ) -> None:
     """Attach the server to the app and register both namespaces."""
+    staff = StaffNamespace(chat, db)
     sio.register_namespace(VisitorNamespace(chat))
-    sio.register_namespace(StaffNamespace(chat, db))
+    sio.register_namespace(staff)
+    app[keys.staff_access_key] = staff.access
+    if isinstance(sio.manager, ReconnectingRedisManager):
+        sio.manager.on_nudge(STAFF_CHANGED, staff.access.changed_elsewhere)
     sio.attach(app, socketio_path="socket.io")
 
 

@@ -1,8 +1,9 @@
 """The ``/staff`` namespace: signed-in experts see the queue, answer, hand over, end, alert.
 
-Authentication happens once, in ``on_connect``, from the session cookie; the socket's
-session keeps the expert's id. Every action on a conversation checks that the expert holds
-it (``access_expert_conversation``).
+Authentication happens in ``on_connect``, from the session cookie; the socket's session
+keeps the expert's id and access (role, routing profile), which ``StaffAccessKeeper``
+(realtime/staffaccess.py) keeps in line with the account afterwards. Every action on a
+conversation checks that the expert holds it (``access_expert_conversation``).
 """
 
 from __future__ import annotations
@@ -31,13 +32,12 @@ from chatserver.chat.wire import (
     waiting_payload,
 )
 from chatserver.errors import Ack, ProtocolError, ok
-from chatserver.live.models import ExpertProfile
 from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
+from chatserver.realtime.staffaccess import Access, StaffAccessKeeper
 from chatserver.staffauth import REVOKED_SESSION, token_from_cookie_header, user_for_token
 from nabij.vocab import role_at_least
 from staffing.experts import list_staff
-from staffing.models import StaffUser
 from staffing.sessions import hash_token
 
 #: How long a signed-out socket stays open after its refused event (for the ack to go out).
@@ -67,17 +67,6 @@ ALERT_FIELDS = {
 ALERT_ACK_FIELDS = {"alert_id": p.Field(p.ALERT_ID)}
 
 
-def profile_of(user: StaffUser) -> ExpertProfile:
-    """The routing profile of a staff account."""
-    return ExpertProfile(
-        expert_id=user.id,
-        display_name=user.display_name,
-        focus=user.focus_codes,
-        capacity=user.capacity,
-        cooldown_s=float(user.cooldown_s),
-    )
-
-
 class StaffNamespace(ProtocolNamespace):
     """Signed-in experts, coordinators and admins."""
 
@@ -85,6 +74,8 @@ class StaffNamespace(ProtocolNamespace):
         super().__init__(STAFF, chat)
         self._db = db
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Keeps every socket's access in line with its account (realtime/staffaccess.py).
+        self.access = StaffAccessKeeper(self, db, chat)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Refuse other origins and a missing or invalid session; join the expert's rooms.
@@ -99,18 +90,20 @@ class StaffNamespace(ProtocolNamespace):
         user = await user_for_token(self._db, token)
         if user is None or token is None:
             raise refuse(ProtocolError("unauthorized"))
+        access = Access.of(user)
         async with self.session(sid) as session:
             session.update(
                 expert_id=user.id,
                 role=user.role,
                 display_name=user.display_name,
                 session_hash=hash_token(token),
+                access=access,
             )
         await self.enter_room(sid, "staff")
         await self.enter_room(sid, expert_room(user.id))
         if role_at_least(user.role, "coordinator"):
             await self.enter_room(sid, "coordinators")
-        await self.chat.do_expert_online(profile_of(user))
+        await self.chat.do_expert_online(access.profile)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """The last console of an expert gone starts the grace period of their chats."""
@@ -125,14 +118,36 @@ class StaffNamespace(ProtocolNamespace):
         """
         session_hash = await self.session_value(sid, "session_hash")
         if await self.chat.store.is_marked(REVOKED_SESSION, session_hash, self.chat.clock()):
-            task = asyncio.create_task(self._close_soon(sid))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._close_later(sid)
             raise ProtocolError("unauthorized", "You have been signed out.")
+
+    def _close_later(self, sid: str) -> None:
+        task = asyncio.create_task(self._close_soon(sid))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _close_soon(self, sid: str) -> None:
         await asyncio.sleep(SIGNED_OUT_CLOSE_DELAY_S)
         await self.disconnect(sid)
+
+    async def apply_access(self, sid: str, access: Access) -> None:
+        """The account changed: new role and profile, the rooms the role allows, told so."""
+        async with self.session(sid) as session:
+            session.update(
+                role=access.role, display_name=access.profile.display_name, access=access
+            )
+        if role_at_least(access.role, "coordinator"):
+            await self.enter_room(sid, "coordinators")
+        else:
+            for room in self.rooms(sid):
+                if room == "coordinators" or room.startswith("watch:"):
+                    await self.leave_room(sid, room)
+        await self.chat.notifier.notify_session_changed(sid, access.payload())
+
+    async def end_session(self, sid: str, reason: str) -> None:
+        """Signed out (``signed_out``) or deactivated: say so, then close the socket."""
+        await self.chat.notifier.notify_session_ended(sid, reason)
+        self._close_later(sid)
 
     async def _expert(self, sid: str) -> int:
         expert_id: int = await self.session_value(sid, "expert_id")
@@ -145,7 +160,10 @@ class StaffNamespace(ProtocolNamespace):
         return ok(available=available)
 
     async def on_chats_sync(self, sid: str, data: Any) -> Ack:
-        """``chats:sync``: the expert's active chats with their messages, the queue, alerts.
+        """``chats:sync``: the expert's active chats with their messages, the queue, alerts,
+        whether the expert is available (kept across a reload within the grace), and the
+        account as the socket has it now (``user``, as in ``session:changed``): a page
+        rendered just before a change of role learns of it here.
 
         ``alerts`` are the open mentor alerts: all of them for a coordinator or admin (so
         one raised while nobody was online is seen at sign-in), the expert's own otherwise.
@@ -162,6 +180,8 @@ class StaffNamespace(ProtocolNamespace):
             chats=chats,
             waiting=[waiting_payload(c) for c in waiting],
             alerts=await open_alerts_for(self.chat, expert_id, role),
+            available=await self.chat.expert_available(expert_id),
+            user=(await self.session_value(sid, "access")).payload(),
         )
 
     async def on_chat_accept(self, sid: str, data: Any) -> Ack:

@@ -1,9 +1,9 @@
 -- claim_dead: ARGV prefix, now, content TTL in ms. For every process whose heartbeat in
 -- 'processes' expired at or before now: remove it (so exactly one caller claims it),
--- subtract the visitor and console connections it had counted, make an expert left with
--- none unavailable, and forget its shares. Its conversations' content TTL is renewed:
--- nobody renewed it since the process died, and their grace starts now.
--- Returns {{process, {conversations now at 0}, {experts now at 0}}, ...}.
+-- subtract the visitor and console connections it had counted (availability is kept: the
+-- caller ends it after the reconnect grace), and forget its shares. Its conversations'
+-- content TTL is renewed: nobody renewed it since the process died, and their grace
+-- starts now. Returns {{process, {conversations now at 0}, {experts now at 0}}, ...}.
 local prefix = ARGV[1]
 local zkey = prefix .. 'processes'
 local released = {}
@@ -33,7 +33,6 @@ for _, pid in ipairs(redis.call('ZRANGEBYSCORE', zkey, '-inf', ARGV[2])) do
       local left = math.max(0, tonumber(conns) - tonumber(shares[i + 1]))
       redis.call('HSET', ekey, 'conns', left)
       if left == 0 then
-        redis.call('HSET', ekey, 'available', '0')
         table.insert(experts, shares[i])
       end
     end

@@ -19,7 +19,4 @@ if ARGV[3] ~= '' then
 end
 conns = math.max(0, tonumber(conns) - 1)
 redis.call('HSET', ekey, 'conns', conns)
-if conns == 0 then
-  redis.call('HSET', ekey, 'available', '0')
-end
 return conns

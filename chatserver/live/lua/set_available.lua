@@ -7,5 +7,5 @@ end
 if ARGV[3] == '1' and available ~= '1' then
   redis.call('HSET', ekey, 'idle_since', ARGV[4])
 end
-redis.call('HSET', ekey, 'available', ARGV[3])
+redis.call('HSET', ekey, 'available', ARGV[3], 'presence_at', ARGV[4])
 return 1

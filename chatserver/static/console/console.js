@@ -25,26 +25,60 @@ import { $, ME, T, el, fmt, notice } from "./util.js";
 
 countUnreadWith(unreadCount);
 
+// Set once the server has signed this console out: it must not reconnect.
+let signedOut = false;
+
 socket.on("connect", async () => {
   notice("");
-  const sync = await socket.emitWithAck("chats:sync");
-  if (sync.ok) {
-    renderQueue(sync.waiting);
-    for (const chat of sync.chats) addChat(chat, false);
-    syncAlerts(sync.alerts);
-    syncMine(sync.alerts.filter((a) => a.expert.id === ME));
-    // A chat that went back to the queue while this console was away is no longer ours.
-    keepOnly(new Set(sync.chats.map((c) => c.conversation_id)));
-  }
-  if ($("available").checked) await setPresence(true);
+  await resync(false);
   loadOverview();
 });
+
+// `lost`: the live store lost chats (it was restarted empty); those missing have ended.
+async function resync(lost) {
+  const sync = await socket.emitWithAck("chats:sync");
+  if (!sync.ok) return;
+  renderQueue(sync.waiting);
+  for (const chat of sync.chats) addChat(chat, false);
+  syncAlerts(sync.alerts);
+  syncMine(sync.alerts.filter((a) => a.expert.id === ME));
+  // A chat that went back to the queue while this console was away is no longer ours;
+  // one the live store lost has ended.
+  const held = new Set(sync.chats.map((c) => c.conversation_id));
+  if (lost) {
+    for (const [id, chat] of chats) {
+      if (!held.has(id) && !chat.watching) endChat(id, { by: "system", reason: "lost" });
+    }
+  }
+  keepOnly(held);
+  if (sync.user.role !== $("console").dataset.role) sessionChanged(sync.user);
+  // The server's word counts: availability survives a reload or reconnect within the
+  // grace, and after a longer absence the expert is told plainly that it has ended. Only a
+  // server that has no word at all (`null`: it restarted) is told again what this showed.
+  if (sync.available === null && $("available").checked) await setPresence(true);
+  else showPresence(sync.available === true);
+}
+
+socket.on("chats:resync", async () => {
+  await resync(true);
+  notice(T["chats.lost"]);
+});
 socket.on("disconnect", (reason) => {
+  if (signedOut) return;
   notice(T["connection.lost"], { sticky: true });
   // A server that shuts down (SIGTERM, a deploy) closes its sockets, and socket.io-client
   // does not come back by itself after that: reconnect, landing on another process.
   if (reason === "io server disconnect") setTimeout(() => socket.connect(), 500);
 });
+socket.on("session:ended", (data) => {
+  signedOut = true;
+  notice(T[data && data.reason === "deactivated" ? "session.deactivated" : "session.ended"]);
+  for (const control of document.querySelectorAll("#console button, #console input, #console textarea, #console select")) {
+    control.disabled = true;
+  }
+  setTimeout(() => location.assign("/login"), 1500);
+});
+socket.on("session:changed", (data) => sessionChanged(data.user));
 socket.on("connect_error", (err) => {
   if (err && err.data && err.data.code === "unauthorized") location.assign("/login");
 });
@@ -96,15 +130,61 @@ socket.on("alert:acked", (data) => {
 async function setPresence(available) {
   const ack = await emit("presence:set", { available });
   if (!ack.ok) {
-    $("available").checked = false;
+    showPresence(false);
     if (ack.error && ack.error.code === "not_on_shift") {
       $("shift-status").textContent = T["error.not_on_shift"];
       $("shift-status").className = "off";
     }
+    return;
+  }
+  showPresence(ack.available);
+}
+
+// Say plainly what the server has: the box and a sentence, and whether the site is closed.
+function showPresence(available) {
+  $("available").checked = available;
+  $("presence-status").textContent = T[available ? "presence.on" : "presence.off"];
+  $("presence-status").className = available ? "presence-on" : "presence-off";
+  refreshSiteStatus();
+}
+
+// The website tells visitors nobody can chat (GET /api/status: `unstaffed`, or `closed`
+// outside the hours): say so, so that an expert who believes they are on knows they are not.
+async function refreshSiteStatus() {
+  try {
+    const response = await fetch("/api/status", { credentials: "same-origin" });
+    const status = await response.json();
+    $("site-status").hidden = status.open !== false;
+    $("site-status").textContent = T[status.state === "closed" ? "presence.site_closed" : "presence.site_unstaffed"];
+  } catch (_) {
+    // Offline: the connection notice already says so.
   }
 }
 
 $("available").addEventListener("change", () => setPresence($("available").checked));
+socket.on("presence:changed", (data) => showPresence(data.available));
+setInterval(refreshSiteStatus, 10000);
+
+// -- the account changed (role, name, focus, capacity) -------------------------------
+
+const RANK = { expert: 0, coordinator: 1, admin: 2 };
+
+function sessionChanged(user) {
+  const before = $("console").dataset.role;
+  $("console").dataset.role = user.role;
+  if ($("who")) $("who").textContent = user.display_name;
+  const role = T["session.role." + user.role] || user.role;
+  if (RANK[user.role] < RANK.coordinator && RANK[before] >= RANK.coordinator) {
+    // The server has taken this console out of the coordinators' rooms already.
+    for (const node of document.querySelectorAll(".coordinator-only")) node.remove();
+    for (const [id, chat] of chats) if (chat.watching) removeChat(id);
+    notice(fmt("session.role_lower", { role }));
+  } else if (user.role !== before) {
+    notice(fmt("session.role_higher", { role }));
+  } else {
+    notice(fmt("session.profile", { capacity: user.capacity }));
+  }
+}
 
 // -- the queue -----------------------------------------------------------------------
 

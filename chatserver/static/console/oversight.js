@@ -106,6 +106,7 @@ export function loadOverview() {
   if (!$("overview-list")) return;
   clearTimeout(overviewTimer); // several triggers at once make one request
   overviewTimer = setTimeout(async () => {
+    if (!$("overview-list")) return; // no longer a coordinator (session:changed)
     const ack = await emit("chats:overview");
     if (ack.ok) renderOverview(ack.chats);
   }, 200);
