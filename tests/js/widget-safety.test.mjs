@@ -7,20 +7,21 @@ import { FakeElement } from "./fakedom.mjs";
 
 let now = 0;
 Object.defineProperty(globalThis, "performance", { value: { now: () => now }, configurable: true });
-globalThis.window = new FakeElement("window");
+const win = new FakeElement("window");
+globalThis.window = win;
 const { watchEscape } = await import("../../widget/src/safety.js");
 
 /** Press a key at time `at` (ms); answers whether the widget called preventDefault. */
 function press(key, at) {
   now = at;
   let prevented = false;
-  window.dispatch("keydown", { key, preventDefault: () => { prevented = true; } });
+  win.dispatch("keydown", { key, preventDefault: () => { prevented = true; } });
   return prevented;
 }
 
 let calls;
 beforeEach(() => {
-  window.listeners = [];
+  win.listeners = [];
   calls = [];
 });
 
@@ -28,7 +29,7 @@ const watch = () => watchEscape(() => calls.push("twice"), () => calls.push("onc
 
 test("it listens on the window in the capture phase, before the page sees the key", () => {
   watch();
-  assert.deepEqual(window.listeners.map(({ type, capture }) => [type, capture]), [["keydown", true]]);
+  assert.deepEqual(win.listeners.map(({ type, capture }) => [type, capture]), [["keydown", true]]);
 });
 
 test("two Escapes within a second are the quick exit; the second is not passed on", () => {
@@ -73,7 +74,7 @@ test("other keys are ignored and do not reset the pair", () => {
 test("stopping removes exactly the listener it added", () => {
   const stop = watch();
   stop();
-  assert.deepEqual(window.listeners, []);
+  assert.deepEqual(win.listeners, []);
   press("Escape", 100);
   assert.deepEqual(calls, []);
 });
