@@ -135,6 +135,15 @@ export function fakeDocument({ byId = {}, bySelector = {}, lang = "nl", title = 
   }
   return {
     title,
+    hidden: false,
+    hasFocus: () => true,
+    listeners: [],
+    addEventListener(type, listener) {
+      this.listeners.push({ type, listener });
+    },
+    dispatch(type, event = {}) {
+      for (const entry of this.listeners.filter((item) => item.type === type)) entry.listener(event);
+    },
     documentElement: { lang },
     createElement: (tag) => new FakeElement(tag),
     getElementById: (id) => elements[id] || null,
