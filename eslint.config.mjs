@@ -4,7 +4,7 @@
 // Safety rules from THREAT_MODEL.md are encoded here where a lint rule can hold them:
 // no markup parsing anywhere (text goes in as textContent), no eval-like calls anywhere,
 // and the widget keeps nothing in the browser but sessionStorage (no cookies, no
-// localStorage), so a shared computer shows nothing of a conversation afterwards.
+// localStorage, nothing in the console), so a shared computer shows nothing afterwards.
 import { createRequire } from "node:module";
 
 const require = createRequire(new URL("./widget/package.json", import.meta.url));
@@ -31,7 +31,7 @@ const BUGS = {
   "no-implicit-globals": "error",
   "prefer-const": "error",
   "no-undef": "error",
-  "no-unused-vars": ["error", { args: "after-used", caughtErrors: "none" }],
+  "no-unused-vars": ["error", { args: "after-used", caughtErrors: "all", caughtErrorsIgnorePattern: "^_$" }],
   "no-eval": "error",
   "no-implied-eval": "error",
   "no-new-func": "error",
@@ -67,6 +67,7 @@ export default [
     files: ["widget/src/**/*.js"],
     languageOptions: { globals: globals.browser },
     rules: {
+      "no-console": "error", // a visitor's console is readable by whoever uses the device next
       "no-restricted-properties": ["error", ...MARKUP, ...DOCUMENT_WRITE, ...WIDGET_STORAGE],
       "no-restricted-globals": [
         "error",
