@@ -2,9 +2,16 @@
 // time zone (the roster is Dutch), whatever the visitor's device is set to.
 const TIME_ZONE = "Europe/Amsterdam";
 
-export function formatOpening(iso, text) {
+// The Date for a time from the server, or null: a missing value must not read as 1970
+// (`new Date(null)` is the epoch), nor an unreadable one as "Invalid Date".
+function instant(iso) {
   const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return null;
+  return typeof iso === "string" && iso && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+export function formatOpening(iso, text) {
+  const date = instant(iso);
+  if (!date) return null;
   const day = new Intl.DateTimeFormat(text.locale, {
     weekday: "long",
     day: "numeric",
@@ -22,17 +29,17 @@ export function formatOpening(iso, text) {
 
 // "22:00": a time today, for "open until".
 export function formatTime(iso, text) {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return null;
+  const date = instant(iso);
+  if (!date) return null;
   const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: TIME_ZONE };
   return new Intl.DateTimeFormat(text.locale, clock).format(date);
 }
 
 // "di 24 nov 19:00–22:00": one stretch of the published opening hours, short.
 export function formatHours(window, text) {
-  const start = new Date(window && window.starts_at);
-  const end = new Date(window && window.ends_at);
-  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
+  const start = instant(window && window.starts_at);
+  const end = instant(window && window.ends_at);
+  if (!start || !end) return null;
   const parts = (date, options) =>
     new Intl.DateTimeFormat(text.locale, { ...options, timeZone: TIME_ZONE }).format(date);
   const day = parts(start, { weekday: "short", day: "numeric", month: "short" }).replace(/\./g, "");

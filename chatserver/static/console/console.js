@@ -18,7 +18,7 @@ import {
   unreadCount,
 } from "./chats.js";
 import { emit, socket } from "./live.js";
-import { alertAcked, alertRaised, syncMine } from "./myalerts.js";
+import { alertAcked, syncMine } from "./myalerts.js";
 import { addAlert, alertClosed, loadOverview, syncAlerts } from "./oversight.js";
 import { addPending, loadRegistrations } from "./registrations.js";
 import { $, ME, T, el, fmt, notice } from "./util.js";

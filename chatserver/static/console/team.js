@@ -5,7 +5,6 @@ import {
   $, T, DATA, el, fmt, api, say, clearErrors, showErrors, fillList, fillSelect, answerError,
 } from "./page.js";
 
-const EDITABLE = ["display_name", "role", "focus", "languages", "capacity", "cooldown_s"];
 let members = [];
 
 function describe(member) {
