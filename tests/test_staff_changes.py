@@ -8,6 +8,7 @@ tests/test_staff_changes_processes.py.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import aiohttp
@@ -135,3 +136,19 @@ async def test_a_change_written_straight_to_the_database_reaches_the_console(
     async with aiohttp.ClientSession() as http:
         login = {"username": "anna", "password": PASSWORD}
         assert (await http.post(f"{nabij.url}/api/auth/login", json=login)).status == 401
+
+
+async def test_signing_out_closes_the_open_console_socket(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    token = await nabij.login("anna")
+    peer = await nabij._connect("/staff", headers={"Cookie": f"nabij_session={token}"})
+    assert (await peer.call("chats:sync"))["ok"]
+    async with nabij.http(token) as http:
+        assert (await http.post(f"{nabij.url}/api/auth/logout")).status == 200
+    refused = await peer.call("chats:sync")
+    assert refused["error"]["code"] == "unauthorized"
+    for _ in range(40):
+        if not peer.client.connected:
+            break
+        await asyncio.sleep(0.05)
+    assert not peer.client.connected
