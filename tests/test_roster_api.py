@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,8 +11,11 @@ from sqlalchemy import func, select
 from chatserver.keys import db_key
 from staffing.models import PresencePeriod
 from tests.harness import Nabij, json_body
+from tests.waiting import eventually
 
 AMS = ZoneInfo("Europe/Amsterdam")
+#: How long closing the presence period after a disconnect may take.
+PRESENCE_CLOSED_S = 2.0
 
 
 async def _coordinator(nabij: Nabij) -> tuple[str, int]:
@@ -192,14 +194,18 @@ async def test_console_presence_is_recorded_and_feeds_the_unattended_shifts(nabi
 
 
 async def _wait_for_closed_presence(nabij: Nabij) -> None:
-    for _ in range(100):
+    async def open_rows() -> int | None:
         async with nabij.app[db_key]() as session:
-            open_rows = await session.scalar(
+            return await session.scalar(
                 select(func.count())
                 .select_from(PresencePeriod)
                 .where(PresencePeriod.ended_at.is_(None))
             )
-        if open_rows == 0:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the presence period was never closed")
+
+    await eventually(
+        open_rows,
+        what="the presence period to be closed",
+        until=lambda rows: rows == 0,
+        timeout=PRESENCE_CLOSED_S,
+        interval=0.02,
+    )
