@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from chatserver.chat.service import ChatService
 from chatserver.live.store import LiveStore
 from nabij.settings import Settings
+from staffing.rosterversion import RosterVersion
 
 settings_key = web.AppKey("settings", Settings)
 engine_key = web.AppKey("engine", AsyncEngine)
@@ -18,3 +19,4 @@ db_key = web.AppKey("db", async_sessionmaker[Any])
 store_key = web.AppKey("store", LiveStore)
 sio_key = web.AppKey("sio", socketio.AsyncServer)
 chat_key = web.AppKey("chat", ChatService)
+roster_version_key = web.AppKey("roster_version", RosterVersion)

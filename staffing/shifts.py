@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from staffing.models import Shift, StaffUser
+from staffing.rosterversion import roster_written
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ async def add_shift(
     if errors:
         raise ShiftInputError(errors)
     shift = Shift(user_id=user_id, starts_at=starts_at, ends_at=ends_at)
+    roster_written(session)
     session.add(shift)
     await session.flush()
     logger.info("shift added: id=%s user_id=%s", shift.id, user_id)
@@ -141,6 +143,7 @@ async def change_shift(
     if errors:
         raise ShiftInputError(errors)
     shift.user_id, shift.starts_at, shift.ends_at = user_id, starts_at, ends_at
+    roster_written(session)
     await session.flush()
     logger.info("shift changed: id=%s user_id=%s", shift_id, user_id)
     return shift
@@ -249,5 +252,6 @@ async def delete_shift(session: AsyncSession, shift_id: int) -> bool:
     result = await session.execute(delete(Shift).where(Shift.id == shift_id))
     deleted = bool(getattr(result, "rowcount", 0))
     if deleted:
+        roster_written(session)
         logger.info("shift deleted: id=%s", shift_id)
     return deleted

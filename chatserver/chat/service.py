@@ -103,7 +103,7 @@ class ChatService:
         #: others can release them if it dies (chat/processes.py). Random, says nothing.
         self.process_id = secrets.token_hex(8)
         self._published: SharedRead[tuple[float, dict[str, Any]]] = SharedRead(
-            STATUS_CACHE_S, PUBLISHED_REUSE_S
+            STATUS_CACHE_S, PUBLISHED_REUSE_S, generation=lambda: roster.version.generation
         )
 
     # -- opening hours --------------------------------------------------------------------
