@@ -189,13 +189,6 @@ async def list_shifts(session: AsyncSession, start: dt.datetime, end: dt.datetim
 ShiftSpan = tuple[int, dt.datetime, dt.datetime]
 
 
-async def on_shift_ids(session: AsyncSession, at: dt.datetime) -> list[int]:
-    """Return the ids of active users on shift at ``at`` (start inclusive, end exclusive)."""
-    return ids_on_shift(
-        await active_shifts_overlapping(session, at, at + dt.timedelta.resolution), at
-    )
-
-
 def ids_on_shift(shifts: Iterable[ShiftSpan], at: dt.datetime) -> list[int]:
     """The users of ``shifts`` on shift at ``at`` (start inclusive, end exclusive), by id."""
     return sorted({user for user, starts, ends in shifts if starts <= at < ends})
