@@ -510,7 +510,7 @@ class ChatService:
 
         ``reason``: closed (nobody on the roster) or nobody_free (rostered, none available).
         """
-        if await self.store.hit_rate_limit(f"missed:{rate_key}", 1, MISSED_ONCE_PER_S, now):
+        if not await self.store.claim_once(f"missed:{rate_key}", MISSED_ONCE_PER_S, now):
             return
         conversation_id = uuid.uuid4().hex
         try:
