@@ -25,7 +25,7 @@ from chatserver.live.models import (
     ExpertState,
     ReleasedSockets,
 )
-from chatserver.live.redis import RedisLiveStore, connect_redis_store
+from chatserver.live.redis import RedisLiveStore
 from chatserver.live.store import LiveStore
 
 NOW = 1_700_000_000.25
@@ -50,7 +50,7 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[LiveStore]:
         return
     url: str = request.getfixturevalue("redis_url")
     prefix: str = request.getfixturevalue("redis_prefix")
-    redis_store = await connect_redis_store(url, prefix)
+    redis_store = RedisLiveStore.from_url(url, prefix)
     try:
         yield redis_store
     finally:
