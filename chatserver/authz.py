@@ -28,6 +28,7 @@ STAFF_ROLES = ("expert", "coordinator", "admin")
 #: ``METHOD /path`` → the weakest access that is allowed.
 HTTP_ACCESS: dict[str, str] = {
     "GET /": "public",
+    "GET /favicon.ico": "public",
     "GET /api/status": "public",
     # Operations: /metrics answers a loopback caller or NABIJ_METRICS_TOKEN only
     # (tests/test_ops.py); the matrix runs from the loopback, where it is public.

@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chatserver.clihints import first_coordinator_hint, invocation
+from chatserver.clilive import MEMORY_STORE_NOTE, reaches_live_state, sign_out_everywhere
 from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings, SettingsError, load_settings, local_secret_key
 from staffing.audit import record_change
@@ -30,19 +33,23 @@ from staffing.experts import (
     create_staff_user,
     get_staff_by_username,
     list_staff,
+    set_staff_active,
 )
 from staffing.models import Shift, StaffUser
-from staffing.shifts import ShiftInputError, add_shift, list_shifts, parse_local_datetime
+from staffing.sessions import login_session_hashes
+from staffing.shifts import (
+    ShiftInputError,
+    add_shift,
+    delete_shift,
+    list_shifts,
+    parse_local_datetime,
+)
 
 T = TypeVar("T")
 Command = Callable[[argparse.Namespace, Settings], int]
 
 VAR_DIR = Path("var")
 DEFAULT_LIST_DAYS = 7
-FIRST_COORDINATOR_HINT = (
-    "No staff accounts yet. Create the first coordinator in another terminal:\n"
-    "  nabij user add --username USERNAME --display-name 'DISPLAY NAME' --role coordinator"
-)
 # Domain field names shown as the options the user typed.
 OPTION_NAMES = {
     "username": "--username",
@@ -141,6 +148,11 @@ def _add_user_parsers(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--languages", default="nl", help="comma-separated, e.g. nl,en")
     add.set_defaults(command=cmd_user_add)
     actions.add_parser("list", help="list staff accounts").set_defaults(command=cmd_user_list)
+    deactivate = actions.add_parser(
+        "deactivate", help="deactivate an account: signed out everywhere, chats handed on"
+    )
+    deactivate.add_argument("username")
+    deactivate.set_defaults(command=cmd_user_deactivate)
 
 
 def _add_shift_parsers(parser: argparse.ArgumentParser) -> None:
@@ -156,6 +168,9 @@ def _add_shift_parsers(parser: argparse.ArgumentParser) -> None:
     show.add_argument("--from", dest="first", help="first day, YYYY-MM-DD")
     show.add_argument("--to", dest="last", help="last day, YYYY-MM-DD")
     show.set_defaults(command=cmd_shift_list)
+    remove = actions.add_parser("remove", help="remove a shift (its id: see shift list)")
+    remove.add_argument("shift_id", type=int, metavar="ID")
+    remove.set_defaults(command=cmd_shift_remove)
 
 
 # -- database ----------------------------------------------------------------------------
@@ -197,7 +212,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if f"{shown_host}:{port}" not in settings.public_url:
         print(f"(listening on {shown_host}:{port})", flush=True)
     if staff == 0:
-        print(FIRST_COORDINATOR_HINT, flush=True)
+        print(first_coordinator_hint(), flush=True)
     serve(settings, host, port)
     return 0
 
@@ -249,7 +264,7 @@ def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print every staff account."""
     users = _run_in_db(settings, list_staff)
     if not users:
-        print(FIRST_COORDINATOR_HINT)
+        print(first_coordinator_hint())
         return 0
     print(f"{'ID':>4}  {'USERNAME':<20} {'DISPLAY NAME':<20} {'ROLE':<11} CAP COOL  FOCUS")
     for user in users:
@@ -266,6 +281,71 @@ def _user_line(user: StaffUser) -> str:
     )
 
 
+def cmd_user_deactivate(args: argparse.Namespace, settings: Settings) -> int:
+    """Deactivate an account as the console does: audit entry, sessions ended, chats on.
+
+    Again on a deactivated account it ends the sessions and the live part again (as the
+    console's button does), so a run whose live part failed can simply be repeated.
+    """
+
+    async def work(session: AsyncSession) -> tuple[StaffUser, bool, list[str]]:
+        user = await get_staff_by_username(session, args.username.strip())
+        if user is None:
+            raise InputError({"USERNAME": _no_such_user(args.username)})
+        was_active, hashes = user.active, await login_session_hashes(session, user.id)
+        await set_staff_active(session, user.id, False)
+        if was_active:
+            await record_change(session, None, "user.deactivate", f"user:{user.id}")
+        return user, was_active, hashes
+
+    user, was_active, hashes = _run_in_db(settings, work)
+    name = f"{user.username!r} ({user.display_name})"
+    if reaches_live_state(settings):
+        try:
+            asyncio.run(sign_out_everywhere(settings, user.id, hashes))
+        except (RedisError, OSError) as exc:
+            return _fail(
+                f"{name} is deactivated, but the live state ({type(exc).__name__}) "
+                "could not be reached; run this command again to end its open consoles.",
+                1,
+            )
+    done = "Deactivated" if was_active else "Already deactivated:"
+    print(f"{done} {name}; signed out everywhere.")
+    if not reaches_live_state(settings):
+        print(MEMORY_STORE_NOTE)
+    return 0
+
+
+def _no_such_user(username: str) -> str:
+    return f"There is no staff member {username!r}; {invocation()} user list shows them."
+
+
+def cmd_shift_remove(args: argparse.Namespace, settings: Settings) -> int:
+    """Remove one shift by id, as the console's delete does (with an audit entry)."""
+    tz = settings.timezone
+
+    async def work(session: AsyncSession) -> str:
+        shift = await session.get(Shift, args.shift_id)
+        if shift is None:
+            raise InputError({"ID": _no_such_shift(args.shift_id)})
+        line = _shift_line(shift, await session.get_one(StaffUser, shift.user_id), tz)
+        details = {
+            "user_id": shift.user_id,
+            "starts_at": shift.starts_at.isoformat(),
+            "ends_at": shift.ends_at.isoformat(),
+        }
+        await delete_shift(session, shift.id)
+        await record_change(session, None, "shift.delete", f"shift:{args.shift_id}", **details)
+        return line
+
+    print(f"Removed shift ({tz.key}):\n{_run_in_db(settings, work)}")
+    return 0
+
+
+def _no_such_shift(shift_id: int) -> str:
+    return f"There is no shift {shift_id}; {invocation()} shift list shows their ids."
+
+
 def cmd_shift_add(args: argparse.Namespace, settings: Settings) -> int:
     """Plan one shift from local (or offset) start and end times."""
     tz = settings.timezone
@@ -274,7 +354,7 @@ def cmd_shift_add(args: argparse.Namespace, settings: Settings) -> int:
     async def work(session: AsyncSession) -> str:
         user = await get_staff_by_username(session, args.user.strip())
         if user is None:
-            raise InputError({"--user": f"There is no staff member {args.user!r}."})
+            raise InputError({"--user": _no_such_user(args.user)})
         shift = await add_shift(session, user_id=user.id, starts_at=starts_at, ends_at=ends_at)
         details = {"user_id": user.id, "starts_at": starts_at, "ends_at": ends_at}
         await record_change(session, None, "shift.add", f"shift:{shift.id}", **details)

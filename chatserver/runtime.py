@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import re
 import time
 
 from aiohttp import web
@@ -62,6 +63,66 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, handlers=[handler])
     for noisy in ("engineio", "socketio", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    install_log_privacy()
+
+
+#: Loggers of the libraries whose records can carry what a client sent: aiohttp's server
+#: logs "Error handling request from <address>" with the offending bytes (a request line,
+#: a header with the user agent or the session cookie); the others attach exceptions
+#: whose text can quote a payload. Their records keep the message and lose the rest.
+SCRUBBED_LOGGERS = (
+    "aiohttp.server",
+    "aiohttp.web",
+    "aiohttp.websocket",
+    "aiohttp.internal",
+    "engineio.server",
+    "socketio.server",
+    "socketio",
+)
+#: aiohttp's access log writes every address and user agent: never a line of it.
+DROPPED_LOGGERS = ("aiohttp.access",)
+
+
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA-Z%]")
+
+
+class ScrubClientData(logging.Filter):
+    """Reduce a library's record to what it says happened, without what the client sent.
+
+    The arguments go (for aiohttp.server the one argument is the client's address) and so
+    does the traceback, whose exception text quotes the request; the exception's type stays,
+    as ``error=Type``, so the line still tells what went wrong.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite ``record`` in place; always keep it."""
+        message = str(record.msg)
+        if record.args:
+            message = _PLACEHOLDER.sub("-", message.replace(" from %s", ""))
+        if record.exc_info and record.exc_info[0] is not None:
+            message = f"{message} error={record.exc_info[0].__name__}"
+        record.msg, record.args = message, ()
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+class DropRecords(logging.Filter):
+    """Keep no record of this logger at all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Never keep ``record``."""
+        return False
+
+
+def install_log_privacy() -> None:
+    """Put ScrubClientData and DropRecords on their loggers (idempotent)."""
+    for name, kind in [
+        *((name, ScrubClientData) for name in SCRUBBED_LOGGERS),
+        *((name, DropRecords) for name in DROPPED_LOGGERS),
+    ]:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in target.filters):
+            target.addFilter(kind())
 
 
 async def _freeze_after_startup(_app: web.Application) -> None:

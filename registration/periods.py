@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from nabij.dates import OUT_OF_RANGE, in_range
+
 #: The longest period a report covers; longer ones are refused, not truncated.
 MAX_DAYS: Final = 3700
 PRESETS: Final = ("year", "quarter", "month", "custom")
@@ -78,10 +80,14 @@ def _date(raw: str | None, name: str, errors: dict[str, str]) -> dt.date | None:
         errors[name] = "Write the date as YYYY-MM-DD."
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         errors[name] = "This date does not exist."
         return None
+    if not in_range(day):
+        errors[name] = OUT_OF_RANGE
+        return None
+    return day
 
 
 def preset_period(kind: str, year: int, number: int = 1) -> Period:
@@ -172,6 +178,6 @@ def choose_period(
 def _whole(raw: str | None, name: str, default: int, low: int, high: int) -> int:
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 4 or not low <= int(raw) <= high:
         raise PeriodInputError({name: f"Give a whole number from {low} to {high}."})
     return int(raw)

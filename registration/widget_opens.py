@@ -1,8 +1,10 @@
 """Widget opens, counted without identifying anyone: one bare counter per UTC hour.
 
-Nothing about the visitor is stored or even read: no IP address, no cookie, no user
-agent, no page. The hour bucket is all, so the counts show demand but not who or when
-exactly.
+Nothing about the visitor is stored: no IP address, no cookie, no user agent, no page.
+The hour bucket is all, so the counts show demand but not who or when exactly. The HTTP
+route counts each address at most once an hour (chatserver/http/events.py keeps a keyed
+hash of it in the live store for that hour only), so a figure is opens by distinct
+visitors per hour rather than page loads, and a script cannot inflate it.
 """
 
 from __future__ import annotations

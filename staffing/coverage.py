@@ -31,7 +31,11 @@ class RosterWarning:
     kind: str  # "overlap" or "long"
     shift_id: int
     user_id: int
-    message: str
+    message: str  # English, for API clients; the pages build their own from the fields
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    hours: float = 0.0  # "long": how long the shift is
+    limit: float = 0.0  # "long": the longest shift without a warning, in hours
 
 
 async def chat_hours(session: AsyncSession) -> list[WeeklyWindow]:
@@ -96,13 +100,29 @@ def roster_warnings(
         previous = last_end.get(shift.user_id)
         if previous is not None and shift.starts_at < previous[0]:
             message = f"Overlaps shift {previous[1]} of the same person."
-            warnings.append(RosterWarning("overlap", shift.id, shift.user_id, message))
+            warnings.append(
+                RosterWarning(
+                    "overlap", shift.id, shift.user_id, message, shift.starts_at, shift.ends_at
+                )
+            )
         if previous is None or shift.ends_at > previous[0]:
             last_end[shift.user_id] = (shift.ends_at, shift.id)
         if shift.ends_at - shift.starts_at > long_shift:
             hours = (shift.ends_at - shift.starts_at) / dt.timedelta(hours=1)
-            message = f"Lasts {hours:g} hours (more than {long_shift / dt.timedelta(hours=1):g})."
-            warnings.append(RosterWarning("long", shift.id, shift.user_id, message))
+            limit = long_shift / dt.timedelta(hours=1)
+            message = f"Lasts {hours:g} hours (more than {limit:g})."
+            warnings.append(
+                RosterWarning(
+                    "long",
+                    shift.id,
+                    shift.user_id,
+                    message,
+                    shift.starts_at,
+                    shift.ends_at,
+                    hours=hours,
+                    limit=limit,
+                )
+            )
     return warnings
 
 

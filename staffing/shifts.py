@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from nabij.dates import OUT_OF_RANGE, in_range
 from staffing.models import Shift, StaffUser
 from staffing.rosterversion import roster_written
 
@@ -39,7 +40,8 @@ def parse_local_datetime(text: str, tz: ZoneInfo) -> dt.datetime:
     first 02:30 (summer time). Write an explicit offset (``+01:00``) to pick the other one.
 
     Raises:
-        ValueError: the text is not an ISO 8601 date or date and time.
+        ValueError: the text is not an ISO 8601 date or date and time, or lies outside
+            nabij.dates' range.
     """
     cleaned = text.strip()
     try:
@@ -49,6 +51,8 @@ def parse_local_datetime(text: str, tz: ZoneInfo) -> dt.datetime:
         raise ValueError(
             f"{shown!r} is not a date and time; write it like 2026-03-29T18:00"
         ) from None
+    if not in_range(parsed):
+        raise ValueError(OUT_OF_RANGE)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz, fold=0)
     return parsed.astimezone(dt.UTC)

@@ -1,4 +1,5 @@
-"""Abuse limits: message floods, sockets per address, and blocking an abusive visitor.
+"""Abuse limits: message and typing floods, sockets per address, widget opens per address,
+and blocking an abusive visitor.
 
 Chat requests per hashed address per hour: tests/test_review_regressions.py and
 tests/test_routing.py; sign-in attempts per username: tests/test_http_api.py; oversized
@@ -14,10 +15,17 @@ import aiohttp
 from sqlalchemy import func, select
 
 from chatserver.http.auth import LOGIN_ATTEMPTS_PER_ADDRESS
-from chatserver.keys import db_key, store_key
+from chatserver.keys import chat_key, db_key, store_key
 from chatserver.realtime.server import MAX_PACKET_BYTES
-from chatserver.realtime.throttle import MESSAGE_BURST, TokenBucket
-from registration.models import Registration
+from chatserver.realtime.throttle import (
+    MESSAGE_BURST,
+    MESSAGES_PER_S,
+    TYPING_BURST,
+    TYPING_PER_S,
+    TokenBucket,
+    typing_bucket,
+)
+from registration.models import Registration, WidgetOpenCount
 from staffing.models import AuditEntry
 from tests.harness import Nabij, NabijFactory, Peer, assert_refused
 
@@ -186,3 +194,58 @@ async def test_an_expert_can_block_a_visitor_who_just_left(nabij: Nabij) -> None
     fresh = await nabij.visitor()
     refused = await fresh.call("chat:request", {"audience": "victim"})
     assert refused["error"]["code"] == "rate_limited"
+
+
+async def test_a_typing_flood_is_throttled_and_not_relayed_both_ways(nabij: Nabij) -> None:
+    """3,001 ``typing`` in 0.18 s all reached the other side once; now the burst does."""
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    visitor, cid = await chat(nabij, expert)
+    flood = int(TYPING_BURST) + 20
+    for sender, receiver, payload in (
+        (visitor, expert, {"is_typing": True}),
+        (expert, visitor, {"conversation_id": cid, "is_typing": True}),
+    ):
+        acks = await asyncio.gather(*(sender.call("typing", payload) for _ in range(flood)))
+        passed = [a for a in acks if a["ok"]]
+        limited = [a for a in acks if not a["ok"]]
+        assert {a["error"]["code"] for a in limited} == {"rate_limited"}
+        assert TYPING_BURST <= len(passed) <= TYPING_BURST + 2, len(passed)
+        relayed = [await receiver.next("typing") for _ in passed]
+        assert len(relayed) == len(passed) and await receiver.quiet("typing")
+        await asyncio.sleep(1 / TYPING_PER_S + 0.1)  # a token back: typing works again
+        assert (await sender.call("typing", payload))["ok"]
+        await receiver.next("typing")
+
+
+def test_the_typing_bucket_is_its_own() -> None:
+    bucket = typing_bucket()
+    assert (bucket.rate, bucket.burst) == (TYPING_PER_S, TYPING_BURST)
+    assert TokenBucket().rate == MESSAGES_PER_S  # messages keep theirs
+
+
+async def widget_opens(nabij: Nabij) -> int:
+    async with nabij.app[db_key]() as session:
+        return int(await session.scalar(select(func.sum(WidgetOpenCount.count))) or 0)
+
+
+async def test_widget_opens_count_once_per_address_an_hour(nabij_factory: NabijFactory) -> None:
+    """500 anonymous posts in 0.8 s all counted once; now one address counts once an hour."""
+    nabij = await nabij_factory(trusted_proxy=True)
+    url = f"{nabij.url}/api/events/widget-open"
+    async with aiohttp.ClientSession() as http:
+
+        async def post(address: str) -> int:
+            async with http.post(url, headers={"X-Forwarded-For": address}) as response:
+                return response.status
+
+        statuses = await asyncio.gather(*(post("203.0.113.5") for _ in range(60)))
+        assert set(statuses) == {204}  # a repeat is told nothing
+        assert await widget_opens(nabij) == 1
+        assert await post("198.51.100.9") == 204
+        assert await widget_opens(nabij) == 2
+        chat_service = nabij.app[chat_key]
+        later = chat_service.clock() + 3601
+        chat_service.clock = lambda: later  # an hour on: the same address counts again
+        assert await post("203.0.113.5") == 204
+    assert await widget_opens(nabij) == 3

@@ -285,7 +285,7 @@ def test_serve_upgrades_and_explains_the_first_step(
     out = capsys.readouterr().out
     assert "Nabij is running at http://localhost:8099/" in out
     assert "listening on 127.0.0.1:8099" in out
-    assert "nabij user add --username" in out and "--role coordinator" in out
+    assert "user add --username anna" in out and "--role coordinator" in out
     [call] = fake_server
     assert (call["host"], call["port"], call["print"]) == ("127.0.0.1", 8099, None)
     assert call["access_log"] is None  # aiohttp's access log would record IPs and user agents

@@ -168,7 +168,7 @@ async def test_changing_the_password_signs_out_the_other_sessions(nabij: Nabij) 
         form = {"csrf_token": nabij.csrf(token), "current_password": "nope", "new_password": "x"}
         refused = await http.post(url, data=form)
         assert refused.status == 400
-        assert "not your current password" in await refused.text()
+        assert "Dit is niet je huidige wachtwoord." in await refused.text()  # Dutch page
         form.update(current_password=PASSWORD, new_password="a much better passphrase")
         assert (await http.post(url, data=form)).status == 200
         assert (await http.get(f"{nabij.url}/api/me")).status == 200

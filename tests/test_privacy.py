@@ -11,9 +11,11 @@ chatserver.runtime.serve runs it: without aiohttp's access log.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +57,35 @@ def test_the_server_runs_without_an_access_log(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture
-async def private_nabij(stack: dict[str, str | None], redis_prefix: str) -> AsyncIterator[Nabij]:
-    """Nabij behind a trusted proxy, served like production (no access log)."""
+def log_privacy() -> Iterator[None]:
+    """The log filters ``serve`` installs (through configure_logging), removed after."""
+    runtime.install_log_privacy()
+    yield
+    for name in (*runtime.SCRUBBED_LOGGERS, *runtime.DROPPED_LOGGERS):
+        target = logging.getLogger(name)
+        for kind in (runtime.ScrubClientData, runtime.DropRecords):
+            for installed in [f for f in target.filters if isinstance(f, kind)]:
+                target.removeFilter(installed)
+
+
+def test_configure_logging_installs_the_log_privacy_filters(log_privacy: None) -> None:
+    for name in (*runtime.SCRUBBED_LOGGERS, *runtime.DROPPED_LOGGERS):
+        for installed in list(logging.getLogger(name).filters):
+            logging.getLogger(name).removeFilter(installed)
+    runtime.configure_logging()
+    assert any(
+        isinstance(f, runtime.ScrubClientData) for f in logging.getLogger("aiohttp.server").filters
+    )
+    assert any(
+        isinstance(f, runtime.DropRecords) for f in logging.getLogger("aiohttp.access").filters
+    )
+
+
+@pytest.fixture
+async def private_nabij(
+    stack: dict[str, str | None], redis_prefix: str, log_privacy: None
+) -> AsyncIterator[Nabij]:
+    """Nabij behind a trusted proxy, served like production (no access log, log filters)."""
     port = unused_port()
     settings = make_settings(
         stack, redis_prefix, trusted_proxy=True, public_url=f"http://127.0.0.1:{port}"
@@ -224,3 +253,81 @@ async def test_an_alert_note_lives_only_in_the_live_store_until_acknowledged(
     logged = logged_text(debug_logs)
     assert raised["alert_id"] in logged  # the search does find: the id is logged
     assert "ijsvogel-zorg" not in logged
+
+
+SESSION_COOKIE_VALUE = "kraanvogel-cookie-6020"
+#: Requests aiohttp's parser refuses before any handler runs; each carries the user agent,
+#: the session cookie and the forwarded address, so a log line quoting the bytes shows them.
+_HEADERS = (
+    f"Host: nabij\r\nUser-Agent: {FAKE_UA}\r\nCookie: nabij_session={SESSION_COOKIE_VALUE}\r\n"
+    f"X-Forwarded-For: {FAKE_IP}\r\n"
+).encode()
+MALFORMED_REQUESTS = {
+    "request line over 8190 bytes": b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\n" + _HEADERS + b"\r\n",
+    "bad header characters": b"GET / HTTP/1.1\r\n" + _HEADERS + b"Bad\x01Name: v\r\n\r\n",
+    "bad header value": b"GET / HTTP/1.1\r\n" + _HEADERS + b"X-Note: a\x00b\r\n\r\n",
+    "bad Content-Length": b"POST /api/auth/login HTTP/1.1\r\n"
+    + _HEADERS
+    + b"Content-Length: 12abc\r\n\r\n{}",
+    "bad chunk": b"POST /api/auth/login HTTP/1.1\r\n"
+    + _HEADERS
+    + b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    "invalid UTF-8 path": b"GET /\xff\xfe/\xed\xa0\x80 HTTP/1.1\r\n" + _HEADERS + b"\r\n",
+    "header line too long": b"GET / HTTP/1.1\r\n"
+    + _HEADERS
+    + b"X-Long: "
+    + b"b" * 9000
+    + b"\r\n\r\n",
+    "not HTTP at all": b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + _HEADERS,
+}
+
+
+async def send_raw(nabij: Nabij, request: bytes) -> bytes:
+    """Write ``request`` on a fresh TCP connection; the server's answer (it closes after)."""
+    host, port = nabij.server.host, nabij.server.port
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(65536), 5)
+    finally:
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+
+
+async def test_malformed_http_leaves_no_address_user_agent_or_cookie_in_the_logs(
+    private_nabij: Nabij, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    """aiohttp.server logged "Error handling request from 127.0.0.1" with the bad bytes."""
+    answers = {name: await send_raw(private_nabij, raw) for name, raw in MALFORMED_REQUESTS.items()}
+    for name, answer in answers.items():
+        if name != "not HTTP at all":
+            assert re.match(rb"HTTP/1\.[01] 4\d\d ", answer), (name, answer[:80])
+    records = [r for r in debug_logs.records if r.name == "aiohttp.server"]
+    assert records, "aiohttp.server logged nothing: the requests did not reach the parser"
+    logged = logged_text(debug_logs)
+    needles = ("127.0.0.1", FAKE_IP, "kievit-3391", SESSION_COOKIE_VALUE, "nabij_session")
+    assert not [n for n in needles if n in logged], [
+        r.getMessage() for r in debug_logs.records if any(n in str(r.__dict__) for n in needles)
+    ]
+
+
+@pytest.mark.parametrize("name", [*runtime.SCRUBBED_LOGGERS, *runtime.DROPPED_LOGGERS])
+def test_library_records_keep_their_message_and_lose_what_the_client_sent(
+    name: str, log_privacy: None, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    """engineio would log "<sid>: Received packet MESSAGE data <payload>"; aiohttp the bytes."""
+    try:
+        raise ValueError(f"bad header: Cookie: nabij_session={SESSION_COOKIE_VALUE}")
+    except ValueError:
+        logging.getLogger(name).exception(
+            "%s: Received packet %s data %s", "sid", "MESSAGE", FAKE_UA
+        )
+    logged = logged_text(debug_logs)
+    assert SESSION_COOKIE_VALUE not in logged and "kievit-3391" not in logged, logged
+    mine = [r for r in debug_logs.records if r.name == name]
+    if name in runtime.DROPPED_LOGGERS:
+        assert not mine
+    else:
+        assert [r.getMessage() for r in mine] == ["-: Received packet - data - error=ValueError"]

@@ -165,11 +165,12 @@ async def test_small_cell_threshold_comes_from_the_settings(nabij_factory: Nabij
 
 
 async def test_widget_opens_are_counted_anonymously(nabij_factory: NabijFactory) -> None:
-    nabij = await nabij_factory(widget_origins=(HOST,))
+    nabij = await nabij_factory(widget_origins=(HOST,), trusted_proxy=True)
     url = f"{nabij.url}/api/events/widget-open"
     async with aiohttp.ClientSession() as http:
-        plain = await http.post(url)
-        from_host = await http.post(url, headers={"Origin": HOST})
+        # Two visitors: one address counts once an hour (tests/test_abuse_limits.py).
+        plain = await http.post(url, headers={"X-Forwarded-For": "192.0.2.1"})
+        from_host = await http.post(url, headers={"Origin": HOST, "X-Forwarded-For": "192.0.2.2"})
         stranger = await http.post(url, headers={"Origin": "https://evil.example"})
         assert plain.status == 204 and "Access-Control-Allow-Origin" not in plain.headers
         assert from_host.status == 204

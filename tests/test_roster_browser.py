@@ -289,7 +289,8 @@ async def test_my_shifts_calendar_feed_and_a_swap_the_coordinator_approves(
     await coordinator.until("document.querySelectorAll('#audit-rows tr').length > 100")
     assert await coordinator.script("return document.getElementById('audit-older').hidden")
     await shows(coordinator, "#audit-rows", "coco")
-    await shows(coordinator, "#audit-rows .action", "calendar")
+    await shows(coordinator, "#audit-rows .description", "Agendalink gemaakt voor Anna")
+    await shows(coordinator, "#audit-end", "Dit zijn alle regels")
     await assert_accessible(coordinator, "audit")
     await coordinator.screenshot("audit")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from chatserver.console.chat_texts import CHAT_EN, CHAT_NL
+from chatserver.console.report_texts import REPORT_EN, REPORT_NL
 from chatserver.console.roster_texts import ROSTER_EN, ROSTER_NL
 from registration.codes import FIELD_LABELS, LABELS
 from registration.validation import (
@@ -25,6 +26,8 @@ DEFAULT_LANGUAGE: Final = "nl"
 NL: Final[dict[str, str]] = {
     "app": "Nabij",
     "console": "Console",
+    "skip": "Naar de inhoud",
+    "form.expired": "het formulier is verlopen; laad de pagina opnieuw.",
     "login.title": "Inloggen",
     "login.username": "Gebruikersnaam",
     "login.password": "Wachtwoord",
@@ -127,12 +130,15 @@ NL: Final[dict[str, str]] = {
     "connection.lost": "Verbinding verbroken; opnieuw verbinden…",
     "title.new": "Nieuw",
     **ROSTER_NL,
+    **REPORT_NL,
     **CHAT_NL,
 }
 
 EN: Final[dict[str, str]] = {
     "app": "Nabij",
     "console": "Console",
+    "skip": "Skip to content",
+    "form.expired": "the form has expired; reload the page.",
     "login.title": "Sign in",
     "login.username": "Username",
     "login.password": "Password",
@@ -235,6 +241,7 @@ EN: Final[dict[str, str]] = {
     "connection.lost": "Connection lost; reconnecting…",
     "title.new": "New",
     **ROSTER_EN,
+    **REPORT_EN,
     **CHAT_EN,
 }
 

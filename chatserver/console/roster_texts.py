@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from staffing.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from chatserver.console.api_texts import NL_ROSTER_API_MESSAGES, NL_ROSTER_API_TEMPLATES
 
 PAGE_PREFIXES: Final = ("roster.", "team.", "my.", "audit.", "day.", "common.")
 
@@ -68,6 +68,16 @@ ROSTER_NL: Final[dict[str, str]] = {
     "roster.coverage": "Dekking komende 4 weken",
     "roster.gaps": "Gaten in de chaturen",
     "roster.no_gaps": "Geen gaten: alle chaturen zijn bezet.",
+    "roster.no_chat_hours": (
+        "Er zijn nog geen chaturen ingesteld, dus kan het rooster geen gaten tonen."
+        " Stel ze hieronder in bij Chaturen."
+    ),
+    "roster.gap_slot": "Gat {range}: niemand ingeroosterd",
+    "roster.warning.long": "{name}, {shift}: duurt {hours} uur (langer dan {limit}).",
+    "roster.warning.overlap": (
+        "{name}, {shift}: overlapt met een andere dienst van dezelfde persoon."
+    ),
+    "roster.confirm_delete": "De dienst van {name} op {day} ({range}) verwijderen?",
     "roster.unattended": "Diensten zonder console",
     "roster.no_unattended": "Geen.",
     "roster.warnings": "Waarschuwingen",
@@ -141,11 +151,40 @@ ROSTER_NL: Final[dict[str, str]] = {
     "audit.at": "Wanneer",
     "audit.actor": "Wie",
     "audit.action": "Wat",
-    "audit.subject": "Onderwerp",
-    "audit.details": "Details",
     "audit.older": "Oudere regels",
-    "audit.none": "Geen regels (meer).",
+    "audit.none": "Nog geen regels.",
+    "audit.zone": "Tijden in de tijdzone van het team ({zone}).",
+    "audit.end": "Dit zijn alle regels.",
     "audit.system": "(systeem)",
+    "audit.raw": "Ruwe regel",
+    "audit.unknown": "Onbekende handeling {action} ({subject}).",
+    "audit.action.shift.add": "Dienst van {who} toegevoegd: {when}.",
+    "audit.action.shift.change": "Dienst van {who} gewijzigd: {when}.",
+    "audit.action.shift.delete": "Dienst van {who} verwijderd: {when}.",
+    "audit.action.pattern.add": (
+        "Vaste dienst van {who} toegevoegd: {days} {start}\u2013{end}, vanaf {starts_on}."
+    ),
+    "audit.action.pattern.skip": (
+        "Vaste dienst {subject}: {first} t/m {last} overgeslagen ({removed} diensten vervallen)."
+    ),
+    "audit.action.pattern.end": (
+        "Vaste dienst {subject} beëindigd na {last} ({removed} diensten vervallen)."
+    ),
+    "audit.action.chat_hours.set": "Chaturen ingesteld: {hours}.",
+    "audit.action.user.add": "Account van {who} aangemaakt.",
+    "audit.action.user.change": "Account van {who} gewijzigd.",
+    "audit.action.user.deactivate": "Account van {who} gedeactiveerd.",
+    "audit.action.user.activate": "Account van {who} weer geactiveerd.",
+    "audit.action.user.password_link": "Nieuwe wachtwoordlink voor {who}.",
+    "audit.action.user.password_set": "{who} heeft een wachtwoord ingesteld.",
+    "audit.action.calendar.issue": "Agendalink gemaakt voor {who}.",
+    "audit.action.calendar.revoke": "Agendalink ingetrokken voor {who}.",
+    "audit.action.shift_request.add": "Verzoek over een dienst ingediend ({subject}).",
+    "audit.action.shift_request.approved": "Verzoek over een dienst goedgekeurd ({subject}).",
+    "audit.action.shift_request.refused": "Verzoek over een dienst geweigerd ({subject}).",
+    "audit.action.visitor.block": "Bezoeker 24 uur geblokkeerd.",
+    "audit.subject.chat_hours": "chaturen",
+    "audit.nobody": "(onbekend)",
     "link.title": "Wachtwoord instellen",
     "link.intro": "Kies een wachtwoord voor je account {username}.",
     "link.password": "Nieuw wachtwoord",
@@ -217,6 +256,14 @@ ROSTER_EN: Final[dict[str, str]] = {
     "roster.coverage": "Coverage, the coming 4 weeks",
     "roster.gaps": "Gaps in the chat hours",
     "roster.no_gaps": "No gaps: every chat hour is staffed.",
+    "roster.no_chat_hours": (
+        "No chat hours are set yet, so the roster cannot show gaps. Set them below under"
+        " Chat hours."
+    ),
+    "roster.gap_slot": "Gap {range}: nobody rostered",
+    "roster.warning.long": "{name}, {shift}: lasts {hours} hours (more than {limit}).",
+    "roster.warning.overlap": "{name}, {shift}: overlaps another shift of the same person.",
+    "roster.confirm_delete": "Delete the shift of {name} on {day} ({range})?",
     "roster.unattended": "Shifts without a console",
     "roster.no_unattended": "None.",
     "roster.warnings": "Warnings",
@@ -288,11 +335,40 @@ ROSTER_EN: Final[dict[str, str]] = {
     "audit.at": "When",
     "audit.actor": "Who",
     "audit.action": "What",
-    "audit.subject": "Subject",
-    "audit.details": "Details",
     "audit.older": "Older entries",
-    "audit.none": "No (more) entries.",
+    "audit.none": "No entries yet.",
+    "audit.zone": "Times in the team's time zone ({zone}).",
+    "audit.end": "These are all the entries.",
     "audit.system": "(system)",
+    "audit.raw": "Raw entry",
+    "audit.unknown": "Unknown action {action} ({subject}).",
+    "audit.action.shift.add": "Shift of {who} added: {when}.",
+    "audit.action.shift.change": "Shift of {who} changed: {when}.",
+    "audit.action.shift.delete": "Shift of {who} deleted: {when}.",
+    "audit.action.pattern.add": (
+        "Recurring shift of {who} added: {days} {start}\u2013{end}, from {starts_on}."
+    ),
+    "audit.action.pattern.skip": (
+        "Recurring shift {subject}: {first} through {last} skipped ({removed} shifts removed)."
+    ),
+    "audit.action.pattern.end": (
+        "Recurring shift {subject} ended after {last} ({removed} shifts removed)."
+    ),
+    "audit.action.chat_hours.set": "Chat hours set: {hours}.",
+    "audit.action.user.add": "Account of {who} created.",
+    "audit.action.user.change": "Account of {who} changed.",
+    "audit.action.user.deactivate": "Account of {who} deactivated.",
+    "audit.action.user.activate": "Account of {who} activated again.",
+    "audit.action.user.password_link": "New password link for {who}.",
+    "audit.action.user.password_set": "{who} set a password.",
+    "audit.action.calendar.issue": "Calendar link made for {who}.",
+    "audit.action.calendar.revoke": "Calendar link revoked for {who}.",
+    "audit.action.shift_request.add": "Shift request made ({subject}).",
+    "audit.action.shift_request.approved": "Shift request approved ({subject}).",
+    "audit.action.shift_request.refused": "Shift request refused ({subject}).",
+    "audit.action.visitor.block": "Visitor blocked for 24 hours.",
+    "audit.subject.chat_hours": "chat hours",
+    "audit.nobody": "(unknown)",
     "link.title": "Set your password",
     "link.intro": "Choose a password for your account {username}.",
     "link.password": "New password",
@@ -311,51 +387,6 @@ ROSTER_EN: Final[dict[str, str]] = {
     "day.sun": "Sun",
 }
 
-#: Dutch for the fixed field messages of the roster and team API (it answers in English).
-#: Messages with values in them (days, codes) are shown as sent.
-NL_ROSTER_API_MESSAGES: Final[dict[str, str]] = {
-    "required": "Verplicht.",
-    "Choose an expert.": "Kies een expert.",
-    "No active staff member with this id.": "Kies een actieve expert.",
-    "This overlaps another shift of the same person.": (
-        "Dit overlapt met een andere dienst van dezelfde persoon."
-    ),
-    "Give a time with a time zone.": "Geef een tijd met tijdzone.",
-    "The shift must end after it starts.": "De dienst moet eindigen na het begin.",
-    "A shift can last at most 24 hours.": "Een dienst duurt hoogstens 24 uur.",
-    "The end must differ from the start.": "Het einde moet anders zijn dan het begin.",
-    "Choose at least one day of the week.": "Kies minstens één dag van de week.",
-    "Give hours and minutes only, like 19:00.": "Geef alleen uren en minuten, zoals 19:00.",
-    "Give a date like 2026-12-01.": "Geef een datum.",
-    "The last day must not be before the first.": "De laatste dag mag niet voor de eerste liggen.",
-    "The last day must not be before the pattern's start.": (
-        "De laatste dag mag niet voor de eerste dag van de vaste dienst liggen."
-    ),
-    "Give weekdays, a start and an end.": "Kies dagen, een begin en een einde.",
-    "The shift no longer exists.": "Deze dienst bestaat niet meer.",
-    "This username is already taken.": "Deze gebruikersnaam bestaat al.",
-    "Use 3 to 64 characters: lowercase letters, digits, '.', '_' or '-'.": (
-        "Gebruik 3 tot 64 tekens: kleine letters, cijfers, '.', '_' of '-'."
-    ),
-    "Use 1 to 64 characters, not only spaces.": "Gebruik 1 tot 64 tekens, niet alleen spaties.",
-    "Use a whole number of chats from 1 to 10.": "Gebruik een heel getal van 1 tot 10.",
-    "Use a whole number of seconds from 0 to 3600.": "Gebruik een heel getal van 0 tot 3600.",
-    "Choose at least one language.": "Kies minstens één taal.",
-    "Required text.": "Verplicht.",
-    f"Use at least {MIN_PASSWORD_LENGTH} characters.": (
-        f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens."
-    ),
-    f"Use at most {MAX_PASSWORD_LENGTH} characters.": (
-        f"Gebruik hoogstens {MAX_PASSWORD_LENGTH} tekens."
-    ),
-    "The password cannot be only spaces.": "Het wachtwoord mag niet alleen uit spaties bestaan.",
-}
-
-
-def api_message(lang: str, message: str) -> str:
-    """An API field message in the page language (Dutch when the table has it)."""
-    return NL_ROSTER_API_MESSAGES.get(message, message) if lang == "nl" else message
-
 
 def page_texts(lang: str, catalogue: dict[str, str]) -> dict[str, str]:
     """The part of a catalogue the roster pages' scripts need (``api:`` + message: Dutch)."""
@@ -363,5 +394,8 @@ def page_texts(lang: str, catalogue: dict[str, str]) -> dict[str, str]:
     if lang == "nl":
         chosen.update(
             {f"api:{english}": dutch for english, dutch in NL_ROSTER_API_MESSAGES.items()}
+        )
+        chosen.update(
+            {f"api~{english}": dutch for english, dutch in NL_ROSTER_API_TEMPLATES.items()}
         )
     return chosen

@@ -10,8 +10,17 @@ from aiohttp import web
 
 import widget
 from chatserver import keys
+from chatserver.console.api_texts import api_message
 from chatserver.console.i18n import code_labels, field_label, js_texts
-from chatserver.http.staffpages import page_context, page_user, staff_page_headers, with_lang
+from chatserver.http.forms import read_form
+from chatserver.http.params import parse_id
+from chatserver.http.staffpages import (
+    language,
+    page_context,
+    page_user,
+    staff_page_headers,
+    with_lang,
+)
 from registration.codes import CODES
 from registration.validation import FIELD_NAMES
 from staffing.quickreplies import (
@@ -72,7 +81,7 @@ async def quick_replies_page(request: web.Request) -> web.StreamResponse:
 async def quick_reply_add(request: web.Request) -> web.StreamResponse:
     """``POST /console/quick-replies``: add one (form post)."""
     user = await page_user(request, "coordinator")
-    form = await request.post()
+    form = await read_form(request)
     try:
         async with request.app[keys.db_key].begin() as session:
             await add_quick_reply(
@@ -80,7 +89,9 @@ async def quick_reply_add(request: web.Request) -> web.StreamResponse:
             )
     except QuickReplyInputError as exc:
         typed = {name: str(form.get(name, ""))[:1000] for name in ("title", "body")}
-        return await _quick_reply_page(request, 400, exc.errors, typed)
+        lang = language(request)
+        errors = {name: api_message(lang, text) for name, text in exc.errors.items()}
+        return await _quick_reply_page(request, 400, errors, typed)
     await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 
@@ -88,10 +99,10 @@ async def quick_reply_add(request: web.Request) -> web.StreamResponse:
 async def quick_reply_delete(request: web.Request) -> web.StreamResponse:
     """``POST /console/quick-replies/{reply_id}/delete``."""
     await page_user(request, "coordinator")
-    raw = request.match_info["reply_id"]
-    if raw.isdigit() and len(raw) <= 12:
+    reply_id = parse_id(request.match_info["reply_id"])
+    if reply_id is not None:
         async with request.app[keys.db_key].begin() as session:
-            deleted = await delete_quick_reply(session, int(raw))
+            deleted = await delete_quick_reply(session, reply_id)
         if deleted:
             await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))

@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.console.i18n import pick_language, texts
+from chatserver.http.forms import read_form
 from chatserver.http.jsonapi import json_error
 from chatserver.staffauth import SESSION_COOKIE
 
@@ -70,7 +72,7 @@ async def _sent_token(request: web.Request) -> str:
     if header:
         return header
     if request.content_type in FORM_TYPES and not request.path.startswith("/api/"):
-        form = await request.post()
+        form = await read_form(request)
         value = form.get(CSRF_FIELD)
         return value if isinstance(value, str) else ""
     return ""
@@ -86,9 +88,8 @@ def refuse(request: web.Request) -> web.Response:
     """403: JSON for the API, a short page otherwise."""
     if request.path.startswith("/api/"):
         return json_error(403, "forbidden", "Missing or wrong CSRF token; reload the page.")
-    return web.Response(
-        status=403, text="403: het formulier is verlopen; laad de pagina opnieuw.\n"
-    )
+    lang = pick_language(request.query.get("lang"), request.headers.get("Accept-Language"))
+    return web.Response(status=403, text=f"403: {texts(lang)['form.expired']}\n")
 
 
 @web.middleware

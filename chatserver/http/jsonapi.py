@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
-from chatserver import keys
+from chatserver import keys, strictjson
 from chatserver.staffauth import SESSION_COOKIE, user_for_token
 from nabij.vocab import role_at_least
 from staffing.models import StaffUser
@@ -35,13 +34,17 @@ class APIError(web.HTTPException):
 
 
 async def read_json_object(request: web.Request) -> dict[str, Any]:
-    """The request body as a JSON object, or a 400 ``invalid``."""
+    """The request body as a JSON object, or a 400 ``invalid``: the one reader of JSON bodies.
+
+    strictjson bounds the nesting and the integers and refuses lone surrogates, so no body
+    reaches Python's recursion limit or an encoder that cannot store it (docs/protocol.md).
+    """
     if request.content_type != "application/json":
         raise APIError(415, "invalid", "Send JSON with Content-Type: application/json.")
     try:
-        body = await request.json(loads=json.loads)
-    except (ValueError, UnicodeDecodeError):
-        raise APIError(400, "invalid", "The body is not valid JSON.") from None
+        body = strictjson.loads(await request.read())
+    except strictjson.JSONRejected as exc:
+        raise APIError(400, "invalid", f"The body is not valid JSON: {exc}.") from None
     if not isinstance(body, dict):
         raise APIError(400, "invalid", "The body must be a JSON object.")
     return body

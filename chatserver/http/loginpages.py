@@ -9,10 +9,18 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from chatserver import keys
+from chatserver.console.api_texts import api_message
 from chatserver.http.auth import sign_in, sign_out
 from chatserver.http.csrf import csrf_token_for, ensure_login_binding
+from chatserver.http.forms import read_form
 from chatserver.http.jsonapi import APIError
-from chatserver.http.staffpages import page_context, page_user, staff_page_headers, with_lang
+from chatserver.http.staffpages import (
+    language,
+    page_context,
+    page_user,
+    staff_page_headers,
+    with_lang,
+)
 from chatserver.staffauth import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -53,7 +61,7 @@ def _form_text(form: Mapping[str, object], name: str) -> str:
 
 async def login_submit(request: web.Request) -> web.StreamResponse:
     """``POST /login``: same checks and throttle as the JSON sign-in."""
-    form = await request.post()
+    form = await read_form(request)
     username = _form_text(form, "username").strip().lower()
     t = page_context(request, None)["t"]
     try:
@@ -88,7 +96,7 @@ async def password_page(request: web.Request) -> web.StreamResponse:
 async def password_submit(request: web.Request) -> web.StreamResponse:
     """``POST /password``: check the current password, store the new one, sign out the rest."""
     user = await page_user(request)
-    form = await request.post()
+    form = await read_form(request)
     db, chat = request.app[keys.db_key], request.app[keys.chat_key]
     try:
         async with db.begin() as session:
@@ -99,7 +107,9 @@ async def password_submit(request: web.Request) -> web.StreamResponse:
                 _form_text(form, "new_password"),
             )
     except StaffInputError as exc:
-        context = page_context(request, user, errors=exc.errors, done=False)
+        lang = language(request)
+        errors = {name: api_message(lang, text) for name, text in exc.errors.items()}
+        context = page_context(request, user, errors=errors, done=False)
         response = aiohttp_jinja2.render_template(
             "console/password.html", request, context, status=400
         )

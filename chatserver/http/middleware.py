@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from chatserver import keys
 from chatserver.http.csrf import SAFE_METHODS, csrf_token_middleware
+from chatserver.http.headers import header_text_middleware
 from chatserver.http.jsonapi import APIError, json_error
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ def setup_middlewares(app: web.Application) -> None:
     app.middlewares.extend(
         [
             security_headers_middleware,
+            header_text_middleware,
             error_middleware,
             origin_check_middleware,
             csrf_token_middleware,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
@@ -30,4 +31,14 @@ async def index(request: web.Request) -> web.Response:
     context = {"widget_src": "/widget/widget.js"}
     response = aiohttp_jinja2.render_template("index.html", request, context)
     response.headers["Content-Security-Policy"] = demo_csp(settings.public_url, request.host)
+    return response
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"
+
+
+async def favicon(request: web.Request) -> web.FileResponse:
+    """``GET /favicon.ico``: browsers ask for it on every page; a day's cache is plenty."""
+    response = web.FileResponse(FAVICON, headers={"Cache-Control": "public, max-age=86400"})
+    response.content_type = "image/x-icon"
     return response

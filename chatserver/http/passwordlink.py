@@ -13,7 +13,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.console.roster_texts import api_message
+from chatserver.console.api_texts import api_message
+from chatserver.http.forms import read_form
 from chatserver.http.staffpages import language, page_context, staff_page_headers
 from staffing.audit import record_change
 from staffing.experts import StaffInputError
@@ -42,7 +43,7 @@ async def link_page(request: web.Request) -> web.StreamResponse:
 
 async def link_submit(request: web.Request) -> web.StreamResponse:
     """``POST /password/{token}``: set the password, spend the link, sign out everywhere."""
-    form = await request.post()
+    form = await read_form(request)
     password = form.get("password")
     token, now = request.match_info["token"], dt.datetime.now(dt.UTC)
     try:

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.params import path_id
 from staffing.quickreplies import (
     QuickReplyInputError,
     add_quick_reply,
@@ -46,11 +47,9 @@ async def create_handler(request: web.Request) -> web.Response:
 async def delete_handler(request: web.Request) -> web.Response:
     """Remove a quick reply (coordinators and admins)."""
     await require_staff(request, "coordinator")
-    raw = request.match_info["reply_id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise APIError(404, "not_found", "No such quick reply.")
+    reply_id = path_id(request, "reply_id", "No such quick reply.")
     async with request.app[keys.db_key].begin() as session:
-        if not await delete_quick_reply(session, int(raw)):
+        if not await delete_quick_reply(session, reply_id):
             raise APIError(404, "not_found", "No such quick reply.")
     await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
     return web.json_response({"ok": True})

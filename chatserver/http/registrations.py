@@ -9,6 +9,7 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.params import path_id
 from registration.registrations import (
     access_registration_by_id,
     can_edit,
@@ -41,10 +42,7 @@ def _validated(request: web.Request, body: dict[str, object]) -> RegistrationFie
 
 
 def _registration_id(request: web.Request) -> int:
-    raw = request.match_info["registration_id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise APIError(404, "not_found", "No such registration.")
-    return int(raw)
+    return path_id(request, "registration_id", "No such registration.")
 
 
 async def list_handler(request: web.Request) -> web.Response:

@@ -9,14 +9,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.params import parse_id, path_id
 from chatserver.http.shifts import shift_payload
+from nabij.dates import OUT_OF_RANGE, in_range
 from staffing.audit import list_changes, record_change
-from staffing.coverage import chat_hours, replace_chat_hours, roster_gaps, roster_warnings
+from staffing.coverage import (
+    RosterWarning,
+    chat_hours,
+    replace_chat_hours,
+    roster_gaps,
+    roster_warnings,
+)
+from staffing.experts import list_staff
 from staffing.models import ShiftPattern
 from staffing.patterns import create_pattern, end_pattern, list_patterns, skip_pattern_days
 from staffing.presence import unattended_shifts
@@ -38,9 +48,12 @@ def _date(raw: object, name: str, *, required: bool = True) -> dt.date | None:
     if not isinstance(raw, str):
         raise _invalid({name: "Give a date like 2026-12-01."})
     try:
-        return dt.date.fromisoformat(raw.strip())
+        day = dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise _invalid({name: f"{raw[:20]!r} is not a date like 2026-12-01."}) from None
+    if not in_range(day):
+        raise _invalid({name: OUT_OF_RANGE})
+    return day
 
 
 def _required_date(raw: object, name: str) -> dt.date:
@@ -92,10 +105,7 @@ def _today(request: web.Request) -> dt.date:
 
 
 def _pattern_id(request: web.Request) -> int:
-    raw = request.match_info["pattern_id"]
-    if not raw.isdigit():
-        raise APIError(404, "not_found", "No such pattern.")
-    return int(raw)
+    return path_id(request, "pattern_id", "No such pattern.")
 
 
 async def list_patterns_handler(request: web.Request) -> web.Response:
@@ -228,6 +238,7 @@ async def coverage_handler(request: web.Request) -> web.Response:
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
     async with request.app[keys.db_key]() as session:
         gaps = await roster_gaps(session, first, last, tz)
+        has_hours = bool(await chat_hours(session))
         warnings = roster_warnings(await list_shifts(session, start, end))
         missed = await unattended_shifts(session, start, min(end, dt.datetime.now(tz)))
         unattended = [shift_payload(shift, tz) for shift in missed]
@@ -236,6 +247,7 @@ async def coverage_handler(request: web.Request) -> web.Response:
             "ok": True,
             "from": first.isoformat(),
             "to": last.isoformat(),
+            "chat_hours_set": has_hours,
             "gaps": [
                 {
                     "starts_local": s.astimezone(tz).isoformat(),
@@ -244,22 +256,39 @@ async def coverage_handler(request: web.Request) -> web.Response:
                 for s, e in gaps
             ],
             "unattended": unattended,
-            "warnings": [
-                {"kind": w.kind, "shift_id": w.shift_id, "user_id": w.user_id, "message": w.message}
-                for w in warnings
-            ],
+            "warnings": [_warning_payload(w, tz) for w in warnings],
         }
     )
 
 
+def _warning_payload(warning: RosterWarning, tz: ZoneInfo) -> dict[str, Any]:
+    """A warning with what a page needs to say it in its own language (``message``: English)."""
+    return {
+        "kind": warning.kind,
+        "shift_id": warning.shift_id,
+        "user_id": warning.user_id,
+        "message": warning.message,
+        "starts_local": warning.starts_at.astimezone(tz).isoformat(),
+        "ends_local": warning.ends_at.astimezone(tz).isoformat(),
+        "hours": round(warning.hours, 2),
+        "limit": warning.limit,
+    }
+
+
 async def audit_handler(request: web.Request) -> web.Response:
-    """``GET /api/audit?before=ID``: the newest 100 changes (coordinators)."""
+    """``GET /api/audit?before=ID``: the newest 100 changes (coordinators).
+
+    ``staff`` maps every account id to its display name, so the page can name the people
+    an entry is about (entries hold ids).
+    """
     await require_staff(request, "coordinator")
     raw = request.query.get("before")
-    if raw is not None and not raw.isdigit():
+    before = parse_id(raw)
+    if raw is not None and before is None:
         raise _invalid({"before": "Give an entry id."})
     async with request.app[keys.db_key]() as session:
-        changes = await list_changes(session, before_id=int(raw) if raw else None)
+        changes = await list_changes(session, before_id=before)
+        names = {str(u.id): u.display_name for u in await list_staff(session)}
     entries = [
         {
             "id": entry.id,
@@ -271,4 +300,4 @@ async def audit_handler(request: web.Request) -> web.Response:
         }
         for entry, username in changes
     ]
-    return web.json_response({"ok": True, "entries": entries})
+    return web.json_response({"ok": True, "entries": entries, "staff": names})

@@ -45,6 +45,7 @@ def setup_templates(app: web.Application) -> None:
 def setup_routes(app: web.Application) -> None:
     """Every HTTP route of the service."""
     app.router.add_get("/", pages.index)
+    app.router.add_get("/favicon.ico", pages.favicon)
     app[status.status_body_key] = status.StatusBody()
     app.router.add_get("/api/status", status.status)
     app.router.add_post("/api/auth/login", auth.login)

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.params import parse_id
 from nabij.vocab import role_at_least
 from staffing.audit import record_change
 from staffing.models import ShiftRequest
@@ -92,19 +93,20 @@ async def refuse_handler(request: web.Request) -> web.Response:
 
 async def _decide(request: web.Request, *, approve: bool) -> web.Response:
     actor = await require_staff(request, "coordinator")
-    raw = request.match_info["request_id"]
+    request_id = parse_id(request.match_info["request_id"])
     now = dt.datetime.now(dt.UTC)
     try:
         async with request.app[keys.db_key].begin() as session:
             item = None
-            if raw.isdigit():
+            if request_id is not None:
                 item = await decide_shift_request(
-                    session, int(raw), approve=approve, decided_by=actor.id, now=now
+                    session, request_id, approve=approve, decided_by=actor.id, now=now
                 )
             if item is None:
                 raise APIError(404, "not_found", "No such pending request.")
             payload = request_payload(item)
-            await record_change(session, actor.id, f"shift_request.{item.status}", f"request:{raw}")
+            action, subject = f"shift_request.{item.status}", f"request:{item.id}"
+            await record_change(session, actor.id, action, subject)
     except ShiftInputError as exc:
         raise APIError(400, "invalid", "This request cannot be carried out.", exc.errors) from None
     return web.json_response({"ok": True, "request": payload})

@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import selectinload
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.params import path_id
 from staffing.audit import record_change
 from staffing.models import Shift
 from staffing.shifts import (
@@ -69,8 +71,12 @@ async def list_handler(request: web.Request) -> web.Response:
 async def _shift_body(request: web.Request) -> tuple[int, dt.datetime, dt.datetime]:
     body = await read_json_object(request)
     unknown = set(body) - {"user_id", "starts_at", "ends_at"}
-    if unknown or not isinstance(body.get("user_id"), int) or isinstance(body.get("user_id"), bool):
+    if unknown:
         raise APIError(400, "invalid", "Send {user_id, starts_at, ends_at}.")
+    if not isinstance(body.get("user_id"), int) or isinstance(body.get("user_id"), bool):
+        # A field error, so the roster page shows it at the expert field (in its language).
+        fields = {"user_id": "Choose an expert."}
+        raise APIError(400, "invalid", "Some fields need a correction.", fields)
     starts_at = _moment(request, "starts_at", body.get("starts_at"))
     ends_at = _moment(request, "ends_at", body.get("ends_at"))
     return body["user_id"], starts_at, ends_at
@@ -114,18 +120,19 @@ async def update_handler(request: web.Request) -> web.Response:
 
 
 def _shift_id(request: web.Request) -> int:
-    raw = request.match_info["shift_id"]
-    if not raw.isdigit():
-        raise APIError(404, "not_found", "No such shift.")
-    return int(raw)
+    return path_id(request, "shift_id", "No such shift.")
 
 
 async def delete_handler(request: web.Request) -> web.Response:
     """``DELETE /api/shifts/{id}`` (coordinators)."""
     actor = await require_staff(request, "coordinator")
     shift_id = _shift_id(request)
+    tz = request.app[keys.settings_key].timezone
     async with request.app[keys.db_key].begin() as session:
-        if not await delete_shift(session, shift_id):
+        shift = await session.get(Shift, shift_id, options=[selectinload(Shift.user)])
+        if shift is None or not await delete_shift(session, shift_id):
             raise APIError(404, "not_found", "No such shift.")
-        await record_change(session, actor.id, "shift.delete", f"shift:{shift_id}")
+        # What was deleted, so the audit log can say whose shift and when.
+        payload = shift_payload(shift, tz)
+        await record_change(session, actor.id, "shift.delete", f"shift:{shift_id}", **payload)
     return web.json_response({"ok": True})

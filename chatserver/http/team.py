@@ -15,6 +15,7 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.params import parse_id
 from staffing.audit import record_change
 from staffing.experts import (
     EDITABLE,
@@ -54,9 +55,9 @@ def _guard_admin(actor: StaffUser, *roles: str) -> None:
 
 
 async def _member(request: web.Request, actor: StaffUser) -> int:
-    raw = request.match_info["user_id"]
+    user_id = parse_id(request.match_info["user_id"])
     async with request.app[keys.db_key]() as session:
-        user = await get_staff_by_id(session, int(raw)) if raw.isdigit() else None
+        user = await get_staff_by_id(session, user_id) if user_id is not None else None
     if user is None:
         raise APIError(404, "not_found", "No such staff member.")
     _guard_admin(actor, user.role)

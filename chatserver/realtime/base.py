@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import socketio
@@ -12,7 +13,8 @@ from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat.service import ChatService
 from chatserver.errors import Ack, ProtocolError
-from chatserver.realtime.throttle import TokenBucket
+from chatserver.realtime.packets import MALFORMED
+from chatserver.realtime.throttle import TokenBucket, typing_bucket
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,8 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             args[0], self.namespace
         ):
             return await super().trigger_event(event, *args)
+        if event == MALFORMED:
+            return self._refused(ProtocolError("invalid", "The packet is malformed."))
         known = _is_event_name(event) and event not in LIFECYCLE_EVENTS
         handler = getattr(self, handler_name(event), None) if known else None
         if handler is None:
@@ -90,12 +94,23 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         is stored once and then only read: the ``session`` context manager (a class made
         and the session saved back on every call) showed in the relay profile.
         """
-        bucket = await self.session_value(sid, "send_bucket")
+        if not await self._take(sid, "send_bucket", TokenBucket):
+            raise ProtocolError("rate_limited", "Too many messages at once; wait a moment.")
+
+    async def throttle_typing(self, sid: str) -> None:
+        """Refuse a ``typing`` beyond this connection's rate (2 a second, bursts of 8).
+
+        Raised before the other side is told anything, so a flood reaches nobody.
+        """
+        if not await self._take(sid, "typing_bucket", typing_bucket):
+            raise ProtocolError("rate_limited", "Too many typing events; wait a moment.")
+
+    async def _take(self, sid: str, key: str, make: Callable[[], TokenBucket]) -> bool:
+        bucket = await self.session_value(sid, key)
         if bucket is None:
             async with self.session(sid) as session:
-                bucket = session.setdefault("send_bucket", TokenBucket())
-        if not bucket.take(self.chat.clock()):
-            raise ProtocolError("rate_limited", "Too many messages at once; wait a moment.")
+                bucket = session.setdefault(key, make())
+        return bool(bucket.take(self.chat.clock()))
 
     async def session_value(self, sid: str, key: str) -> Any:
         """Read one value of this socket's session."""

@@ -1,4 +1,4 @@
-"""The JSON codec of Socket.IO and Engine.IO packets: orjson encodes, the standard library reads.
+"""The JSON codec of Socket.IO and Engine.IO packets: orjson encodes, chatserver.strictjson reads.
 
 python-socketio takes any object with ``dumps(obj, separators=...)`` and ``loads(text)``
 (``AsyncServer(json=...)``). Encoding showed in the relay profile (docs/performance.md):
@@ -7,8 +7,10 @@ orjson does that several times faster than the standard library. Where orjson re
 value (an integer beyond 64 bits, a key that is not a string), the standard library
 encodes it as before.
 
-Reading stays with the standard library: orjson would read an integer beyond 64 bits as a
-float, and a check for one costs more than orjson saves on a message this small.
+Reading is chatserver.strictjson (the standard library with bounds on depth, integer size
+and lone surrogates): orjson would read an integer beyond 64 bits as a float, and a check
+for one costs more than orjson saves on a message this small. A packet it refuses is
+answered ``invalid`` by chatserver/realtime/packets.py, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import json
 from typing import Any
 
 import orjson
+
+from chatserver import strictjson
 
 
 class PacketJson:
@@ -32,5 +36,5 @@ class PacketJson:
 
     @staticmethod
     def loads(text: str | bytes) -> Any:
-        """The value of ``text``, exactly as the standard library reads it."""
-        return json.loads(text)
+        """The value of ``text``; strictjson.JSONRejected (a ValueError) when it is refused."""
+        return strictjson.loads(text)

@@ -14,10 +14,11 @@ from aiohttp import web
 from chatserver.chat.service import ChatService
 from chatserver.realtime.jsoncodec import PacketJson
 from chatserver.realtime.manager import InlineAsyncManager
+from chatserver.realtime.packets import StrictServer
 from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
 from chatserver.realtime.redis_manager import ReconnectingRedisManager
 from chatserver.realtime.staff import StaffNamespace
-from chatserver.realtime.transport import without_websocket_compression
+from chatserver.realtime.transport import with_checked_transport
 from chatserver.realtime.visitor import VisitorNamespace
 from nabij.settings import Settings
 
@@ -43,7 +44,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
             channel=f"{settings.redis_prefix}socketio",
             pool_size=settings.redis_pool_size,
         )
-    sio = socketio.AsyncServer(
+    sio = StrictServer(
         async_mode="aiohttp",
         client_manager=manager,
         cors_allowed_origins=settings.allowed_origins,
@@ -52,7 +53,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         max_http_buffer_size=MAX_PACKET_BYTES,
         json=PacketJson,
     )
-    without_websocket_compression(sio.eio)
+    with_checked_transport(sio.eio)
     return sio
 
 

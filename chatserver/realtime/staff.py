@@ -189,6 +189,7 @@ class StaffNamespace(ProtocolNamespace):
     async def on_typing(self, sid: str, data: Any) -> Ack:
         """``typing {conversation_id, is_typing}``: shown to the visitor."""
         values = p.parse(data, TYPING_FIELDS)
+        await self.throttle_typing(sid)
         conversation = await self.chat.access_expert_conversation(
             await self._expert(sid), values["conversation_id"]
         )

@@ -1,5 +1,7 @@
 """Per-connection and per-address limits of the ``/visitor`` and ``/staff`` sockets.
 
+A socket has two token buckets, one for ``message:send`` and one for ``typing``.
+
 Both live in this process only: a socket's message rate belongs to the socket, and the
 count of visitor sockets per hashed address is per instance (behind N instances a shared
 address can hold up to N times the limit; the aim is to stop one script from opening
@@ -14,6 +16,12 @@ from dataclasses import dataclass
 #: Messages a connection may send per second on average, and in one burst.
 MESSAGES_PER_S = 5.0
 MESSAGE_BURST = 10.0
+#: ``typing`` events a connection may send per second on average, and in one burst. The
+#: widget and the console send one when typing starts and one when it stops (per chat), so
+#: an expert switching between chats stays well inside; a script sending thousands a
+#: second (3,001 in 0.18 s all reached the other side once) is cut to this rate.
+TYPING_PER_S = 2.0
+TYPING_BURST = 8.0
 
 
 @dataclass
@@ -34,6 +42,11 @@ class TokenBucket:
             return False
         self.tokens -= 1
         return True
+
+
+def typing_bucket() -> TokenBucket:
+    """A full bucket for ``typing`` events."""
+    return TokenBucket(rate=TYPING_PER_S, burst=TYPING_BURST, tokens=TYPING_BURST)
 
 
 class ConnectionCounter:

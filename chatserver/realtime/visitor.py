@@ -181,6 +181,7 @@ class VisitorNamespace(ProtocolNamespace):
     async def on_typing(self, sid: str, data: Any) -> Ack:
         """``typing {is_typing}``: shown to the expert."""
         values = p.parse(data, TYPING_FIELDS)
+        await self.throttle_typing(sid)
         conversation = await self._own(sid)
         if conversation.state == "active":
             await self.chat.notifier.notify_typing_to_expert(conversation, values["is_typing"])

@@ -18,6 +18,33 @@ export function say(target, text, isError = false) {
   node.classList.toggle("error", isError);
 }
 
+const TEMPLATES = Object.keys(T).filter((key) => key.startsWith("api~"))
+  .map((key) => key.slice(4)).sort((a, b) => b.length - a.length);
+
+/**
+ * An API message (English) in the page's language: exact ("api:" texts), else the first
+ * template ("api~" texts, `{name}` a value kept as sent) it fits, else as sent.
+ * The same rule as chatserver/console/api_texts.py `translate`.
+ */
+export function translate(message) {
+  if (T["api:" + message]) return T["api:" + message];
+  for (const english of TEMPLATES) {
+    const names = [];
+    const pattern = english.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&")
+      .replace(/\\\{(\w+)\\\}/g, (_, name) => { names.push(name); return "(.+?)"; });
+    const found = new RegExp(`^${pattern}$`).exec(message);
+    if (found) return T["api~" + english].replace(/\{(\w+)\}/g, (_, name) => found[names.indexOf(name) + 1]);
+  }
+  return message;
+}
+
+/** The error of a refused API call in the page's language (fields, else its message). */
+export function answerError(answer) {
+  const error = answer.error || {};
+  const fields = error.fields ? Object.values(error.fields).map(translate).join(" ") : "";
+  return fields || (error.message ? translate(error.message) : T["common.error"]);
+}
+
 /** Clear a form's field errors (elements `[data-error-for]`) and its general error. */
 export function clearErrors(form) {
   for (const node of form.querySelectorAll("[data-error-for]")) node.textContent = "";
@@ -32,7 +59,7 @@ export function showErrors(form, answer) {
   for (const [name, message] of Object.entries(fields)) {
     const slot = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`)
       || form.querySelector('[data-error-for="_form"]');
-    const text = T["api:" + message] || message;
+    const text = translate(message);
     if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
     const control = form.querySelector(`[name="${CSS.escape(name)}"]`);
     if (control) {
@@ -42,7 +69,7 @@ export function showErrors(form, answer) {
   }
   const general = form.querySelector('[data-error-for="_form"]');
   if (general && !Object.keys(fields).length) {
-    general.textContent = (answer.error && answer.error.message) || T["common.error"];
+    general.textContent = answerError(answer);
   }
   (first || general || form).focus();
 }

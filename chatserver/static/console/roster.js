@@ -2,12 +2,12 @@
 // shifts. Patterns, chat hours, coverage and requests live in rosterplan.js.
 
 import {
-  $, T, DATA, el, api, say, clearErrors, showErrors, addDays, mondayOf, dayLabel,
+  $, T, DATA, el, fmt, api, say, clearErrors, showErrors, addDays, mondayOf, dayLabel,
   timeRange, fillSelect,
 } from "./page.js";
 import { setupPlanning, refreshCoverage } from "./rosterplan.js";
 
-const state = { view: "week", anchor: DATA.today, shifts: [], experts: [] };
+const state = { view: "week", anchor: DATA.today, shifts: [], gaps: [], experts: [] };
 
 function period() {
   if (state.view === "week") {
@@ -28,17 +28,26 @@ function periodTitle({ first, days }) {
   return date.toLocaleDateString(document.documentElement.lang, { month: "long", year: "numeric", timeZone: "UTC" });
 }
 
-/** Shifts touching a local day: a shift across midnight shows on both days. */
-function shiftsOn(day) {
+/** Shifts (or gaps) touching a local day: one across midnight shows on both days. */
+function shiftsOn(day, items = state.shifts) {
   const start = `${day}T00:00`, end = `${addDays(day, 1)}T00:00`;
-  return state.shifts.filter((s) => s.starts_local.slice(0, 16) < end && s.ends_local.slice(0, 16) > start);
+  return items.filter((s) => s.starts_local.slice(0, 16) < end && s.ends_local.slice(0, 16) > start);
+}
+
+/** The part of a shift or gap on one day: "19:00–22:00", or "↳ 00:00–04:00" the day after. */
+function rangeOn(item, day) {
+  if (item.starts_local.slice(0, 10) < day) return `↳ 00:00–${item.ends_local.slice(11, 16)}`;
+  return timeRange(item.starts_local, item.ends_local);
+}
+
+/** A gap in the chat hours on the calendar: nobody is rostered then. */
+function gapItem(gap, day) {
+  return el("li", { className: "gap-slot" }, fmt("roster.gap_slot", { range: rangeOn(gap, day) }));
 }
 
 function shiftItem(shift, day) {
   const continued = shift.starts_local.slice(0, 10) < day;
-  // On the day after a shift across midnight: "↳ 00:00–04:00", the part on that day.
-  const range = continued ? `↳ 00:00–${shift.ends_local.slice(11, 16)}` : timeRange(shift.starts_local, shift.ends_local);
-  const text = `${range} ${shift.display_name}`;
+  const text = `${rangeOn(shift, day)} ${shift.display_name}`;
   const item = el("li", { className: "shift", dataset: { shiftId: shift.id } });
   item.append(el("span", { className: "shift-text" }, text));
   if (!continued) {
@@ -47,7 +56,7 @@ function shiftItem(shift, day) {
     edit.addEventListener("click", () => editShift(shift));
     const remove = el("button", { type: "button", className: "link danger shift-delete" }, T["common.delete"]);
     remove.append(el("span", { className: "visually-hidden" }, ` ${text}`));
-    remove.addEventListener("click", () => deleteShift(shift, text));
+    remove.addEventListener("click", () => deleteShift(shift));
     item.append(edit, remove);
   }
   return item;
@@ -58,7 +67,12 @@ function dayBlock(day, heading) {
   if (day === DATA.today) block.classList.add("today");
   block.append(el(heading, { className: "day-label" }, dayLabel(day)));
   const list = el("ul", { className: "plain shifts" });
-  for (const shift of shiftsOn(day)) list.append(shiftItem(shift, day));
+  const items = [
+    ...shiftsOn(day).map((shift) => [shift, shiftItem(shift, day)]),
+    ...shiftsOn(day, state.gaps).map((gap) => [gap, gapItem(gap, day)]),
+  ];
+  items.sort(([a], [b]) => (a.starts_local < b.starts_local ? -1 : a.starts_local > b.starts_local ? 1 : 0));
+  for (const [, item] of items) list.append(item);
   block.append(list);
   return block;
 }
@@ -96,9 +110,13 @@ function renderMonth({ first, days }) {
 async function loadShifts() {
   const range = period();
   const to = addDays(range.first, range.days);
-  const answer = await api("GET", `/api/shifts?from=${range.first}T00:00&to=${to}T00:00`);
+  const [answer, coverage] = await Promise.all([
+    api("GET", `/api/shifts?from=${range.first}T00:00&to=${to}T00:00`),
+    api("GET", `/api/roster/coverage?from=${range.first}&to=${addDays(to, -1)}`),
+  ]);
   if (!answer.ok) return say("roster-status", T["common.error"], true);
   state.shifts = answer.shifts;
+  state.gaps = coverage.ok ? coverage.gaps : [];
   $("period-label").textContent = periodTitle(range);
   $("calendar").replaceChildren(state.view === "week" ? renderWeek(range) : renderMonth(range));
   $("view-week").setAttribute("aria-pressed", String(state.view === "week"));
@@ -154,8 +172,13 @@ async function submitShift(event) {
   await refreshAll();
 }
 
-async function deleteShift(shift, text) {
-  if (!window.confirm(`${T["common.delete"]}: ${text}?`)) return;
+async function deleteShift(shift) {
+  const values = {
+    name: shift.display_name,
+    day: dayLabel(shift.starts_local.slice(0, 10)),
+    range: timeRange(shift.starts_local, shift.ends_local),
+  };
+  if (!window.confirm(fmt("roster.confirm_delete", values))) return;
   const answer = await api("DELETE", `/api/shifts/${shift.id}`);
   say("roster-status", answer.ok ? T["roster.deleted"] : T["common.error"], !answer.ok);
   await refreshAll();

@@ -2,8 +2,8 @@
 // hours, the coverage panel (gaps, warnings, unattended shifts) and shift requests.
 
 import {
-  $, T, DATA, el, fmt, api, say, clearErrors, showErrors, addDays, dayLabel, shiftLabel,
-  fillList,
+  $, T, DATA, LANG, el, fmt, api, say, clearErrors, showErrors, addDays, dayLabel, shiftLabel,
+  fillList, answerError,
 } from "./page.js";
 
 const state = { experts: [], refresh: async () => {} };
@@ -131,11 +131,23 @@ async function submitHours(event) {
 
 // -- coverage -------------------------------------------------------------------------------
 
+/** A warning in the page's language, from its fields (its `message` is English). */
+function warningText(warning) {
+  const number = (value) => Number(value).toLocaleString(LANG, { maximumFractionDigits: 2 });
+  return fmt(`roster.warning.${warning.kind}`, {
+    name: nameOf(warning.user_id),
+    shift: shiftLabel(warning),
+    hours: number(warning.hours),
+    limit: number(warning.limit),
+  });
+}
+
 export async function refreshCoverage() {
   const answer = await api("GET", "/api/roster/coverage");
   if (!answer.ok) return;
-  fillList($("gap-list"), answer.gaps, (gap) => el("li", { className: "gap" }, shiftLabel(gap)), T["roster.no_gaps"]);
-  fillList($("warning-list"), answer.warnings, (w) => el("li", { className: "warning" }, `${nameOf(w.user_id)}: ${w.message}`), T["roster.no_warnings"]);
+  const noGaps = answer.chat_hours_set ? T["roster.no_gaps"] : T["roster.no_chat_hours"];
+  fillList($("gap-list"), answer.gaps, (gap) => el("li", { className: "gap" }, shiftLabel(gap)), noGaps);
+  fillList($("warning-list"), answer.warnings, (w) => el("li", { className: "warning" }, warningText(w)), T["roster.no_warnings"]);
   fillList($("unattended-list"), answer.unattended, (s) => el("li", {}, `${shiftLabel(s)} ${s.display_name}`), T["roster.no_unattended"]);
 }
 
@@ -170,8 +182,7 @@ function requestItem(item, shift) {
 
 async function decide(item, action) {
   const answer = await api("POST", `/api/shift-requests/${item.id}/${action}`);
-  const fields = answer.error && answer.error.fields ? Object.values(answer.error.fields).join(" ") : "";
-  say("roster-status", answer.ok ? T["common.saved"] : fields || (answer.error && answer.error.message) || T["common.error"], !answer.ok);
+  say("roster-status", answer.ok ? T["common.saved"] : answerError(answer), !answer.ok);
   await Promise.all([loadRequests(), state.refresh()]);
 }
 

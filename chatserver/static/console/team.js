@@ -1,7 +1,9 @@
 // Nabij team page (coordinators): accounts, a new expert with a one-time password link,
 // changes, deactivation and activation (confirmed), new password links.
 
-import { $, T, DATA, el, fmt, api, say, clearErrors, showErrors, fillList, fillSelect } from "./page.js";
+import {
+  $, T, DATA, el, fmt, api, say, clearErrors, showErrors, fillList, fillSelect, answerError,
+} from "./page.js";
 
 const EDITABLE = ["display_name", "role", "focus", "languages", "capacity", "cooldown_s"];
 let members = [];
@@ -106,7 +108,7 @@ async function submit(event) {
 async function toggle(member, kind) {
   if (!window.confirm(fmt(`team.confirm_${kind}`, { name: member.display_name }))) return;
   const answer = await api("POST", `/api/team/${member.id}/${kind}`);
-  say("team-status", answer.ok ? T["team.updated"] : (answer.error && answer.error.message) || T["common.error"], !answer.ok);
+  say("team-status", answer.ok ? T["team.updated"] : answerError(answer), !answer.ok);
   await load();
 }
 
