@@ -25,7 +25,7 @@ from chatserver.live.models import (
     ExpertState,
     ReleasedSockets,
 )
-from chatserver.live.redis import RedisLiveStore, connect_redis_store
+from chatserver.live.redis import RedisLiveStore
 from chatserver.live.store import LiveStore
 
 NOW = 1_700_000_000.25
@@ -50,7 +50,7 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[LiveStore]:
         return
     url: str = request.getfixturevalue("redis_url")
     prefix: str = request.getfixturevalue("redis_prefix")
-    redis_store = await connect_redis_store(url, prefix)
+    redis_store = RedisLiveStore.from_url(url, prefix)
     try:
         yield redis_store
     finally:
@@ -595,6 +595,13 @@ async def test_hit_rate_limit_window(store: LiveStore) -> None:
         False,
         True,
     ]
+
+
+async def test_claim_once_is_won_by_the_first_caller_per_window(store: LiveStore) -> None:
+    claims = [await store.claim_once("upkeep:x", 3600, NOW + t) for t in (0, 1, 3599)]
+    assert claims == [True, False, False]
+    assert await store.claim_once("upkeep:y", 3600, NOW + 1) is True  # its own key
+    assert await store.claim_once("upkeep:x", 3600, NOW + 3600) is True  # the next window
 
 
 async def test_marks_expire_by_the_callers_clock(store: LiveStore) -> None:
