@@ -38,12 +38,6 @@ def best_step(run: dict[str, Any], p99_limit: float = 100.0) -> dict[str, Any] |
     return max(ok, key=lambda s: s["delivered_per_s"], default=None)
 
 
-def best_rate(run: dict[str, Any], p99_limit: float = 100.0) -> int:
-    """The highest delivered messages/s among steps whose visitor→expert p99 ≤ the limit."""
-    step = best_step(run, p99_limit)
-    return 0 if step is None else int(step["delivered_per_s"])
-
-
 def _best_row(run: dict[str, Any]) -> list[Any]:
     """Server, its highest rate under p99 100 ms, that step's intervals and p99, errors."""
     step = best_step(run)

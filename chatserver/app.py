@@ -24,19 +24,23 @@ from chatserver.live.factory import create_store
 from chatserver.realtime.server import create_sio, setup_socketio, socketio_ctx
 from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings
+from staffing.rosterversion import RosterVersion
 
 
 def create_app(settings: Settings) -> web.Application:
     """Build the whole service; nothing connects until the app starts."""
     app = web.Application(client_max_size=64 * 1024)
     engine = create_engine(settings.database_url)
-    db = make_sessionmaker(engine)
+    version = RosterVersion()  # every roster write through db counts it
+    db = make_sessionmaker(engine, info=version.session_info())
     store = create_store(settings, content_retention(settings))
     sio = create_sio(settings)
     archive, measured = ConversationArchive(db, settings.timezone), HandleTimes(db)
-    chat = ChatService(settings, store, Roster(db), archive, Notifier(sio), handle_times=measured)
+    roster = Roster(db, version)
+    chat = ChatService(settings, store, roster, archive, Notifier(sio), handle_times=measured)
     app[keys.settings_key], app[keys.engine_key], app[keys.db_key] = settings, engine, db
     app[keys.store_key], app[keys.sio_key], app[keys.chat_key] = store, sio, chat
+    app[keys.roster_version_key] = version
     setup_templates(app)
     setup_routes(app)
     setup_middlewares(app)

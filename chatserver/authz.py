@@ -24,7 +24,6 @@ from aiohttp import web
 #: The actors the matrix is checked for; a visitor has no HTTP session, only a chat token.
 ROLES = ("anonymous", "visitor", "expert", "coordinator", "admin")
 STAFF_ROLES = ("expert", "coordinator", "admin")
-LEVELS = ("public", "token", "visitor", "expert", "coordinator", "admin")
 
 #: ``METHOD /path`` → the weakest access that is allowed.
 HTTP_ACCESS: dict[str, str] = {

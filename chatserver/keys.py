@@ -12,6 +12,7 @@ from chatserver.chat.service import ChatService
 from chatserver.live.store import LiveStore
 from chatserver.realtime.staffaccess import StaffAccessKeeper
 from nabij.settings import Settings
+from staffing.rosterversion import RosterVersion
 
 settings_key = web.AppKey("settings", Settings)
 engine_key = web.AppKey("engine", AsyncEngine)
@@ -20,3 +21,4 @@ store_key = web.AppKey("store", LiveStore)
 sio_key = web.AppKey("sio", socketio.AsyncServer)
 chat_key = web.AppKey("chat", ChatService)
 staff_access_key = web.AppKey("staff_access", StaffAccessKeeper)
+roster_version_key = web.AppKey("roster_version", RosterVersion)

@@ -105,8 +105,3 @@ class GcTimer:
     def install(self) -> None:
         """Start timing collections in this process."""
         gc.callbacks.append(self)
-
-    def uninstall(self) -> None:
-        """Stop timing (the app shut down)."""
-        if self in gc.callbacks:
-            gc.callbacks.remove(self)

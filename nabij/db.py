@@ -70,9 +70,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-SessionMaker = async_sessionmaker
+def make_sessionmaker(
+    engine: AsyncEngine, info: dict[str, object] | None = None
+) -> async_sessionmaker[Any]:
+    """One maker per engine; each unit of work is ``async with maker.begin()``.
 
-
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[Any]:
-    """One maker per engine; each unit of work is ``async with maker.begin()``."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    ``info`` starts every session's ``info`` (the app's roster version rides there).
+    """
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)

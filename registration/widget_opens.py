@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,13 +51,3 @@ async def widget_opens_by_hour(
         .where(WidgetOpenCount.hour_start < end)
     )
     return {hour: count for hour, count in await session.execute(query)}
-
-
-async def total_widget_opens(session: AsyncSession, start: dt.datetime, end: dt.datetime) -> int:
-    """The sum of the counters of the hours in [start, end)."""
-    query = (
-        select(func.coalesce(func.sum(WidgetOpenCount.count), 0))
-        .where(WidgetOpenCount.hour_start >= start)
-        .where(WidgetOpenCount.hour_start < end)
-    )
-    return int((await session.execute(query)).scalar_one())

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nabij.vocab import FOCUS_CODES, LANGUAGES, ROLES
 from staffing.models import StaffUser
 from staffing.passwords import hash_password, needs_rehash, password_problem, verify_password
+from staffing.rosterversion import roster_written
 from staffing.sessions import end_all_login_sessions
 
 logger = logging.getLogger(__name__)
@@ -228,6 +229,7 @@ async def set_staff_active(session: AsyncSession, user_id: int, active: bool) ->
     if user is None:
         return None
     user.active = active
+    roster_written(session)  # who is on shift counts active experts only
     if not active:
         await end_all_login_sessions(session, user_id)
     logger.info("staff user %s: id=%s", "activated" if active else "deactivated", user_id)

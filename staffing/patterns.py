@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from staffing.models import Shift, ShiftPattern, ShiftPatternSkip, StaffUser
+from staffing.rosterversion import roster_written
 from staffing.shifts import ShiftInputError, overlapping_shift_days
 from staffing.weekly import WeeklyWindow
 
@@ -75,6 +76,7 @@ async def create_pattern(
     )
     session.add(pattern)
     await session.flush()
+    roster_written(session)
     for _day, starts_at, ends_at in occurrences:
         session.add(
             Shift(user_id=user_id, starts_at=starts_at, ends_at=ends_at, pattern_id=pattern.id)
@@ -133,6 +135,7 @@ async def _extend(
         o for o in pattern_window(pattern).occurrences(first, last, tz) if o[0] not in skipped
     ]
     conflicts = set(await overlapping_shift_days(session, pattern.user_id, occurrences))
+    roster_written(session)
     for day, starts_at, ends_at in occurrences:
         if day in conflicts:
             logger.info("pattern day left out (planned over): pattern_id=%s", pattern.id)
@@ -209,6 +212,7 @@ async def _delete_pattern_shifts(
         end = dt.datetime.combine(until_day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
         statement = statement.where(Shift.starts_at < end)
     result = await session.execute(statement)
+    roster_written(session)
     return int(getattr(result, "rowcount", 0) or 0)
 
 

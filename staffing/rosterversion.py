@@ -1,58 +1,63 @@
-"""A count of committed roster writes in this process, so roster caches drop stale reads.
+"""The roster's version in one app: each staffing function that writes the roster says so.
 
-``chatserver.chat.roster.Roster`` keeps who is on shift for a second (docs/performance.md).
-Every committed INSERT, UPDATE or DELETE on ``shifts`` or ``staff_users`` (a shift planned
-or moved, an expert deactivated) through any SQLAlchemy engine of this process raises the
-count, so a cache in this process never answers from before such a write. Writes made by
-another process are not seen here; the cache's short lifetime bounds that lag.
+``chatserver.chat.roster.Roster`` and the published opening hours keep a read of the
+roster for a second or a few (docs/performance.md). Who is on shift depends on the
+``shifts`` rows and on each expert's ``active`` flag, nothing else; every staffing
+function that writes either calls :func:`roster_written` with its session. The app made
+that session, and its maker carries the app's :class:`RosterVersion` (``session_info``),
+so once the transaction has ended the version counts up and no cache of that app answers
+from before the write. Writes by another process (the CLI, another replica) are not seen
+here: the caches' short lifetime bounds that lag, and a refused chat request reads afresh.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
-#: The tables whose rows decide who is on shift and when the chat is open.
-ROSTER_WRITE = re.compile(
-    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?:shifts|staff_users)\b', re.I
-)
-_DIRTY = "nabij_roster_written"
-
-_generation = 0
+_VERSION = "nabij_roster_version"
+_PENDING = "nabij_roster_written"
 
 
-def generation() -> int:
-    """Changes whenever a roster write has been committed in this process."""
-    return _generation
+class RosterVersion:
+    """A count of this app's committed roster writes; a cache keeps the count it read at."""
+
+    def __init__(self) -> None:
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever a roster write has ended in this app."""
+        return self._generation
+
+    def bump(self) -> None:
+        """Count one roster write (called when its transaction has ended)."""
+        self._generation += 1
+
+    def session_info(self) -> dict[str, object]:
+        """``info`` for the app's sessionmaker: how roster_written finds this version."""
+        return {_VERSION: self}
 
 
-def bump() -> None:
-    """Count a roster change made outside SQLAlchemy's connection events."""
-    global _generation
-    _generation += 1
+def roster_written(session: AsyncSession) -> None:
+    """Count a roster write once ``session``'s transaction has ended.
+
+    Only then: a read that started earlier keeps the older count and is not reused. A
+    session made without the app's ``session_info`` (a CLI process, a migration) has no
+    cache to drop.
+    """
+    if not isinstance(session.info.get(_VERSION), RosterVersion):
+        return
+    session.info[_PENDING] = True
+    target = session.sync_session
+    if not event.contains(target, "after_transaction_end", _count_when_ended):
+        event.listen(target, "after_transaction_end", _count_when_ended)
 
 
-def _after_cursor_execute(
-    conn: Connection, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any
-) -> None:
-    if ROSTER_WRITE.match(statement):
-        conn.info[_DIRTY] = True
-        bump()  # also now: a read in the same transaction must not be cached as current
-
-
-def _commit(conn: Connection) -> None:
-    if conn.info.pop(_DIRTY, False):
-        bump()
-
-
-def _rollback(conn: Connection) -> None:
-    if conn.info.pop(_DIRTY, False):
-        bump()
-
-
-event.listen(Engine, "after_cursor_execute", _after_cursor_execute)
-event.listen(Engine, "commit", _commit)
-event.listen(Engine, "rollback", _rollback)
+def _count_when_ended(session: Session, transaction: SessionTransaction) -> None:
+    # After a commit and after a rollback alike: a count too many costs one read.
+    if transaction.parent is None and session.info.pop(_PENDING, False):
+        version = session.info[_VERSION]
+        assert isinstance(version, RosterVersion)
+        version.bump()

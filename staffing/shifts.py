@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from nabij.dates import OUT_OF_RANGE, in_range
 from staffing.models import Shift, StaffUser
+from staffing.rosterversion import roster_written
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ async def add_shift(
     if errors:
         raise ShiftInputError(errors)
     shift = Shift(user_id=user_id, starts_at=starts_at, ends_at=ends_at)
+    roster_written(session)
     session.add(shift)
     await session.flush()
     logger.info("shift added: id=%s user_id=%s", shift.id, user_id)
@@ -145,6 +147,7 @@ async def change_shift(
     if errors:
         raise ShiftInputError(errors)
     shift.user_id, shift.starts_at, shift.ends_at = user_id, starts_at, ends_at
+    roster_written(session)
     await session.flush()
     logger.info("shift changed: id=%s user_id=%s", shift_id, user_id)
     return shift
@@ -188,13 +191,6 @@ async def list_shifts(session: AsyncSession, start: dt.datetime, end: dt.datetim
 
 #: One active expert's shift: (user id, start, end).
 ShiftSpan = tuple[int, dt.datetime, dt.datetime]
-
-
-async def on_shift_ids(session: AsyncSession, at: dt.datetime) -> list[int]:
-    """Return the ids of active users on shift at ``at`` (start inclusive, end exclusive)."""
-    return ids_on_shift(
-        await active_shifts_overlapping(session, at, at + dt.timedelta.resolution), at
-    )
 
 
 def ids_on_shift(shifts: Iterable[ShiftSpan], at: dt.datetime) -> list[int]:
@@ -253,5 +249,6 @@ async def delete_shift(session: AsyncSession, shift_id: int) -> bool:
     result = await session.execute(delete(Shift).where(Shift.id == shift_id))
     deleted = bool(getattr(result, "rowcount", 0))
     if deleted:
+        roster_written(session)
         logger.info("shift deleted: id=%s", shift_id)
     return deleted

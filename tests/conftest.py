@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 import registration.models  # noqa: F401 - registers tables
 import staffing.models  # noqa: F401 - registers tables
 from chatserver.live.memory import MemoryLiveStore
-from chatserver.live.redis import connect_redis_store
+from chatserver.live.redis import RedisLiveStore
 from chatserver.live.store import LiveStore
 from nabij.db import Base, create_engine, make_sessionmaker
 from staffing import passwords
@@ -155,7 +155,7 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[LiveStore]:
         return
     url: str = request.getfixturevalue("redis_url")
     prefix: str = request.getfixturevalue("redis_prefix")
-    redis_store = await connect_redis_store(url, prefix)
+    redis_store = RedisLiveStore.from_url(url, prefix)
     try:
         yield redis_store
     finally:

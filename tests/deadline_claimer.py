@@ -12,7 +12,7 @@ import asyncio
 import sys
 
 from chatserver.chat.deadlines import handle_due
-from chatserver.live.redis import connect_redis_store
+from chatserver.live.redis import RedisLiveStore
 
 #: The handler hangs at most this long (the test kills the process long before).
 HANG_S = 120.0
@@ -20,7 +20,7 @@ HANG_S = 120.0
 
 async def main(url: str, prefix: str, kind: str, now: float, lease_s: float) -> None:
     """Claim and hang."""
-    store = await connect_redis_store(url, prefix)
+    store = RedisLiveStore.from_url(url, prefix)
 
     async def hang(key: str) -> None:
         print(f"claimed {key}", flush=True)

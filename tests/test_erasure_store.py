@@ -16,7 +16,7 @@ import pytest
 
 from chatserver.live.memory import MemoryLiveStore
 from chatserver.live.models import Retention
-from chatserver.live.redis import RedisLiveStore, connect_redis_store
+from chatserver.live.redis import RedisLiveStore
 from chatserver.live.store import LiveStore
 from tests.content import memory_content, redis_content, redis_ttls
 from tests.livestore import NOW, drop_prefix, make_profile, new_chat, request_chat
@@ -38,7 +38,7 @@ class Stores:
         if self.redis_url is None:
             store: LiveStore = MemoryLiveStore(retention)
         else:
-            store = await connect_redis_store(self.redis_url, self.prefix, retention=retention)
+            store = RedisLiveStore.from_url(self.redis_url, self.prefix, retention=retention)
         self.made.append(store)
         return store
 
@@ -167,7 +167,7 @@ async def test_a_living_process_keeps_its_conversations_alive(stores: Stores) ->
 
 
 async def test_every_content_key_carries_the_ttl(redis_url: str, redis_prefix: str) -> None:
-    store = await connect_redis_store(redis_url, redis_prefix, retention=Retention(60, 100))
+    store = RedisLiveStore.from_url(redis_url, redis_prefix, retention=Retention(60, 100))
     try:
         await _chat_with_content(store)
         ttls = await redis_ttls(redis_url, redis_prefix)

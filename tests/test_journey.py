@@ -15,8 +15,8 @@ the shipped page: the browser is on the default exit site (its URL: without a ne
 site itself does not load), and Back does not show the chat. Every step leaves a
 screenshot under var/test-screenshots/journey/.
 
-Availability does not survive a console reload yet (another branch's fix), so the console
-is never reloaded here while availability matters.
+Anna also reloads her console in the middle of it all: she stays available, her chats
+come back, and so does the draft she had not sent.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -213,6 +214,23 @@ async def _second_chat_while_anna_types(night: Night, cid: str) -> None:
     await night.anna.wait_text(f"#panel-{cid} .msg.expert .body", "als je wilt vertellen")
 
 
+async def _anna_reloads_her_console(night: Night, cid: str) -> None:
+    """A reload keeps Anna available, her chats and her unsent draft (nothing lost)."""
+    anna = night.anna
+    await anna.click(f"#tab-{cid}")
+    await anna.click(f"#input-{cid}")
+    await anna.keys("Ben je nu veilig?")
+    await anna.script("location.reload();")
+    await anna.find(f"#tab-{cid}")
+    await anna.until("document.getElementById('available').checked")
+    await anna.wait_text("#presence-status", "^Je bent beschikbaar")
+    await anna.click(f"#tab-{cid}")
+    await anna.until(f"document.getElementById('input-{cid}').value === 'Ben je nu veilig?'")
+    await night.shot(anna, "anna-after-a-console-reload")
+    await anna.script(f"document.getElementById('input-{cid}').value = '';")
+    await anna.script(f"document.getElementById('input-{cid}').dispatchEvent(new Event('input'));")
+
+
 async def _anna_hands_over_to_bram(night: Night, ui: WidgetUI, cid: str) -> None:
     await night.one_leaves(night.bram)  # Bram's visitor leaves: Bram has a seat
     anna = night.anna
@@ -293,10 +311,16 @@ async def _second_visitor_flees(night: Night) -> None:
     await ui.click(".launcher")
     await ui.click("label[for=nabij-audience-unknown]")
     await ui.click(".start")
-    await ui.wait_text(".chat-status", "(Anna|Bram) is er voor je")  # Bram has fewer chats
+    status = await ui.wait_text(".chat-status", "(Anna|Bram) is er voor je")
     await night.shot(browser, "second-visitor-chatting")
+    expert = night.anna if status.startswith("Anna") else night.bram
     await ui.click(".exit")
     assert await _url_becomes(browser, DEFAULT_EXIT_URL) == DEFAULT_EXIT_URL
+    await expert.until(  # in a tab of its own, which stays in the background
+        "[...document.querySelectorAll('.chat-ended')]"
+        ".some(e => e.textContent.includes(\"op 'Snel weg' gedrukt\"))"
+    )
+    await night.shot(expert, "the-expert-sees-the-quick-exit")
     await night.shot(browser, "second-visitor-on-the-exit-site")
     await browser.run(browser.driver.back)
     await browser.until(f"location.href === '{before}'")
@@ -317,6 +341,7 @@ async def _url_becomes(browser: Browser, url: str) -> str:
 
 async def test_a_night_on_shift(served: ServerProcess, browser_factory: BrowserFactory) -> None:
     started = time.monotonic()
+    shutil.rmtree(SHOTS, ignore_errors=True)  # this run's steps only
     await _add_team(served.database_url)
     anna, bram, cora, visitor = await asyncio.gather(*(browser_factory() for _ in range(4)))
     await asyncio.gather(
@@ -333,6 +358,7 @@ async def test_a_night_on_shift(served: ServerProcess, browser_factory: BrowserF
         await _they_write(night, ui, cid)
         await _visitor_reloads(night, ui)
         await _second_chat_while_anna_types(night, cid)
+        await _anna_reloads_her_console(night, cid)
         await _anna_hands_over_to_bram(night, ui, cid)
         await _bram_calls_a_mentor(night, cid)
         await _bram_ends_and_registers(night, ui, cid)

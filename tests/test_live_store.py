@@ -531,6 +531,13 @@ async def test_hit_rate_limit_window(store: LiveStore) -> None:
     ]
 
 
+async def test_claim_once_is_won_by_the_first_caller_per_window(store: LiveStore) -> None:
+    claims = [await store.claim_once("upkeep:x", 3600, NOW + t) for t in (0, 1, 3599)]
+    assert claims == [True, False, False]
+    assert await store.claim_once("upkeep:y", 3600, NOW + 1) is True  # its own key
+    assert await store.claim_once("upkeep:x", 3600, NOW + 3600) is True  # the next window
+
+
 async def test_marks_expire_by_the_callers_clock(store: LiveStore) -> None:
     await store.mark("revoked", "abc", 60, NOW)
     assert await store.is_marked("revoked", "abc", NOW + 59)

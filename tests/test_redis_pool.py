@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 
-from chatserver.live.redis import RedisLiveStore, connect_redis_store
+from chatserver.live.redis import RedisLiveStore
 from chatserver.realtime.redis_manager import BATCH_METHOD, ReconnectingRedisManager
 from chatserver.realtime.server import create_sio
 from nabij.settings import Secret, Settings
@@ -39,7 +39,7 @@ def opened(client: aioredis.Redis) -> int:
 @pytest.fixture
 async def small_store(redis_url: str, redis_prefix: str) -> AsyncIterator[RedisLiveStore]:
     """A Redis live store whose pool holds only POOL connections."""
-    store = await connect_redis_store(redis_url, redis_prefix, pool_size=POOL)
+    store = RedisLiveStore.from_url(redis_url, redis_prefix, pool_size=POOL)
     try:
         yield store
     finally:
@@ -69,7 +69,7 @@ async def test_a_burst_beyond_the_pool_waits_and_every_call_succeeds(
 async def test_a_heartbeat_does_not_queue_behind_a_busy_pool(
     redis_url: str, redis_prefix: str
 ) -> None:
-    store = await connect_redis_store(redis_url, redis_prefix, pool_size=1)
+    store = RedisLiveStore.from_url(redis_url, redis_prefix, pool_size=1)
     pool = store._redis.connection_pool
     held = await pool.get_connection()  # every pooled connection is busy
     try:

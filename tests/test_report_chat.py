@@ -21,7 +21,7 @@ from registration.chatfigures import (
 from registration.models import ConversationRecord
 from registration.periods import Period
 from registration.records import save_conversation_record
-from registration.widget_opens import count_widget_open, total_widget_opens
+from registration.widget_opens import count_widget_open, widget_opens_by_hour
 from staffing.experts import create_staff_user
 from staffing.shifts import add_shift
 
@@ -136,8 +136,8 @@ async def test_widget_opens_count_up_per_hour(sessionmaker: Maker) -> None:
             await count_widget_open(session, local(5, 10, minute))
         await count_widget_open(session, local(5, 11))
     async with sessionmaker() as session:
-        assert await total_widget_opens(session, local(5, 10), local(5, 11)) == 3
-        assert await total_widget_opens(session, local(5, 0), local(6, 0)) == 4
+        assert sum((await widget_opens_by_hour(session, local(5, 10), local(5, 11))).values()) == 3
+        assert sum((await widget_opens_by_hour(session, local(5, 0), local(6, 0))).values()) == 4
 
 
 def test_staffed_hours_are_local_hours_across_the_autumn_clock_change() -> None:

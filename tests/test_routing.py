@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from tests.harness import Nabij, Peer
+from tests.harness import Nabij, NabijFactory, Peer
 
 
 async def _request(nabij: Nabij, audience: str = "victim") -> tuple[Peer, dict]:
@@ -140,3 +140,24 @@ async def test_manual_accept_first_wins_the_rest_get_taken(nabij: Nabij) -> None
         "Ines",
         "Joop",
     }
+
+
+async def test_a_chat_handed_over_from_the_queue_updates_the_consoles_once(
+    nabij_factory: NabijFactory,
+) -> None:
+    """An ending frees a seat and the waiting chat is assigned: one ``queue:update``, not two.
+
+    The sweeper is kept out (it drains the queue too, and would be a second sender).
+    """
+    nabij = await nabij_factory(sweep_interval_s=3600)
+    await nabij.add_expert("bram", capacity=1)
+    expert = await nabij.staff("bram")
+    first, second = await nabij.visitor(), await nabij.visitor()
+    first_id = (await first.call("chat:request", {"audience": "victim"}))["conversation_id"]
+    assert (await second.call("chat:request", {"audience": "victim"}))["position"] == 1
+    await expert.until("queue:update", lambda d: len(d["waiting"]) == 1)
+    assert await expert.quiet("queue:update")
+    assert (await expert.call("chat:end", {"conversation_id": first_id}))["ok"]
+    await second.next("chat:assigned")
+    assert await expert.next("queue:update") == {"waiting": []}
+    assert await expert.quiet("queue:update", 0.5), "queue:update sent twice"

@@ -9,15 +9,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from chatserver.chat.roster import Roster
 from staffing.experts import set_staff_active
 from staffing.models import Shift
+from staffing.rosterversion import RosterVersion
 from staffing.shifts import (
     ShiftInputError,
     add_shift,
     delete_shift,
     list_shifts,
     next_opening,
-    on_shift_ids,
 )
 from tests.shifthelp import UTC, local, make_expert, plan, utc
 
@@ -31,9 +32,8 @@ async def shift_count(maker: Maker) -> int:
 
 
 async def on_shift_at(maker: Maker, at: dt.datetime) -> list[int]:
-    """Return on_shift_ids at ``at``."""
-    async with maker.begin() as session:
-        return await on_shift_ids(session, at)
+    """Who routing finds on shift at ``at`` (a fresh read of the roster)."""
+    return await Roster(maker, RosterVersion()).on_shift(at.timestamp(), fresh=True)
 
 
 # -- parsing local times (pure) -----------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver.chat.sharedread import SharedRead
 from staffing.presence import presence_ended, presence_started
+from staffing.rosterversion import RosterVersion
 from staffing.shifts import (
     Interval,
     ShiftSpan,
@@ -57,14 +58,20 @@ class Roster:
 
     Routing asks who is on shift for every chat request and ``GET /api/status`` for every
     widget, so a burst of them shares one query instead of queueing on the database.
+    ``version`` is the app's roster version, the one its sessionmaker carries: a roster
+    write through ``db`` drops the shared read at once (staffing/rosterversion.py).
     """
 
     def __init__(
-        self, db: async_sessionmaker[Any], monotonic: Callable[[], float] = time.monotonic
+        self,
+        db: async_sessionmaker[Any],
+        version: RosterVersion,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._db = db
+        self.version = version
         self._shifts: SharedRead[ShiftWindow] = SharedRead(
-            ON_SHIFT_FRESH_S, ON_SHIFT_STALE_S, monotonic
+            ON_SHIFT_FRESH_S, ON_SHIFT_STALE_S, monotonic, lambda: version.generation
         )
 
     async def on_shift(self, at: float, *, fresh: bool = False) -> list[int]:

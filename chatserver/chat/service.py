@@ -110,7 +110,7 @@ class ChatService:
         #: Set when the store turned out not to know this process, until it was told again.
         self.forgotten = False
         self._published: SharedRead[tuple[float, dict[str, Any]]] = SharedRead(
-            STATUS_CACHE_S, PUBLISHED_REUSE_S
+            STATUS_CACHE_S, PUBLISHED_REUSE_S, generation=lambda: roster.version.generation
         )
 
     # -- opening hours --------------------------------------------------------------------
@@ -543,8 +543,8 @@ class ChatService:
         states = await self.store.expert_states([expert_id])
         if states and states[0].cooldown_until > now:
             await self.store.schedule("cooldown", str(expert_id), states[0].cooldown_until)
-        await self.drain_queue()
-        await self.notify_queue_changed()
+        if not await self.drain_queue():  # an assignment has told the consoles already
+            await self.notify_queue_changed()
 
     async def _persist_finished(self, ended: Conversation) -> None:
         """Write the traces now, or hold them in the outbox until the database is back."""
@@ -572,7 +572,7 @@ class ChatService:
 
         ``reason``: closed (nobody on the roster) or nobody_free (rostered, none available).
         """
-        if await self.store.hit_rate_limit(f"missed:{rate_key}", 1, MISSED_ONCE_PER_S, now):
+        if not await self.store.claim_once(f"missed:{rate_key}", MISSED_ONCE_PER_S, now):
             return
         conversation_id = uuid.uuid4().hex
         try:
@@ -607,8 +607,8 @@ class ChatService:
         for conversation_id in reversed(await self.store.active_conversations(expert_id)):
             if await self.store.requeue(conversation_id, now):
                 logger.info("chat requeued conversation=%s expert=%s", conversation_id, expert_id)
-        await self.drain_queue(exclude=expert_id)
-        await self.notify_queue_changed()
+        if not await self.drain_queue(exclude=expert_id):  # else it told the consoles
+            await self.notify_queue_changed()
 
     async def resume_payload(self, conversation: Conversation) -> dict[str, Any]:
         """What a resuming visitor needs besides the replayed messages."""

@@ -5,7 +5,8 @@ load. A burst of them must neither queue on the database nor stall all together 
 a short cache runs out (docs/performance.md). So: one read at a time (single flight); a
 fresh value is reused; an older one still answers while one background task re-reads it;
 only a value that is too old, unusable for the question, or from before a roster write in
-this process (``staffing.rosterversion``) makes the caller wait for a read.
+this app (``staffing.rosterversion``, passed in as ``generation``) makes the caller wait
+for a read.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
-
-from staffing import rosterversion
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +30,28 @@ class _Entry(Generic[T]):
     read_at: float
 
 
+def _never_changes() -> int:
+    return 0
+
+
 class SharedRead(Generic[T]):
-    """Reuse a read for ``fresh_s``; answer from it up to ``stale_s`` while re-reading it."""
+    """Reuse a read for ``fresh_s``; answer from it up to ``stale_s`` while re-reading it.
+
+    ``generation`` changes when what was read changed (the roster version's count): a read
+    from before that answers no more.
+    """
 
     def __init__(
-        self, fresh_s: float, stale_s: float, monotonic: Callable[[], float] = time.monotonic
+        self,
+        fresh_s: float,
+        stale_s: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        generation: Callable[[], int] = _never_changes,
     ) -> None:
         self.fresh_s = fresh_s
         self.stale_s = stale_s
         self._monotonic = monotonic
+        self._generation = generation
         self._entry: _Entry[T] | None = None
         self._lock = asyncio.Lock()
         self._refresh: asyncio.Task[None] | None = None
@@ -75,12 +87,12 @@ class SharedRead(Generic[T]):
                 await asyncio.gather(task, return_exceptions=True)
 
     def _answers(self, entry: _Entry[T], usable: Callable[[T], bool]) -> bool:
-        current = entry.generation == rosterversion.generation()
+        current = entry.generation == self._generation()
         young = self._monotonic() - entry.read_at < self.stale_s
         return current and young and usable(entry.value)
 
     async def _read(self, read: Callable[[], Awaitable[T]]) -> _Entry[T]:
-        generation, read_at = rosterversion.generation(), self._monotonic()
+        generation, read_at = self._generation(), self._monotonic()
         entry = _Entry(await read(), generation, read_at)
         self._entry = entry
         return entry

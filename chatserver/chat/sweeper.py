@@ -86,7 +86,7 @@ class Sweeper:
 
     async def _extend_patterns(self, now: float) -> None:
         """Generate recurring shifts ahead; one process per hour does it (the store decides)."""
-        if await self.chat.store.hit_rate_limit("upkeep:patterns", 1, UPKEEP_INTERVAL_S, now):
+        if not await self.chat.store.claim_once("upkeep:patterns", UPKEEP_INTERVAL_S, now):
             return
         tz = self.chat.settings.timezone
         async with self._db.begin() as session:

@@ -10,7 +10,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 
 from chatserver import keys
-from chatserver.http.csrf import csrf_token_middleware
+from chatserver.http.csrf import SAFE_METHODS, csrf_token_middleware
 from chatserver.http.headers import header_text_middleware
 from chatserver.http.jsonapi import APIError, json_error
 
@@ -18,7 +18,6 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Cookie-free endpoints that widget host sites may POST to; the handler checks the origin.
 CROSS_SITE_POSTS = frozenset({"/api/events/widget-open"})
 
@@ -69,7 +68,7 @@ def _route(request: web.Request) -> str:
 
 
 @web.middleware
-async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def origin_check_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Refuse state-changing requests from another origin.
 
     Cookies are SameSite=Strict and the API only takes JSON (a cross-site form cannot send
@@ -125,7 +124,7 @@ def setup_middlewares(app: web.Application) -> None:
             security_headers_middleware,
             header_text_middleware,
             error_middleware,
-            csrf_middleware,
+            origin_check_middleware,
             csrf_token_middleware,
         ]
     )

@@ -280,10 +280,7 @@ class RedisLiveStore(LiveStore):
         pool_size: int = DEFAULT_POOL_SIZE,
         retention: Retention | None = None,
     ) -> RedisLiveStore:
-        """A store on a new bounded client for ``url``; it connects lazily.
-
-        ``connect_redis_store`` pings it first.
-        """
+        """A store on a new bounded client for ``url``; it connects lazily (``ping`` checks)."""
         return cls(
             bounded_client(url, pool_size),
             prefix,
@@ -614,16 +611,3 @@ class RedisLiveStore(LiveStore):
     async def ack_alert(self, alert_id: str, now: float) -> Alert | None:
         raw = await self._run("ack_alert", alert_id, _num(now))
         return None if raw is None else _alert(cast(str, raw))
-
-
-async def connect_redis_store(
-    url: str, prefix: str, pool_size: int = DEFAULT_POOL_SIZE, retention: Retention | None = None
-) -> RedisLiveStore:
-    """Connect to Redis at ``url`` and return a store on it; fails early when Redis is down."""
-    store = RedisLiveStore.from_url(url, prefix, pool_size, retention)
-    try:
-        await store._redis.ping()
-    except BaseException:
-        await store.close()
-        raise
-    return store

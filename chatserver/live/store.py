@@ -292,6 +292,14 @@ class LiveStore(abc.ABC):
         ``key`` must already be a hash: the store never sees an IP address.
         """
 
+    async def claim_once(self, key: str, window_s: int, now: float) -> bool:
+        """Claim ``key`` for ``window_s`` seconds; True for only the first caller, in any process.
+
+        A run-once lock (hourly upkeep, counting a visitor once): the first event of a
+        rate-limit window of one is the claim, so it shares that atomic primitive.
+        """
+        return not await self.hit_rate_limit(key, 1, window_s, now)
+
     # -- counts and the database outbox ------------------------------------------------------
 
     @abc.abstractmethod
