@@ -16,8 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 import registration.models  # noqa: F401 - registers tables
 import staffing.models  # noqa: F401 - registers tables
+from chatserver.live.memory import MemoryLiveStore
+from chatserver.live.redis import RedisLiveStore
+from chatserver.live.store import LiveStore
 from nabij.db import Base, create_engine, make_sessionmaker
 from staffing import passwords
+from tests.livestore import drop_prefix
 from tests.services import POSTGRES_ADMIN_URL, REDIS_URL, require
 
 pytest_plugins = ["tests.harness", "tests.browser"]
@@ -129,3 +133,31 @@ async def stack(
         require("redis")
         return {"database_url": await _postgres_database(postgres_url), "redis_url": REDIS_URL}
     return {"database_url": await _sqlite_database(tmp_path), "redis_url": None}
+
+
+@pytest.fixture
+def cli_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """For the command line: zero configuration but a SQLite file, run in a fresh folder."""
+    for name in list(os.environ):
+        if name.startswith("NABIJ_"):
+            monkeypatch.delenv(name)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("NABIJ_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    return url
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[LiveStore]:
+    """A fresh, empty live store of each kind."""
+    if request.param == "memory":
+        yield MemoryLiveStore()
+        return
+    url: str = request.getfixturevalue("redis_url")
+    prefix: str = request.getfixturevalue("redis_prefix")
+    redis_store = RedisLiveStore.from_url(url, prefix)
+    try:
+        yield redis_store
+    finally:
+        await drop_prefix(url, prefix)
+        await redis_store.close()

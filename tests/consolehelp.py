@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import json
+
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.wait import WebDriverWait
 
 from chatserver.keys import db_key
 from staffing.experts import create_staff_user
 from staffing.quickreplies import add_quick_reply
-from tests.browser import WAIT_S, Browser
+from tests.browser import WAIT_S, Browser, describe
 from tests.harness import PASSWORD, Nabij, roster_now
 
 #: Text that would run or render as markup if the console ever used innerHTML.
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>vet</b>'
+
+#: The en dash the pages put between two times.
+DASH = "\u2013"
+
+
+async def assert_accessible(browser: Browser, page: str) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violation."""
+    violations = await browser.axe()
+    assert violations == [], f"{page}:\n{describe(violations)}"
+
+
+async def shows(browser: Browser, css: str, pattern: str) -> None:
+    """Wait until an element matching ``css`` shows text matching regex ``pattern``.
+
+    Checked in one script run, so a list the page re-renders meanwhile cannot leave a
+    stale element behind (tests/browser.py's wait_text reads elements one by one).
+    """
+    await browser.until(
+        f"[...document.querySelectorAll({json.dumps(css)})]"
+        f".some(e => new RegExp({json.dumps(pattern)}).test(e.innerText))"
+    )
 
 
 async def sign_in(browser: Browser, nabij: Nabij, username: str) -> None:

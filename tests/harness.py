@@ -220,6 +220,12 @@ async def assert_refused(url: str, namespace: str, **kwargs: Any) -> Any:
     return refusals[0] if refusals else None
 
 
+async def json_body(response: aiohttp.ClientResponse) -> dict[str, Any]:
+    """The JSON object ``response`` carries (typed for the tests that index into it)."""
+    body: dict[str, Any] = await response.json()
+    return body
+
+
 def unused_port() -> int:
     """A free TCP port on the loopback (free now; the server binds it right after)."""
     with socket.socket() as probe:

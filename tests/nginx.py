@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 
 from tests.harness import unused_port
-from tests.processes import START_TIMEOUT_S, wait_for
+from tests.processes import START_TIMEOUT_S
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_CONF = ROOT / "deploy" / "nginx.conf"
@@ -158,7 +159,7 @@ class NginxProcess:
             writer.close()
             return True
 
-        await wait_for(up, START_TIMEOUT_S, f"nginx on port {self.port}")
+        await eventually(up, what=f"nginx on port {self.port}", timeout=START_TIMEOUT_S)
 
     def logs(self) -> str:
         """Everything this nginx wrote: its error log and its stderr."""

@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -27,18 +26,10 @@ from nabij.db import create_engine, make_sessionmaker
 from nabij.migrate import alembic_config
 from staffing.experts import create_staff_user
 from tests.harness import PASSWORD, Peer, connect_peer, roster_now, unused_port
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 15.0
-
-
-async def wait_for(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
-    """Poll ``check`` until it is true; fail naming ``what`` after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def http_status(url: str) -> int:
@@ -80,7 +71,7 @@ class ServerProcess:
             assert self.proc.poll() is None, self.log.read_text()
             return await http_status(f"{self.url}/readyz") == 200
 
-        await wait_for(up, START_TIMEOUT_S, f"{self.url} to be ready")
+        await eventually(up, what=f"{self.url} to be ready", timeout=START_TIMEOUT_S)
 
     def signal(self, signum: int) -> None:
         """Send ``signum`` (SIGTERM to drain, SIGKILL to crash)."""
@@ -92,7 +83,7 @@ class ServerProcess:
         async def gone() -> bool:
             return self.proc.poll() is not None
 
-        await wait_for(gone, timeout, "the server process to exit")
+        await eventually(gone, what="the server process to exit", timeout=timeout)
         return int(self.proc.returncode)
 
     def stop(self) -> None:
@@ -121,7 +112,7 @@ class RedisServer:
         self.proc = subprocess.Popen(  # noqa: S603 - fixed arguments
             args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        await wait_for(self._answers, START_TIMEOUT_S, "redis-server to start")
+        await eventually(self._answers, what="redis-server to start", timeout=START_TIMEOUT_S)
 
     async def _answers(self) -> bool:
         try:

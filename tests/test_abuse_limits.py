@@ -1,9 +1,9 @@
 """Abuse limits: message and typing floods, sockets per address, widget opens per address,
 and blocking an abusive visitor.
 
-Chat requests per hashed address per hour: tests/test_review_regressions.py and
-tests/test_routing.py; sign-in attempts per username: tests/test_http_api.py; oversized
-payloads (``invalid``): tests/test_protocol_safety.py::test_message_validation_and_no_conversation.
+Chat requests per hashed address per hour: here and tests/test_routing.py; sign-in
+attempts per username: tests/test_http_api.py; oversized payloads (``invalid``):
+tests/test_protocol_safety.py::test_message_validation_and_no_conversation.
 """
 
 from __future__ import annotations
@@ -25,9 +25,13 @@ from chatserver.realtime.throttle import (
     TokenBucket,
     typing_bucket,
 )
-from registration.models import Registration, WidgetOpenCount
+from registration.models import ConversationRecord, Registration, WidgetOpenCount
 from staffing.models import AuditEntry
 from tests.harness import Nabij, NabijFactory, Peer, assert_refused
+from tests.waiting import eventually
+
+#: How long the server may take to close a socket that sent an oversized packet.
+CLOSE_S = 2.0
 
 
 def test_the_token_bucket_refills_at_its_rate() -> None:
@@ -163,10 +167,9 @@ async def test_oversized_payloads_are_invalid_and_oversized_packets_dropped(nabi
     await visitor.client.emit(
         "message:send", {"client_id": "c2", "body": "y" * MAX_PACKET_BYTES}, namespace="/visitor"
     )
-    for _ in range(40):
-        if not visitor.client.connected:
-            break
-        await asyncio.sleep(0.05)
+    await eventually(
+        lambda: not visitor.client.connected, what="the socket to close", timeout=CLOSE_S
+    )
     assert not visitor.client.connected
     assert await nabij.app[store_key].messages_after(cid, 0) == []
 
@@ -249,3 +252,19 @@ async def test_widget_opens_count_once_per_address_an_hour(nabij_factory: NabijF
         chat_service.clock = lambda: later  # an hour on: the same address counts again
         assert await post("203.0.113.5") == 204
     assert await widget_opens(nabij) == 3
+
+
+async def test_closed_retries_count_once_and_do_not_use_up_the_quota(
+    nabij_factory: NabijFactory,
+) -> None:
+    nabij = await nabij_factory(chat_requests_per_hour=1)
+    visitor = await nabij.visitor()
+    for _ in range(3):
+        ack = await visitor.call("chat:request", {"audience": "victim"})
+        assert ack["error"]["code"] == "closed"
+    async with nabij.app[db_key]() as session:
+        records = (await session.scalars(select(ConversationRecord))).all()
+    assert [r.outcome for r in records] == ["missed"]
+    await nabij.add_expert("anna")
+    await nabij.staff("anna")
+    assert (await visitor.call("chat:request", {"audience": "victim"}))["ok"]

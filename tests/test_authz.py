@@ -5,7 +5,7 @@ nor a redirect to the sign-in page, refused means exactly those (or ``unauthoriz
 ``forbidden`` acks). Ids in paths and payloads name nothing, so an allowed call answers
 400/404 and changes nothing. A visitor never names a conversation, so it cannot reach
 another one: tests/test_protocol_safety.py::test_an_expert_cannot_touch_a_chat_that_is_not_theirs
-and tests/test_review_regressions.py cover the staff side.
+and the connection refusals there cover the staff side.
 """
 
 from __future__ import annotations

@@ -21,9 +21,12 @@ import pytest
 from bench.load import STOP, RelaySpec, Tally
 from bench.nodeproto import ProtocolError, parse_line, spec_line, steer_line
 from tests.services import require_node
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "bench" / "node" / "worker.mjs"
+#: How long the baseline relay may take to listen (100 looks, 50 ms apart, before).
+RELAY_START_S = 5.0
 
 
 def test_spec_line_carries_every_field_of_the_spec() -> None:
@@ -116,15 +119,17 @@ async def ws_relay() -> AsyncIterator[str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.baselines.ws_relay", "--port", str(port), cwd=ROOT
     )
+
+    async def listening() -> bool:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            return False
+        writer.close()
+        return True
+
     try:
-        for _ in range(100):
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-            except OSError:
-                await asyncio.sleep(0.05)
-                continue
-            writer.close()
-            break
+        await eventually(listening, what=f"the ws relay on port {port}", timeout=RELAY_START_S)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.kill()

@@ -6,6 +6,7 @@ from typing import Any
 
 import aiohttp
 
+from chatserver.keys import store_key
 from tests.harness import Nabij
 
 VISITOR_TEXT = "Ik weet niet wat ik moet doen, hij wordt steeds bozer."
@@ -116,3 +117,33 @@ async def test_a_chat_assigned_at_once_cues_only_the_coordinators(nabij: Nabij) 
     await expert.next("chat:assigned")
     assert await coordinator.next("queue:update") == {"waiting": []}
     assert await expert.quiet("queue:update")
+
+
+async def test_the_last_expert_registers_a_chat_requeued_then_left(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    anna = await nabij.staff("anna")
+    visitor = await nabij.visitor()
+    await visitor.call("chat:request", {"audience": "perpetrator"})
+    await anna.next("chat:assigned")
+    await anna.disconnect()
+    await visitor.next("chat:queued")  # anna's grace ran out: back to the queue
+    await visitor.call("chat:end")
+    token = await nabij.login("anna")
+    async with aiohttp.ClientSession(headers={"Cookie": f"nabij_session={token}"}) as http:
+        body = await (await http.get(f"{nabij.url}/api/registrations?status=pending")).json()
+    [pending] = body["registrations"]
+    assert (pending["contact_seeker"], pending["expert_id"]) == ("perpetrator", 1)
+
+
+async def test_a_socket_can_start_a_new_chat_after_its_chat_ended(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    await nabij.staff("anna")
+    visitor = await nabij.visitor()
+    first = await visitor.call("chat:request", {"audience": "victim"})
+    await visitor.call("chat:end")
+    second = await visitor.call("chat:request", {"audience": "victim"})
+    assert second["ok"] and second["conversation_id"] != first["conversation_id"]
+    await visitor.call("message:send", {"client_id": "n1", "body": "opnieuw"})
+    store = nabij.app[store_key]
+    assert [m.body for m in await store.messages_after(second["conversation_id"], 0)] == ["opnieuw"]
+    assert await store.messages_after(first["conversation_id"], 0) == []

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
-import os
 import stat
 import sys
-from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.cli import main
-from nabij.db import create_engine, make_sessionmaker
 from staffing.audit import list_changes
 from staffing.experts import authenticate, count_staff, get_staff_by_username
 from staffing.models import Shift
 from staffing.shifts import list_shifts
+from tests.clihelp import ADD_ANNA, PASSWORD, in_db, run
 
-T = TypeVar("T")
 AMS = ZoneInfo("Europe/Amsterdam")
-PASSWORD = "a long enough password"
-ADD_ANNA = ["user", "add", "--username", "anna", "--display-name", "Anna", "--role", "expert"]
 
 
 class TerminalStdin(io.StringIO):
@@ -35,38 +28,6 @@ class TerminalStdin(io.StringIO):
 
     def isatty(self) -> bool:
         return True
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Zero configuration but the database file; the working directory is a fresh folder."""
-    for name in list(os.environ):
-        if name.startswith("NABIJ_"):
-            monkeypatch.delenv(name)
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("NABIJ_DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
-    yield url
-
-
-def run(monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = "") -> int:
-    """Run ``nabij argv`` with ``stdin`` as a pipe."""
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    return main(list(argv))
-
-
-def in_db(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in one transaction on ``url``."""
-
-    async def go() -> T:
-        engine = create_engine(url)
-        try:
-            async with make_sessionmaker(engine).begin() as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
 
 
 def staff_count(url: str) -> int:
@@ -81,29 +42,29 @@ def shifts_of_2026(url: str) -> list[Shift]:
 
 
 def test_db_upgrade_with_zero_configuration(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, "db", "upgrade") == 0
     assert "up to date" in capsys.readouterr().out
     key_file = tmp_path / "var" / "secret_key"
     assert len(key_file.read_text().strip()) >= 32
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert staff_count(database_url) == 0
+    assert staff_count(cli_database_url) == 0
     assert run(monkeypatch, "db", "upgrade") == 0  # again: a no-op
 
 
 def test_user_add_reads_one_line_of_stdin(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     argv = [*ADD_ANNA, "--focus", "victim,relative", "--capacity", "3", "--cooldown", "60"]
     argv += ["--languages", "en,nl"]
     assert run(monkeypatch, *argv, stdin=f"{PASSWORD}\nnot part of it\n") == 0
     assert "Created expert 'anna' (Anna)" in capsys.readouterr().out
-    anna = in_db(database_url, lambda session: authenticate(session, "anna", PASSWORD))
+    anna = in_db(cli_database_url, lambda session: authenticate(session, "anna", PASSWORD))
     assert anna is not None
     assert (anna.focus, anna.capacity, anna.cooldown_s) == ("victim,relative", 3, 60)
     assert anna.languages == "nl,en"
-    changes = in_db(database_url, list_changes)
+    changes = in_db(cli_database_url, list_changes)
     assert [(entry.action, actor) for entry, actor in changes] == [("user.add", None)]
     assert run(monkeypatch, "user", "list") == 0
     listing = capsys.readouterr().out
@@ -112,11 +73,11 @@ def test_user_add_reads_one_line_of_stdin(
 
 
 def test_capacity_defaults_to_the_setting(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NABIJ_DEFAULT_CAPACITY", "4")
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
-    anna = in_db(database_url, lambda session: get_staff_by_username(session, "anna"))
+    anna = in_db(cli_database_url, lambda session: get_staff_by_username(session, "anna"))
     assert anna is not None and anna.capacity == 4
 
 
@@ -134,7 +95,7 @@ def test_capacity_defaults_to_the_setting(
     ],
 )
 def test_user_add_refuses_bad_input_and_creates_nothing(
-    database_url: str,
+    cli_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: Any,
     extra: list[str],
@@ -145,19 +106,21 @@ def test_user_add_refuses_bad_input_and_creates_nothing(
     errors = capsys.readouterr().err
     assert f"nabij: {field}: " in errors
     assert PASSWORD not in errors
-    assert staff_count(database_url) == 0
+    assert staff_count(cli_database_url) == 0
 
 
 def test_duplicate_username_is_refused(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 1
     assert "nabij: --username: This username is already taken." in capsys.readouterr().err
-    assert staff_count(database_url) == 1
+    assert staff_count(cli_database_url) == 1
 
 
-def test_password_is_never_an_argument(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_is_never_an_argument(
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(SystemExit) as exited:
         run(monkeypatch, *ADD_ANNA, "--password", PASSWORD)
     assert exited.value.code == 2
@@ -165,20 +128,20 @@ def test_password_is_never_an_argument(database_url: str, monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize(("second", "status"), [(PASSWORD, 0), (PASSWORD + "!", 1)])
 def test_terminal_asks_twice_and_requires_a_match(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any, second: str, status: int
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any, second: str, status: int
 ) -> None:
     assert run(monkeypatch, "db", "upgrade") == 0
     answers = iter([PASSWORD, second])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     monkeypatch.setattr(sys, "stdin", TerminalStdin())
     assert main(ADD_ANNA) == status
-    assert staff_count(database_url) == (1 if status == 0 else 0)
+    assert staff_count(cli_database_url) == (1 if status == 0 else 0)
     if status:
         assert "nabij: password: The two passwords are not the same." in capsys.readouterr().err
 
 
 def test_settings_error_exits_2(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     monkeypatch.setenv("NABIJ_PORT", "eighty")
     assert run(monkeypatch, "user", "list") == 2
@@ -186,14 +149,14 @@ def test_settings_error_exits_2(
 
 
 def test_shift_add_in_local_time_across_the_dst_night(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
     argv = ["shift", "add", "--user", "anna", "--start", "2026-03-28T22:00"]
     assert run(monkeypatch, *argv, "--end", "2026-03-29T06:00") == 0
     out = capsys.readouterr().out
     assert "Sat 2026-03-28 22:00 - Sun 2026-03-29 06:00  anna (Anna)" in out
-    [shift] = shifts_of_2026(database_url)
+    [shift] = shifts_of_2026(cli_database_url)
     assert shift.starts_at == dt.datetime(2026, 3, 28, 21, tzinfo=dt.UTC)
     assert shift.ends_at - shift.starts_at == dt.timedelta(hours=7)
     assert run(monkeypatch, "shift", "list", "--from", "2026-03-29", "--to", "2026-03-29") == 0
@@ -210,7 +173,7 @@ def test_shift_add_in_local_time_across_the_dst_night(
     ],
 )
 def test_shift_add_refuses_bad_input(
-    database_url: str,
+    cli_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: Any,
     user: str,
@@ -224,11 +187,11 @@ def test_shift_add_refuses_bad_input(
     capsys.readouterr()
     assert run(monkeypatch, "shift", "add", "--user", user, "--start", start, "--end", end) == 1
     assert f"nabij: {field}: " in capsys.readouterr().err
-    assert len(shifts_of_2026(database_url)) == 1
+    assert len(shifts_of_2026(cli_database_url)) == 1
 
 
 def test_shift_list_defaults_to_today_and_the_next_seven_days(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD) == 0
     today = dt.datetime.now(AMS).date()
@@ -249,7 +212,7 @@ def test_shift_list_defaults_to_today_and_the_next_seven_days(
     "argv", [["--from", "next week"], ["--from", "2026-06-02", "--to", "2026-06-01"]]
 )
 def test_shift_list_refuses_bad_days(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any, argv: list[str]
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any, argv: list[str]
 ) -> None:
     assert run(monkeypatch, "shift", "list", *argv) == 1
     assert "nabij: --" in capsys.readouterr().err
@@ -276,7 +239,7 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def test_serve_upgrades_and_explains_the_first_step(
-    database_url: str,
+    cli_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: Any,
     fake_server: list[dict[str, Any]],
@@ -289,13 +252,13 @@ def test_serve_upgrades_and_explains_the_first_step(
     [call] = fake_server
     assert (call["host"], call["port"], call["print"]) == ("127.0.0.1", 8099, None)
     assert call["access_log"] is None  # aiohttp's access log would record IPs and user agents
-    assert call["settings"].database_url == database_url
+    assert call["settings"].database_url == cli_database_url
     assert call["settings"].public_url == "http://localhost:8099"  # follows --port
-    assert staff_count(database_url) == 0  # the schema exists now
+    assert staff_count(cli_database_url) == 0  # the schema exists now
 
 
 def test_serve_without_hint_once_staff_exists(
-    database_url: str,
+    cli_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: Any,
     fake_server: list[dict[str, Any]],

@@ -24,48 +24,46 @@ from staffing.audit import list_changes
 from staffing.experts import get_staff_by_username
 from staffing.sessions import login_session_hashes
 from staffing.shifts import list_shifts
+from tests.clihelp import ADD_ANNA, PASSWORD, in_db, run
 from tests.harness import Nabij, unused_port
 from tests.processes import stamp_schema
 from tests.staffchanges import WITHIN_S, closed
-from tests.test_cli import ADD_ANNA, PASSWORD, database_url, in_db, run
-
-__all__ = ["database_url"]  # the fixture, imported for the tests below
 
 
 def test_shift_remove_deletes_it_and_logs_it(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD + "\n") == 0
     day = dt.datetime.now(dt.UTC).astimezone().date().isoformat()
     add = ["shift", "add", "--user", "anna", "--start", f"{day}T19:00", "--end", f"{day}T22:00"]
     assert run(monkeypatch, *add) == 0
-    [shift] = in_db(database_url, _all_shifts)
+    [shift] = in_db(cli_database_url, _all_shifts)
     capsys.readouterr()
 
     assert run(monkeypatch, "shift", "remove", str(shift.id)) == 0
     assert "Removed shift" in capsys.readouterr().out
-    assert in_db(database_url, _all_shifts) == []
-    [(entry, _actor), *_] = in_db(database_url, lambda s: list_changes(s))
+    assert in_db(cli_database_url, _all_shifts) == []
+    [(entry, _actor), *_] = in_db(cli_database_url, lambda s: list_changes(s))
     assert (entry.action, entry.subject) == ("shift.delete", f"shift:{shift.id}")
 
 
 def test_shift_remove_of_an_unknown_id_changes_nothing_and_says_where_ids_are(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, "shift", "remove", "4711") == 1
     err = capsys.readouterr().err
     assert "There is no shift 4711" in err and "shift list shows their ids" in err
-    assert in_db(database_url, lambda s: list_changes(s)) == []
+    assert in_db(cli_database_url, lambda s: list_changes(s)) == []
 
 
 def test_user_deactivate_again_repeats_it_and_an_unknown_name_is_refused(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD + "\n") == 0
     assert run(monkeypatch, "user", "deactivate", "anna") == 0
     assert run(monkeypatch, "user", "deactivate", "anna") == 0  # a failed live part: again
     assert "Already deactivated" in capsys.readouterr().out
-    entries = in_db(database_url, lambda s: list_changes(s))
+    entries = in_db(cli_database_url, lambda s: list_changes(s))
     assert [e.action for e, _ in entries] == ["user.deactivate", "user.add"]  # logged once
     assert run(monkeypatch, "user", "deactivate", "nobody") == 1
     assert "user list shows them" in capsys.readouterr().err
@@ -120,7 +118,7 @@ async def test_user_deactivate_as_the_console_does(
 
 
 def test_user_deactivate_with_redis_down_says_so_and_can_be_repeated(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert run(monkeypatch, *ADD_ANNA, stdin=PASSWORD + "\n") == 0
     monkeypatch.setenv("NABIJ_REDIS_URL", f"redis://127.0.0.1:{unused_port()}/0")
@@ -128,5 +126,5 @@ def test_user_deactivate_with_redis_down_says_so_and_can_be_repeated(
     err = capsys.readouterr().err
     assert "is deactivated, but the live state" in err and "run this command again" in err
     assert "Traceback" not in err
-    anna = in_db(database_url, lambda s: get_staff_by_username(s, "anna"))
+    anna = in_db(cli_database_url, lambda s: get_staff_by_username(s, "anna"))
     assert anna is not None and not anna.active

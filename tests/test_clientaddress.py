@@ -49,3 +49,13 @@ def test_the_sign_in_throttle_and_the_visitor_sockets_count_the_same_address() -
     assert request_address_key(request) == expected
     address = visitor.client_address(environ, settings.trusted_proxy)
     assert address_key(settings.secret_key.reveal().encode(), address) == expected
+
+
+def test_the_visitor_address_comes_from_the_peer_or_the_proxy_it_trusts() -> None:
+    environ = {
+        "REMOTE_ADDR": "127.0.0.1",  # Engine.IO's aiohttp adapter always says this
+        "aiohttp.request": SimpleNamespace(remote="203.0.113.7"),
+        "HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.4",
+    }
+    assert visitor.client_address(environ, trusted_proxy=False) == "203.0.113.7"
+    assert visitor.client_address(environ, trusted_proxy=True) == "198.51.100.4"

@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 
 from tests.content import redis_content
 from tests.processes import ROOT, ServerProcess, add_expert, login, peers, stamp_schema
+from tests.waiting import eventually
 
 pytestmark = [
     pytest.mark.faults,
@@ -103,9 +104,13 @@ async def test_a_process_killed_between_claim_and_erase_leaves_the_erase_to_anot
         assert erase_at is not None, "the end scheduled no erase"
         await _claim_and_die(redis_url, prefix, erase_at)
         assert await client.zscore(f"{prefix}due:erase", cid) == erase_at + LEASE_S  # leased
-        while await client.exists(f"{prefix}conv:{cid}"):
-            assert time.monotonic() - ended_at < TTL_S - 1, "not erased before the TTL"
-            await asyncio.sleep(0.1)
+        await eventually(
+            lambda: client.exists(f"{prefix}conv:{cid}"),
+            what="the erase before the TTL",
+            until=lambda exists: not exists,
+            timeout=TTL_S - 1 - (time.monotonic() - ended_at),
+            interval=0.1,
+        )
     finally:
         await client.aclose()
     erased = [

@@ -19,7 +19,7 @@ from chatserver.live.models import Retention
 from chatserver.live.redis import RedisLiveStore
 from chatserver.live.store import LiveStore
 from tests.content import memory_content, redis_content, redis_ttls
-from tests.test_live_store import NOW, drop_prefix, make_profile, new_chat, request_chat
+from tests.livestore import NOW, drop_prefix, make_profile, new_chat, request_chat
 
 SECRET = "merel-geheim-2291"
 LEASE_S = 10.0

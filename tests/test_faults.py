@@ -37,8 +37,8 @@ from tests.processes import (
     login,
     peers,
     stamp_schema,
-    wait_for,
 )
+from tests.waiting import eventually
 
 pytestmark = [
     pytest.mark.faults,
@@ -154,13 +154,15 @@ async def test_a_chat_survives_its_process_going_away(
             async def both_told() -> bool:
                 return not (old_visitor.client.connected or old_expert.client.connected)
 
-            await wait_for(both_told, 5, "the drained process to close both sockets")
+            await eventually(both_told, what="the drained process to close both sockets", timeout=5)
         await _continue_on(second.url, connect, cid, ack["token"], cookie)
 
 
 #: A killed process is taken for dead within the heartbeat's life (5 s at a 1 s sweep)
 #: and a sweep; generous, as another job may share the two cores.
 DEATH_DETECTED_S = 20.0
+#: How long a call may stay ``temporarily_unavailable`` while Redis comes back.
+AVAILABLE_AGAIN_S = 5.0
 
 
 async def test_a_visitor_on_a_killed_process_who_never_returns_ends_the_chat(
@@ -201,7 +203,9 @@ async def test_an_expert_on_a_killed_process_stops_being_eligible(
         async def closed() -> bool:
             return not await _open(second.url)
 
-        await wait_for(closed, DEATH_DETECTED_S, "the killed expert to stop being eligible")
+        await eventually(
+            closed, what="the killed expert to stop being eligible", timeout=DEATH_DETECTED_S
+        )
         queued = await visitor.next("chat:queued", timeout=GRACE_S + DEATH_DETECTED_S)
         assert queued["position"] == 1
 
@@ -263,7 +267,7 @@ async def test_chat_goes_on_while_postgresql_is_cut_off_and_nothing_is_lost(
         async def emptied() -> bool:  # the item goes right after its write succeeded
             return await store.outbox_size() == 0
 
-        await wait_for(emptied, 5, "the outbox to empty")
+        await eventually(emptied, what="the outbox to empty", timeout=5)
         async with nabij.app[db_key]() as session:
             record = await session.get(ConversationRecord, cid)
         assert record is not None and record.outcome == "answered"
@@ -296,7 +300,7 @@ async def test_a_redis_restart_is_said_clearly_and_recovered_from(
         assert status == 503 and "redis" in body
 
         await redis.start()
-        await wait_for(lambda: _ready(nabij.url), 10, "/readyz to recover")
+        await eventually(lambda: _ready(nabij.url), what="/readyz to recover", timeout=10)
         # A pooled connection from before the restart may fail once more: retry, as told.
         sent = await _until_available(visitor, "message:send", {"client_id": "v2", "body": "twee"})
         if keep:
@@ -315,12 +319,13 @@ async def test_a_redis_restart_is_said_clearly_and_recovered_from(
 
 async def _until_available(peer: Peer, event: str, data: dict[str, Any]) -> dict[str, Any]:
     """Call ``event`` again while the answer is ``temporarily_unavailable`` (what clients do)."""
-    for _ in range(50):
-        ack = await peer.call(event, data)
-        if ack.get("error", {}).get("code") != "temporarily_unavailable":
-            return ack
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{event} stayed temporarily_unavailable")
+    return await eventually(
+        lambda: peer.call(event, data),
+        what=f"{event} to be available again",
+        until=lambda ack: ack.get("error", {}).get("code") != "temporarily_unavailable",
+        timeout=AVAILABLE_AGAIN_S,
+        interval=0.1,
+    )
 
 
 async def _ready(url: str) -> bool:

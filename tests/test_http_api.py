@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import aiohttp
 
-from tests.harness import Nabij, NabijFactory
+from tests.harness import Nabij, NabijFactory, json_body
 
 PHONE_CONTACT = {
     "contact_date": "2026-11-20",
@@ -20,11 +19,6 @@ PHONE_CONTACT = {
     "support": ["advice_personal"],
     "advised_help": [],
 }
-
-
-async def _json(response: aiohttp.ClientResponse) -> dict[str, Any]:
-    body: dict[str, Any] = await response.json()
-    return body
 
 
 async def test_login_sets_a_strict_httponly_cookie_and_logout_ends_the_session(
@@ -41,7 +35,7 @@ async def test_login_sets_a_strict_httponly_cookie_and_logout_ends_the_session(
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
         token = response.cookies["nabij_session"].value
     async with nabij.http(token) as http:
-        me = await _json(await http.get(f"{nabij.url}/api/me"))
+        me = await json_body(await http.get(f"{nabij.url}/api/me"))
         assert me["user"]["display_name"] == "Anna" and "password_hash" not in me["user"]
         assert (await http.post(f"{nabij.url}/api/auth/logout")).status == 200
         assert (await http.get(f"{nabij.url}/api/me")).status == 401
@@ -62,7 +56,7 @@ async def test_login_refusals_and_throttling(nabij: Nabij) -> None:
             url, json={"username": "anna", "password": "correct horse battery"}
         )
         assert throttled.status == 429
-        assert (await _json(throttled))["error"]["code"] == "rate_limited"
+        assert (await json_body(throttled))["error"]["code"] == "rate_limited"
 
 
 async def test_manual_registration_is_validated_per_field_and_kept_private(nabij: Nabij) -> None:
@@ -75,22 +69,22 @@ async def test_manual_registration_is_validated_per_field_and_kept_private(nabij
         bad = {**PHONE_CONTACT, "contact_type": "pigeon", "duration_minutes": -5}
         refused = await http.post(url, json=bad)
         assert refused.status == 400
-        fields = (await _json(refused))["error"]["fields"]
+        fields = (await json_body(refused))["error"]["fields"]
         assert set(fields) == {"contact_type", "duration_minutes"}
-        assert (await _json(await http.get(url)))["registrations"] == []
+        assert (await json_body(await http.get(url)))["registrations"] == []
 
         created = await http.post(url, json=PHONE_CONTACT)
         assert created.status == 201
-        registration = (await _json(created))["registration"]
+        registration = (await json_body(created))["registration"]
         assert registration["status"] == "done" and registration["source"] == "manual"
         assert registration["referral_other"] == "Via de huisarts"
     own_url = f"{url}/{registration['id']}"
     async with nabij.http(bert) as http:
-        assert (await _json(await http.get(url)))["registrations"] == []
+        assert (await json_body(await http.get(url)))["registrations"] == []
         assert (await http.get(own_url)).status == 404
         assert (await http.put(own_url, json=PHONE_CONTACT)).status == 404
     async with nabij.http(coco) as http:
-        listed = (await _json(await http.get(url)))["registrations"]
+        listed = (await json_body(await http.get(url)))["registrations"]
         assert [r["id"] for r in listed] == [registration["id"]]
 
 
@@ -109,7 +103,7 @@ async def test_state_changing_requests_need_json_same_origin_and_a_session(nabij
             url, data="{not json", headers={"Content-Type": "application/json"}
         )
         assert broken.status == 400
-        assert (await _json(await http.get(url)))["registrations"] == []
+        assert (await json_body(await http.get(url)))["registrations"] == []
 
 
 async def test_only_coordinators_change_the_roster(nabij: Nabij) -> None:
@@ -122,13 +116,13 @@ async def test_only_coordinators_change_the_roster(nabij: Nabij) -> None:
     async with nabij.http(await nabij.login("coco")) as http:
         created = await http.post(url, json=shift)
         assert created.status == 201
-        body = (await _json(created))["shift"]
+        body = (await json_body(created))["shift"]
         assert body["starts_at"] == "2030-01-07T18:00:00+00:00"  # 19:00 in Amsterdam, winter
         overlap = await http.post(url, json={**shift, "starts_at": "2030-01-07T21:00"})
         assert overlap.status == 400
         backwards = await http.post(url, json={**shift, "ends_at": "2030-01-07T18:00"})
         assert backwards.status == 400
-        listed = await _json(await http.get(f"{url}?from=2030-01-07&to=2030-01-08"))
+        listed = await json_body(await http.get(f"{url}?from=2030-01-07&to=2030-01-08"))
         assert [s["id"] for s in listed["shifts"]] == [body["id"]]
 
 

@@ -40,6 +40,7 @@ from tests.browser import SCREENSHOTS, WAIT_S, Browser, BrowserFactory
 from tests.consolehelp import answer_confirm, script_errors, short_number, sign_in_at
 from tests.harness import PASSWORD, Peer
 from tests.processes import ServerProcess, peers
+from tests.waiting import eventually
 from tests.widget_ui import WidgetUI
 
 #: DEFAULT_EXIT_URL in widget/src/config.js: where "Snel weg" goes on the shipped page.
@@ -329,14 +330,13 @@ async def _second_visitor_flees(night: Night) -> None:
 
 
 async def _url_becomes(browser: Browser, url: str) -> str:
-    deadline = time.monotonic() + WAIT_S
-    current = ""
-    while time.monotonic() < deadline:
-        current = await browser.run(lambda: str(browser.driver.current_url))
-        if current == url:
-            break
-        await asyncio.sleep(0.05)
-    return current
+    """The browser's URL once it is ``url`` (failing with the last one seen)."""
+    return await eventually(
+        lambda: browser.run(lambda: str(browser.driver.current_url)),
+        what=f"the browser to be at {url}",
+        until=lambda current: current == url,
+        timeout=WAIT_S,
+    )
 
 
 async def test_a_night_on_shift(served: ServerProcess, browser_factory: BrowserFactory) -> None:

@@ -15,48 +15,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import pytest
-import redis.asyncio as aioredis
 
 from chatserver.live.memory import MemoryLiveStore
 from chatserver.live.models import (
     Alert,
     Conversation,
-    ExpertProfile,
     ExpertState,
     ReleasedSockets,
 )
 from chatserver.live.redis import RedisLiveStore
 from chatserver.live.store import LiveStore
-
-NOW = 1_700_000_000.25
-
-
-async def drop_prefix(url: str, prefix: str) -> None:
-    """Delete every key under ``prefix`` (SCAN, never KEYS)."""
-    client = aioredis.Redis.from_url(url, decode_responses=True)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def store(request: pytest.FixtureRequest) -> AsyncIterator[LiveStore]:
-    """A fresh, empty live store of each kind."""
-    if request.param == "memory":
-        yield MemoryLiveStore()
-        return
-    url: str = request.getfixturevalue("redis_url")
-    prefix: str = request.getfixturevalue("redis_prefix")
-    redis_store = RedisLiveStore.from_url(url, prefix)
-    try:
-        yield redis_store
-    finally:
-        await drop_prefix(url, prefix)
-        await redis_store.close()
-
+from tests.livestore import NOW, drop_prefix, make_profile, new_chat, request_chat
 
 StoreFactory = Callable[[int], list[RedisLiveStore]]
 
@@ -80,21 +49,6 @@ async def redis_stores(redis_url: str, redis_prefix: str) -> AsyncIterator[Store
 # -- helpers ----------------------------------------------------------------------------
 
 
-def make_profile(
-    expert_id: int,
-    focus: Sequence[str] = ("victim",),
-    capacity: int = 2,
-    cooldown_s: float = 0.0,
-) -> ExpertProfile:
-    return ExpertProfile(
-        expert_id=expert_id,
-        display_name=f"Expert {expert_id}",
-        focus=frozenset(focus),
-        capacity=capacity,
-        cooldown_s=cooldown_s,
-    )
-
-
 async def online(
     store: LiveStore,
     expert_id: int,
@@ -106,26 +60,6 @@ async def online(
     """Connect the expert and mark them available at ``at`` (their idle_since)."""
     await store.expert_connected(make_profile(expert_id, focus, capacity, cooldown_s), at)
     await store.set_available(expert_id, True, at)
-
-
-async def new_chat(
-    store: LiveStore, conversation_id: str, audience: str = "victim", at: float = NOW
-) -> Conversation:
-    return await store.create_conversation(
-        conversation_id, f"token-{conversation_id}", audience, "nl", at
-    )
-
-
-async def request_chat(
-    store: LiveStore,
-    conversation_id: str,
-    candidates: Sequence[int],
-    audience: str = "victim",
-    at: float = NOW,
-) -> int | None:
-    """Create and request a chat; return the expert it went to (None: queued)."""
-    await new_chat(store, conversation_id, audience, at)
-    return (await store.request(conversation_id, candidates, at)).expert_id
 
 
 async def state_of(store: LiveStore, expert_id: int) -> ExpertState:

@@ -37,8 +37,9 @@ from tests.nginx import (
     start_site_nginx,
     start_tls_proxy,
 )
-from tests.processes import ServerProcess, add_expert, login, peers, stamp_schema, wait_for
+from tests.processes import ServerProcess, add_expert, login, peers, stamp_schema
 from tests.services import require_nginx
+from tests.waiting import eventually
 
 STACK = pytest.mark.parametrize("stack", ["postgres+redis"], indirect=True)
 
@@ -230,7 +231,7 @@ async def _thirty_chats(chain: Chain, experts: list[Peer]) -> list[Chat]:
                 chats[assigned["conversation_id"]].expert = expert
         return all(chat.expert is not None for chat in chats.values())
 
-    await wait_for(experts_told, 5, "the experts to be told of their chats")
+    await eventually(experts_told, what="the experts to be told of their chats", timeout=5)
     return list(chats.values())
 
 
@@ -294,7 +295,7 @@ async def _a_websocket_upgrade_works(chain: Chain) -> None:
     async def on_websocket() -> bool:
         return bool(upgraded.client.transport() == "websocket")
 
-    await wait_for(on_websocket, 5, "the upgrade to a websocket")
+    await eventually(on_websocket, what="the upgrade to a websocket", timeout=5)
     assert (await upgraded.call("chat:request", {"audience": "unknown"}))["error"][
         "code"
     ] == "closed"
@@ -329,7 +330,7 @@ async def _sigterm_moves_its_visitors_to_the_other(
         counts = await asyncio.gather(_visitor_count(gone), _visitor_count(kept))
         return sum(counts) == len(VISITORS)
 
-    await wait_for(only_the_thirty, 10, "the other sockets to close")
+    await eventually(only_the_thirty, what="the other sockets to close", timeout=10)
     on_gone = await _visitor_count(gone)
     assert 0 < on_gone < len(VISITORS)  # both replicas carry visitors
     gone.signal(signal.SIGTERM)
@@ -338,7 +339,7 @@ async def _sigterm_moves_its_visitors_to_the_other(
     async def dropped() -> bool:
         return sum(not chat.visitor.client.connected for chat in chats) == on_gone
 
-    await wait_for(dropped, 5, "the drained replica's visitors to be disconnected")
+    await eventually(dropped, what="the drained replica's visitors to be disconnected", timeout=5)
     moved = [chat for chat in chats if not chat.visitor.client.connected]
     seqs = await asyncio.gather(*(_expert_says(chat, "e2", "tijdens") for chat in chats))
     assert set(seqs) == {2}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from chatserver.chat import outbox
 from chatserver.live.models import Conversation
 from chatserver.live.store import LiveStore
-from tests.test_live_store import store  # noqa: F401 - the fixture of both store kinds
 
 
 def _ended(cid: str) -> Conversation:
@@ -14,7 +13,7 @@ def _ended(cid: str) -> Conversation:
     )
 
 
-async def test_held_writes_wait_until_they_succeed_then_go(store: LiveStore) -> None:  # noqa: F811
+async def test_held_writes_wait_until_they_succeed_then_go(store: LiveStore) -> None:
     await store.outbox_push(outbox.finished_item(_ended("a" * 32)))
     await store.outbox_push(outbox.missed_item("b" * 32, "victim", 3.0, "closed"))
     await store.outbox_push(outbox.finished_item(_ended("c" * 32)))
@@ -37,7 +36,7 @@ async def test_held_writes_wait_until_they_succeed_then_go(store: LiveStore) -> 
     assert await store.outbox_size() == 0
 
 
-async def test_an_item_holds_the_record_fields_only(store: LiveStore) -> None:  # noqa: F811
+async def test_an_item_holds_the_record_fields_only(store: LiveStore) -> None:
     conversation = _ended("d" * 32)
     await store.outbox_push(outbox.finished_item(conversation))
     (raw,) = await store.outbox_peek(10)

@@ -6,7 +6,7 @@ import pytest
 
 from chatserver.keys import store_key
 from chatserver.realtime.base import handler_name
-from tests.harness import Nabij, assert_refused
+from tests.harness import Nabij, NabijFactory, assert_refused
 
 
 def test_event_names_map_to_handler_methods() -> None:
@@ -122,3 +122,38 @@ async def test_staff_bad_payloads_are_invalid(nabij: Nabij) -> None:
         ("made:up", None),
     ]:
         assert (await anna.call(event, payload))["error"]["code"] == "invalid", event
+
+
+async def test_clients_cannot_fire_the_connect_and_disconnect_handlers(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    visitor = await nabij.visitor()
+    spoof = await visitor.call("connect", {"REMOTE_ADDR": "6.6.6.6"})
+    assert spoof["error"]["code"] == "invalid"
+    assert (await expert.call("disconnect", "client disconnect"))["error"]["code"] == "invalid"
+    [state] = await nabij.app[store_key].expert_states([1])
+    assert (state.connections, state.available) == (1, True)
+
+
+async def test_a_refused_connection_carries_its_code(nabij: Nabij) -> None:
+    refusal = await assert_refused(nabij.url, "/staff")
+    assert refusal == {
+        "message": "Sign in first.",
+        "data": {"code": "unauthorized", "message": "Sign in first."},
+    }
+    expired = await assert_refused(nabij.url, "/visitor", auth={"token": "y" * 43})
+    assert expired["data"]["code"] == "not_found"
+
+
+async def test_the_console_socket_only_opens_from_nabij_itself(
+    nabij_factory: NabijFactory,
+) -> None:
+    nabij = await nabij_factory(widget_origins=("https://team.example",))
+    await nabij.add_expert("anna")
+    cookie = {"Cookie": f"nabij_session={await nabij.login('anna')}"}
+    refusal = await assert_refused(
+        nabij.url, "/staff", headers={**cookie, "Origin": "https://team.example"}
+    )
+    assert refusal["data"]["code"] == "forbidden"
+    visitor = await nabij.visitor()  # the widget's host site still reaches /visitor
+    assert visitor.client.connected

@@ -17,7 +17,8 @@ import redis.asyncio as aioredis
 
 from chatserver.keys import store_key
 from tests.harness import Nabij, NabijFactory
-from tests.processes import RedisServer, wait_for
+from tests.processes import RedisServer
+from tests.waiting import eventually
 
 pytestmark = [
     pytest.mark.faults,
@@ -81,14 +82,16 @@ async def test_connected_experts_are_routable_again_within_5_s(
 
     started = time.monotonic()
     await _lose_data(redis, how)
-    await wait_for(lambda: _open(one), OPEN_AGAIN_WITHIN_S + 2, "the chat to open again")
+    await eventually(
+        lambda: _open(one), what="the chat to open again", timeout=OPEN_AGAIN_WITHIN_S + 2
+    )
     gap = time.monotonic() - started
 
     async def both_back() -> bool:
         states = await one.app[store_key].expert_states([anna_id, bert_id])
         return [(s.connections, s.available, s.load) for s in states] == [(1, True, 0)] * 2
 
-    await wait_for(both_back, OPEN_AGAIN_WITHIN_S + 2, "both experts to be back")
+    await eventually(both_back, what="both experts to be back", timeout=OPEN_AGAIN_WITHIN_S + 2)
     both = time.monotonic() - started
     print(f"Redis lost its data ({how}): open again {gap:.2f} s, both experts {both:.2f} s")
     assert both < OPEN_AGAIN_WITHIN_S

@@ -22,9 +22,12 @@ from chatserver.live.redis import RedisLiveStore
 from chatserver.realtime.redis_manager import BATCH_METHOD, ReconnectingRedisManager
 from chatserver.realtime.server import create_sio
 from nabij.settings import Secret, Settings
+from tests.waiting import eventually
 
 POOL = 3
 BURST = 200
+#: How long the listeners may take to subscribe.
+SUBSCRIBED_S = 5.0
 
 
 def opened(client: aioredis.Redis) -> int:
@@ -166,9 +169,13 @@ async def _hear(receiver: ReconnectingRedisManager, count: int) -> list[dict[str
 
 async def _until_subscribed(channel: Channel, subscribers: int) -> None:
     """Wait until ``subscribers`` clients listen on the channel (the raw one included)."""
-    async with asyncio.timeout(5):
-        while (await channel.client.pubsub_numsub(channel.name))[0][1] < subscribers:
-            await asyncio.sleep(0.01)
+    await eventually(
+        lambda: channel.client.pubsub_numsub(channel.name),
+        what=f"{subscribers} subscribers on {channel.name}",
+        until=lambda numsub: numsub[0][1] >= subscribers,
+        timeout=SUBSCRIBED_S,
+        interval=0.01,
+    )
 
 
 async def _read_raw(pubsub: aioredis.client.PubSub) -> list[bytes]:

@@ -21,7 +21,7 @@ from registration.export import (
     small_cell,
     to_csv,
 )
-from tests.test_reports import MARCH, seed
+from tests.reportdata import MARCH, seed
 
 Maker = async_sessionmaker[Any]
 KEY = {"NABIJ_SECRET_KEY": "k" * 40}

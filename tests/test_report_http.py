@@ -17,7 +17,7 @@ from registration.codes import CODES
 from registration.models import ConversationRecord
 from registration.periods import Period, today_in
 from tests.harness import Nabij, NabijFactory
-from tests.test_reports import seed
+from tests.reportdata import seed
 
 MARCH = "from=2026-03-01&to=2026-03-31"
 HOST = "https://host.example"

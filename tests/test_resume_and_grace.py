@@ -6,6 +6,10 @@ import asyncio
 
 from chatserver.keys import store_key
 from tests.harness import Nabij, Peer, assert_refused
+from tests.waiting import eventually
+
+#: How long the erasure after the end and the (short) grace may take.
+ERASED_S = 3.0
 
 
 async def _chat(nabij: Nabij, *names: str) -> tuple[list[Peer], Peer, dict]:
@@ -83,10 +87,12 @@ async def test_content_is_erased_after_the_end_and_the_grace(nabij: Nabij) -> No
     await visitor.call("chat:end")
     store = nabij.app[store_key]
     assert await store.messages_after(cid, 0) != []  # kept for the reconnect grace
-    for _ in range(60):
-        if await store.get_conversation(cid) is None:
-            break
-        await asyncio.sleep(0.05)
+    await eventually(
+        lambda: store.get_conversation(cid),
+        what="the chat to be erased",
+        until=lambda conversation: conversation is None,
+        timeout=ERASED_S,
+    )
     assert await store.get_conversation(cid) is None
     assert await store.messages_after(cid, 0) == []
     assert await store.conversation_for_token(ack["token"]) is None

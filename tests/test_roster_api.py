@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,10 +10,12 @@ from sqlalchemy import func, select
 
 from chatserver.keys import db_key
 from staffing.models import PresencePeriod
-from tests.harness import Nabij
-from tests.test_http_api import _json
+from tests.harness import Nabij, json_body
+from tests.waiting import eventually
 
 AMS = ZoneInfo("Europe/Amsterdam")
+#: How long closing the presence period after a disconnect may take.
+PRESENCE_CLOSED_S = 2.0
 
 
 async def _coordinator(nabij: Nabij) -> tuple[str, int]:
@@ -48,11 +49,11 @@ async def test_a_pattern_rosters_every_chosen_day_and_sets_the_next_opening(nabi
     async with nabij.http(token) as http:
         created = await http.post(f"{nabij.url}/api/roster/patterns", json=body)
         assert created.status == 201, await created.text()
-        pattern = (await _json(created))["pattern"]
-        shifts = await _json(
+        pattern = (await json_body(created))["pattern"]
+        shifts = await json_body(
             await http.get(f"{nabij.url}/api/shifts", params={"from": first.isoformat()})
         )
-        status = await _json(await http.get(f"{nabij.url}/api/status"))
+        status = await json_body(await http.get(f"{nabij.url}/api/status"))
     starts = [s["starts_local"] for s in shifts["shifts"]]
     assert len(starts) == 7 and all("T19:00:00" in s for s in starts)
     assert all(s["display_name"] == "Anna" for s in shifts["shifts"])
@@ -72,13 +73,13 @@ async def test_bad_patterns_get_an_error_per_field_and_change_nothing(nabij: Nab
     async with nabij.http(token) as http:
         no_days = await http.post(url, json=_pattern(anna, weekdays=[]))
         assert no_days.status == 400
-        assert set((await _json(no_days))["error"]["fields"]) == {"weekdays"}
+        assert set((await json_body(no_days))["error"]["fields"]) == {"weekdays"}
         backwards = await http.post(url, json=_pattern(anna, ends_on="2020-01-01"))
-        assert set((await _json(backwards))["error"]["fields"]) == {"ends_on"}
+        assert set((await json_body(backwards))["error"]["fields"]) == {"ends_on"}
         unknown = await http.post(url, json=_pattern(anna, x=1))
-        assert set((await _json(unknown))["error"]["fields"]) == {"x"}
-        listed = await _json(await http.get(url))
-        audit = await _json(await http.get(f"{nabij.url}/api/audit"))
+        assert set((await json_body(unknown))["error"]["fields"]) == {"x"}
+        listed = await json_body(await http.get(url))
+        audit = await json_body(await http.get(f"{nabij.url}/api/audit"))
     assert listed["patterns"] == []
     assert audit["entries"] == []
 
@@ -104,7 +105,7 @@ async def test_coverage_shows_the_chat_hours_nobody_covers(nabij: Nabij) -> None
     async with nabij.http(token) as http:
         assert (await http.put(f"{nabij.url}/api/roster/chat-hours", json=hours)).status == 200
         assert (await http.post(f"{nabij.url}/api/shifts", json=shift)).status == 201
-        coverage = await _json(
+        coverage = await json_body(
             await http.get(
                 f"{nabij.url}/api/roster/coverage",
                 params={
@@ -122,8 +123,8 @@ async def test_moving_a_shift_keeps_the_rules_and_every_change_is_audited(nabij:
     day = _tomorrow().isoformat()
     async with nabij.http(token) as http:
         shifts = f"{nabij.url}/api/shifts"
-        first = await _json(await http.post(shifts, json=_shift(anna, day, "10:00", "12:00")))
-        second = await _json(await http.post(shifts, json=_shift(anna, day, "14:00", "16:00")))
+        first = await json_body(await http.post(shifts, json=_shift(anna, day, "10:00", "12:00")))
+        second = await json_body(await http.post(shifts, json=_shift(anna, day, "14:00", "16:00")))
         url = f"{shifts}/{second['shift']['id']}"
         overlap = await http.put(url, json=_shift(anna, day, "11:00", "13:00"))
         assert overlap.status == 400
@@ -133,7 +134,7 @@ async def test_moving_a_shift_keeps_the_rules_and_every_change_is_audited(nabij:
         assert missing.status == 404
         deleted = await http.delete(f"{nabij.url}/api/shifts/{first['shift']['id']}")
         assert deleted.status == 200
-        audit = await _json(await http.get(f"{nabij.url}/api/audit"))
+        audit = await json_body(await http.get(f"{nabij.url}/api/audit"))
     entries: list[dict[str, Any]] = audit["entries"]
     assert [e["action"] for e in entries] == [
         "shift.delete",
@@ -150,17 +151,17 @@ async def test_skipping_days_removes_their_shifts(nabij: Nabij) -> None:
     first = _tomorrow()
     body = _pattern(anna)
     async with nabij.http(token) as http:
-        pattern = (await _json(await http.post(f"{nabij.url}/api/roster/patterns", json=body)))[
+        pattern = (await json_body(await http.post(f"{nabij.url}/api/roster/patterns", json=body)))[
             "pattern"
         ]
         skip_url = f"{nabij.url}/api/roster/patterns/{pattern['id']}/skip"
         second = (first + dt.timedelta(days=1)).isoformat()
-        skipped = await _json(await http.post(skip_url, json={"first": second, "last": second}))
+        skipped = await json_body(await http.post(skip_url, json={"first": second, "last": second}))
         backwards = await http.post(skip_url, json={"first": second, "last": first.isoformat()})
         missing = await http.post(
             f"{nabij.url}/api/roster/patterns/999/skip", json={"first": second, "last": second}
         )
-        shifts = await _json(
+        shifts = await json_body(
             await http.get(f"{nabij.url}/api/shifts", params={"from": first.isoformat()})
         )
     assert skipped["removed"] == 1
@@ -185,7 +186,7 @@ async def test_console_presence_is_recorded_and_feeds_the_unattended_shifts(nabi
     await _wait_for_closed_presence(nabij)
     yesterday = (dt.datetime.now(AMS) - dt.timedelta(days=1)).date().isoformat()
     async with nabij.http(token) as http:
-        coverage = await _json(
+        coverage = await json_body(
             await http.get(f"{nabij.url}/api/roster/coverage", params={"from": yesterday})
         )
     # Bram's shift is over and he never came; Anna's has not ended yet.
@@ -193,14 +194,18 @@ async def test_console_presence_is_recorded_and_feeds_the_unattended_shifts(nabi
 
 
 async def _wait_for_closed_presence(nabij: Nabij) -> None:
-    for _ in range(100):
+    async def open_rows() -> int | None:
         async with nabij.app[db_key]() as session:
-            open_rows = await session.scalar(
+            return await session.scalar(
                 select(func.count())
                 .select_from(PresencePeriod)
                 .where(PresencePeriod.ended_at.is_(None))
             )
-        if open_rows == 0:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the presence period was never closed")
+
+    await eventually(
+        open_rows,
+        what="the presence period to be closed",
+        until=lambda rows: rows == 0,
+        timeout=PRESENCE_CLOSED_S,
+        interval=0.02,
+    )

@@ -7,7 +7,6 @@ Each page gets a screenshot and an axe run (WCAG 2.1 A/AA, no violations).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -15,35 +14,15 @@ import pytest
 
 from chatserver.keys import db_key
 from staffing.audit import record_change
-from tests.browser import Browser, BrowserFactory, describe
-from tests.consolehelp import HOSTILE, no_markup_rendered, sign_in
+from tests.browser import Browser, BrowserFactory
+from tests.consolehelp import DASH, HOSTILE, assert_accessible, no_markup_rendered, shows, sign_in
 from tests.harness import Nabij
 from tests.widget_ui import WidgetUI
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-#: The en dash the pages put between two times.
-DASH = "\u2013"
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-async def assert_accessible(browser: Browser, page: str) -> None:
-    """axe-core finds no WCAG 2.1 A/AA violation."""
-    violations = await browser.axe()
-    assert violations == [], f"{page}:\n{describe(violations)}"
-
-
-async def shows(browser: Browser, css: str, pattern: str) -> None:
-    """Wait until an element matching ``css`` shows text matching regex ``pattern``.
-
-    Checked in one script run, so a list the page re-renders meanwhile cannot leave a
-    stale element behind (tests/browser.py's wait_text reads elements one by one).
-    """
-    await browser.until(
-        f"[...document.querySelectorAll({json.dumps(css)})]"
-        f".some(e => new RegExp({json.dumps(pattern)}).test(e.innerText))"
-    )
 
 
 async def set_value(browser: Browser, css: str, value: str) -> None:

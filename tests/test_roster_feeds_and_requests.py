@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from tests.harness import Nabij
-from tests.test_http_api import _json
+from tests.harness import Nabij, json_body
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -25,7 +24,7 @@ async def _plan(
     async with nabij.http(coordinator) as http:
         response = await http.post(f"{nabij.url}/api/shifts", json=body)
         assert response.status == 201, await response.text()
-        shift_id: int = (await _json(response))["shift"]["id"]
+        shift_id: int = (await json_body(response))["shift"]["id"]
         return shift_id
 
 
@@ -45,7 +44,7 @@ async def test_the_calendar_feed_holds_only_your_shifts_until_revoked(nabij: Nab
     mine = await _plan(nabij, tokens["carla"], ids["anna"], _day(2), "19:00", "22:00")
     await _plan(nabij, tokens["carla"], ids["bram"], _day(3), "19:00", "22:00")
     async with nabij.http(tokens["anna"]) as http:
-        issued = await _json(await http.post(f"{nabij.url}/api/me/calendar"))
+        issued = await json_body(await http.post(f"{nabij.url}/api/me/calendar"))
     feed_url = issued["url"]
     assert feed_url.startswith(f"{nabij.url}/calendar/") and feed_url.endswith(".ics")
     async with aiohttp.ClientSession() as anonymous:
@@ -58,7 +57,7 @@ async def test_the_calendar_feed_holds_only_your_shifts_until_revoked(nabij: Nab
     assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z" in body
     assert "Anna" not in body and "Bram" not in body and "anna" not in body
     async with nabij.http(tokens["anna"]) as http:
-        reissued = await _json(await http.post(f"{nabij.url}/api/me/calendar"))
+        reissued = await json_body(await http.post(f"{nabij.url}/api/me/calendar"))
         async with aiohttp.ClientSession() as anonymous:
             assert (await anonymous.get(feed_url)).status == 404  # the old URL is revoked
             assert (await anonymous.get(reissued["url"])).status == 200
@@ -75,17 +74,19 @@ async def test_an_approved_swap_hands_the_shift_over(nabij: Nabij) -> None:
     async with nabij.http(tokens["anna"]) as http:
         created = await http.post(f"{nabij.url}/api/shift-requests", json=body)
         assert created.status == 201, await created.text()
-        request_id = (await _json(created))["request"]["id"]
+        request_id = (await json_body(created))["request"]["id"]
         # An expert cannot decide, not even on their own request.
         url = f"{nabij.url}/api/shift-requests/{request_id}/approve"
         assert (await http.post(url)).status == 403
     async with nabij.http(tokens["carla"]) as http:
-        pending = await _json(await http.get(f"{nabij.url}/api/shift-requests?status=pending"))
+        pending = await json_body(await http.get(f"{nabij.url}/api/shift-requests?status=pending"))
         approved = await http.post(url)
         again = await http.post(url)
-        shifts = await _json(await http.get(f"{nabij.url}/api/shifts", params={"from": _day(1)}))
+        shifts = await json_body(
+            await http.get(f"{nabij.url}/api/shifts", params={"from": _day(1)})
+        )
     assert [r["id"] for r in pending["requests"]] == [request_id]
-    assert approved.status == 200 and (await _json(approved))["request"]["status"] == "approved"
+    assert approved.status == 200 and (await json_body(approved))["request"]["status"] == "approved"
     assert again.status == 404
     assert [(s["id"], s["user_id"]) for s in shifts["shifts"]] == [(shift, ids["bram"])]
 
@@ -97,13 +98,15 @@ async def test_a_swap_onto_a_busy_colleague_is_refused_and_changes_nothing(nabij
     await _plan(nabij, tokens["carla"], ids["bram"], _day(2), "20:00", "23:00")
     body = {"shift_id": shift, "kind": "swap", "to_user_id": ids["bram"]}
     async with nabij.http(tokens["anna"]) as http:
-        request_id = (await _json(await http.post(f"{nabij.url}/api/shift-requests", json=body)))[
-            "request"
-        ]["id"]
+        request_id = (
+            await json_body(await http.post(f"{nabij.url}/api/shift-requests", json=body))
+        )["request"]["id"]
     async with nabij.http(tokens["carla"]) as http:
         refused = await http.post(f"{nabij.url}/api/shift-requests/{request_id}/approve")
-        pending = await _json(await http.get(f"{nabij.url}/api/shift-requests?status=pending"))
-        shifts = await _json(await http.get(f"{nabij.url}/api/shifts", params={"from": _day(1)}))
+        pending = await json_body(await http.get(f"{nabij.url}/api/shift-requests?status=pending"))
+        shifts = await json_body(
+            await http.get(f"{nabij.url}/api/shifts", params={"from": _day(1)})
+        )
     assert refused.status == 400
     assert [r["id"] for r in pending["requests"]] == [request_id]
     owners = {s["id"]: s["user_id"] for s in shifts["shifts"]}
@@ -121,17 +124,19 @@ async def test_drop_requests_and_their_refusals(nabij: Nabij) -> None:
         drop_with_name = await http.post(
             url, json={"shift_id": annas, "kind": "drop", "to_user_id": ids["bram"]}
         )
-        dropped = await _json(await http.post(url, json={"shift_id": annas, "kind": "drop"}))
-        own_list = await _json(await http.get(url))
-    assert (await _json(not_mine))["error"]["fields"] == {
+        dropped = await json_body(await http.post(url, json={"shift_id": annas, "kind": "drop"}))
+        own_list = await json_body(await http.get(url))
+    assert (await json_body(not_mine))["error"]["fields"] == {
         "shift_id": "Choose one of your own shifts."
     }
-    assert set((await _json(drop_with_name))["error"]["fields"]) == {"to_user_id"}
+    assert set((await json_body(drop_with_name))["error"]["fields"]) == {"to_user_id"}
     assert [r["id"] for r in own_list["requests"]] == [dropped["request"]["id"]]
     async with nabij.http(tokens["carla"]) as http:
         decided = await http.post(f"{url}/{dropped['request']['id']}/approve")
-        shifts = await _json(await http.get(f"{nabij.url}/api/shifts", params={"from": _day(1)}))
-        audit = await _json(await http.get(f"{nabij.url}/api/audit"))
+        shifts = await json_body(
+            await http.get(f"{nabij.url}/api/shifts", params={"from": _day(1)})
+        )
+        audit = await json_body(await http.get(f"{nabij.url}/api/audit"))
     assert decided.status == 200
     assert [s["id"] for s in shifts["shifts"]] == [brams]
     assert audit["entries"][0]["action"] == "shift_request.approved"

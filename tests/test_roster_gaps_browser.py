@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser import Browser
-from tests.consolehelp import sign_in
+from tests.consolehelp import DASH, assert_accessible, shows, sign_in
 from tests.harness import Nabij
-from tests.test_roster_browser import DASH, assert_accessible, shows
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
 

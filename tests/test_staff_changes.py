@@ -17,8 +17,11 @@ from chatserver.keys import db_key, store_key
 from staffing.experts import set_staff_active, update_staff_user
 from tests.harness import PASSWORD, Nabij
 from tests.staffchanges import WITHIN_S, closed, password_link_token
+from tests.waiting import eventually
 
 NEW_PASSWORD = "a brand new passphrase"
+#: How long the socket of a signed-out console may stay open (its first test allowed this).
+SIGNED_OUT_CLOSE_S = 2.0
 
 
 async def test_a_demoted_coordinator_leaves_the_coordinator_rooms_at_once(nabij: Nabij) -> None:
@@ -135,3 +138,18 @@ async def test_a_change_written_straight_to_the_database_reaches_the_console(
     async with aiohttp.ClientSession() as http:
         login = {"username": "anna", "password": PASSWORD}
         assert (await http.post(f"{nabij.url}/api/auth/login", json=login)).status == 401
+
+
+async def test_signing_out_closes_the_open_console_socket(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    token = await nabij.login("anna")
+    peer = await nabij._connect("/staff", headers={"Cookie": f"nabij_session={token}"})
+    assert (await peer.call("chats:sync"))["ok"]
+    async with nabij.http(token) as http:
+        assert (await http.post(f"{nabij.url}/api/auth/logout")).status == 200
+    refused = await peer.call("chats:sync")
+    assert refused["error"]["code"] == "unauthorized"
+    await eventually(
+        lambda: not peer.client.connected, what="the socket to close", timeout=SIGNED_OUT_CLOSE_S
+    )
+    assert not peer.client.connected

@@ -29,7 +29,7 @@ from staffing.patterns import (
 from staffing.presence import presence_ended, presence_started, unattended_shifts
 from staffing.shifts import ShiftInputError
 from staffing.weekly import WeeklyWindow, WindowError
-from tests.test_staffing_shifts import make_expert, plan, utc
+from tests.shifthelp import make_expert, plan, utc
 
 Maker = async_sessionmaker[Any]
 AMS = ZoneInfo("Europe/Amsterdam")

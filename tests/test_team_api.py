@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import aiohttp
 
-from tests.harness import PASSWORD, Nabij
+from tests.harness import PASSWORD, Nabij, json_body
 from tests.staffchanges import closed
-from tests.test_http_api import _json
 
 NEW_EXPERT = {
     "username": "daan",
@@ -34,8 +33,8 @@ async def test_a_new_expert_sets_their_own_password_through_a_one_time_link(
     async with nabij.http(await nabij.login("carla")) as http:
         created = await http.post(f"{nabij.url}/api/team", json=NEW_EXPERT)
         assert created.status == 201, await created.text()
-        body = await _json(created)
-        team = await _json(await http.get(f"{nabij.url}/api/team"))
+        body = await json_body(created)
+        team = await json_body(await http.get(f"{nabij.url}/api/team"))
     member = body["member"]
     assert {k: member[k] for k in NEW_EXPERT} == NEW_EXPERT
     assert "daan" in [m["username"] for m in team["members"]]
@@ -44,10 +43,10 @@ async def test_a_new_expert_sets_their_own_password_through_a_one_time_link(
     url = f"{nabij.url}/api/auth/password"
     async with aiohttp.ClientSession() as http:
         short = await http.post(url, json={"token": token, "password": "short"})
-        assert short.status == 400 and "password" in (await _json(short))["error"]["fields"]
+        assert short.status == 400 and "password" in (await json_body(short))["error"]["fields"]
         assert (await http.post(url, json={"token": token, "password": PASSWORD})).status == 200
         again = await http.post(url, json={"token": token, "password": PASSWORD + "!"})
-        assert again.status == 400 and "token" in (await _json(again))["error"]["fields"]
+        assert again.status == 400 and "token" in (await json_body(again))["error"]["fields"]
     assert await _login_status(nabij, "daan", PASSWORD) == 200
 
 
@@ -62,7 +61,7 @@ async def test_bad_input_and_rights_are_refused_and_change_nothing(nabij: Nabij)
         bad = await http.post(
             f"{nabij.url}/api/team", json={**NEW_EXPERT, "capacity": 0, "languages": ["xx"]}
         )
-        assert set((await _json(bad))["error"]["fields"]) == {"capacity", "languages"}
+        assert set((await json_body(bad))["error"]["fields"]) == {"capacity", "languages"}
         promote = await http.put(f"{nabij.url}/api/team/{anna}", json={"role": "admin"})
         assert promote.status == 403
         wrong = await http.put(f"{nabij.url}/api/team/{anna}", json={"capacity": "9"})
@@ -70,8 +69,8 @@ async def test_bad_input_and_rights_are_refused_and_change_nothing(nabij: Nabij)
         changed = await http.put(
             f"{nabij.url}/api/team/{anna}", json={"display_name": "Anna B.", "capacity": 4}
         )
-        team = await _json(await http.get(f"{nabij.url}/api/team"))
-    assert (await _json(changed))["member"]["capacity"] == 4
+        team = await json_body(await http.get(f"{nabij.url}/api/team"))
+    assert (await json_body(changed))["member"]["capacity"] == 4
     assert sorted(m["username"] for m in team["members"]) == ["anna", "carla"]
     anna_now = next(m for m in team["members"] if m["username"] == "anna")
     assert (anna_now["display_name"], anna_now["capacity"]) == ("Anna B.", 4)
@@ -91,8 +90,8 @@ async def test_deactivation_signs_out_everywhere_and_returns_the_chats_to_the_qu
         self_off = await http.post(f"{nabij.url}/api/team/{carla}/deactivate")
         assert self_off.status == 400
         off = await http.post(f"{nabij.url}/api/team/{anna}/deactivate")
-        assert off.status == 200 and (await _json(off))["member"]["active"] is False
-        audit = await _json(await http.get(f"{nabij.url}/api/audit"))
+        assert off.status == 200 and (await json_body(off))["member"]["active"] is False
+        audit = await json_body(await http.get(f"{nabij.url}/api/audit"))
     assert (await console.next("session:ended"))["reason"] == "deactivated"
     await closed(console)
     queued = await visitor.next("chat:queued")

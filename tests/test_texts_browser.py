@@ -28,6 +28,7 @@ from tests.consolehelp import sign_in
 from tests.harness import Nabij, NabijFactory
 from tests.languages import untranslated
 from tests.texts_pages import DUTCH_ONLY_PAGES, page_paths, staff_with_data
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
 
@@ -147,13 +148,13 @@ async def _available(nabij: Nabij, username: str) -> None:
     async with nabij.app[db_key]() as session:
         user = await get_staff_by_username(session, username)
     assert user is not None
-    deadline = time.monotonic() + SETTLE_S
-    while time.monotonic() < deadline:
-        [state] = await chat.store.expert_states([user.id])
-        if state.available and state.connections:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{username} never became available")
+    user_id = user.id
+
+    async def available() -> bool:
+        [state] = await chat.store.expert_states([user_id])
+        return bool(state.available and state.connections)
+
+    await eventually(available, what=f"{username} to be available", timeout=SETTLE_S)
 
 
 async def test_every_staff_page_in_both_languages_in_a_browser(

@@ -3,7 +3,6 @@ visitor and ``GET /api/status`` get from the measured chats in the database."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 import aiohttp
@@ -16,8 +15,7 @@ from chatserver.chat.waitestimate import (
     estimate_wait,
     minute_range,
 )
-from chatserver.keys import db_key
-from registration.records import save_conversation_record
+from tests.chatrecords import measured_chats
 from tests.harness import Nabij
 
 MINUTE = 60
@@ -117,25 +115,6 @@ def test_the_erlang_quantiles_match_known_values() -> None:
 
 
 # -- grounded in the database -------------------------------------------------------------
-
-
-async def measured_chats(nabij: Nabij, talk_s: int, count: int) -> None:
-    """``count`` answered chats of ``talk_s`` seconds, ended within the last day."""
-    now = dt.datetime.now(dt.UTC)
-    async with nabij.app[db_key].begin() as session:
-        for n in range(count):
-            requested = now - dt.timedelta(hours=20, minutes=n)
-            assigned = requested + dt.timedelta(seconds=30)
-            await save_conversation_record(
-                session,
-                conversation_id=f"{n:032x}",
-                audience="victim",
-                requested_at=requested,
-                assigned_at=assigned,
-                ended_at=assigned + dt.timedelta(seconds=talk_s),
-                outcome="answered",
-                expert_id=None,
-            )
 
 
 async def test_a_queued_visitor_and_the_status_get_a_range_frommeasured_chats(

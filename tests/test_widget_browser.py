@@ -24,6 +24,7 @@ from chatserver.keys import db_key, sio_key
 from registration.models import WidgetOpenCount
 from tests.browser import Browser, describe
 from tests.harness import Nabij, NabijFactory, Peer
+from tests.waiting import eventually
 from tests.widget_ui import HostSite, WidgetUI, host_site
 
 __all__ = ["host_site"]
@@ -161,13 +162,16 @@ async def test_a_whole_chat_on_a_strict_csp_host_site(
 
 async def _opens_counted(nabij: Nabij, expected: int) -> None:
     """The widget counted its opening (cross-origin, anonymously) ``expected`` times."""
-    for _ in range(100):
+
+    async def counted() -> int | None:
         async with nabij.app[db_key]() as session:
-            counted = await session.scalar(select(func.sum(WidgetOpenCount.count)))
-        if counted == expected:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"widget opens counted: {counted}, expected {expected}")
+            return await session.scalar(select(func.sum(WidgetOpenCount.count)))
+
+    await eventually(
+        counted,
+        what=f"{expected} widget opens counted",
+        until=lambda n: n == expected,  # within the default EVENTUALLY_S, as before
+    )
 
 
 async def _visitor_writes(ui: WidgetUI, expert: Peer) -> None:

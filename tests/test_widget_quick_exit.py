@@ -9,15 +9,13 @@ the browser went to, not the page it shows.
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import WAIT_S, Browser
 from tests.harness import Nabij, Peer
+from tests.waiting import eventually
 from tests.widget_ui import WidgetUI
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
@@ -53,15 +51,13 @@ async def _left_for_the_default_site(browser: Browser, before: str) -> None:
 
 
 async def _current_url_becomes(browser: Browser, url: str) -> str:
-    """The browser's URL once it is ``url``, or the last one seen after the wait."""
-    deadline = time.monotonic() + WAIT_S
-    current = ""
-    while time.monotonic() < deadline:
-        current = await browser.run(lambda: str(browser.driver.current_url))
-        if current == url:
-            break
-        await asyncio.sleep(0.05)
-    return current
+    """The browser's URL once it is ``url`` (failing with the last one seen)."""
+    return await eventually(
+        lambda: browser.run(lambda: str(browser.driver.current_url)),
+        what=f"the browser to be at {url}",
+        until=lambda current: current == url,
+        timeout=WAIT_S,
+    )
 
 
 async def test_snel_weg_on_the_shipped_demo_page_goes_to_the_default_site(

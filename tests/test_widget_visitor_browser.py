@@ -15,8 +15,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import Browser, describe
+from tests.chatrecords import measured_chats
 from tests.harness import Nabij, NabijFactory
-from tests.test_wait_estimate import measured_chats
 from tests.widget_ui import HostSite, WidgetUI, host_site
 
 __all__ = ["host_site"]

@@ -7,10 +7,8 @@ to WebDriver, which clicks and types into shadow elements like any other.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ from selenium.webdriver.remote.webelement import WebElement
 
 from tests.browser import WAIT_S, Browser
 from tests.harness import unused_port
+from tests.waiting import eventually
 
 ROOT_JS = "document.getElementById('nabij-widget').shadowRoot"
 FIND_JS = (
@@ -53,15 +52,17 @@ class WidgetUI:
 
     async def find(self, css: str, timeout: float = WAIT_S) -> WebElement:
         """The visible widget element matching ``css`` (waiting for it)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            element = await self.browser.script(FIND_JS, css)
-            if element is not None:
-                return element  # type: ignore[no-any-return]
-            if time.monotonic() > deadline:
-                await self.browser.screenshot("widget-missing-" + re.sub(r"\W+", "-", css))
-                raise AssertionError(f"widget element {css!r} never became visible")
-            await asyncio.sleep(0.05)
+        try:
+            element: WebElement = await eventually(
+                lambda: self.browser.script(FIND_JS, css),
+                what=f"widget element {css!r} to become visible",
+                until=lambda found: found is not None,
+                timeout=timeout,
+            )
+        except AssertionError:
+            await self.browser.screenshot("widget-missing-" + re.sub(r"\W+", "-", css))
+            raise
+        return element
 
     async def visible(self, css: str) -> bool:
         """Whether a widget element matching ``css`` is visible now."""
@@ -84,16 +85,23 @@ class WidgetUI:
 
     async def wait_text(self, css: str, pattern: str, timeout: float = WAIT_S) -> str:
         """Wait until a widget element matching ``css`` shows text matching ``pattern``."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for text in await self.texts(css):
-                if re.search(pattern, text):
-                    return text
-            if time.monotonic() > deadline:
-                await self.browser.screenshot("widget-text-" + re.sub(r"\W+", "-", css))
-                seen = await self.texts(css)
-                raise AssertionError(f"{css!r} never showed {pattern!r}; saw {seen!r}")
-            await asyncio.sleep(0.05)
+
+        async def matching() -> str | None:
+            return next((text for text in await self.texts(css) if re.search(pattern, text)), None)
+
+        try:
+            found = await eventually(
+                matching,
+                what=f"{css!r} to show {pattern!r}",
+                until=lambda text: text is not None,
+                timeout=timeout,
+            )
+        except AssertionError:
+            await self.browser.screenshot("widget-text-" + re.sub(r"\W+", "-", css))
+            seen = await self.texts(css)
+            raise AssertionError(f"{css!r} never showed {pattern!r}; saw {seen!r}") from None
+        assert found is not None
+        return found
 
     async def focused(self) -> dict[str, Any]:
         """The focused element, looking into the shadow root when the focus is there."""
