@@ -1,0 +1,85 @@
+"""Layout defects a walkthrough of the shipped pages found (headless Chromium).
+
+- A phone number in the widget broke at its hyphen ("0800-" at the end of one line,
+  "2000" on the next), at 1280 x 800 and at 320 x 360: read that way it gets dialled wrong.
+- The console's "also the address" checkbox sat centred on a row of its own, above its
+  text, so it was not clear what it ticked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser import Browser
+from tests.consolehelp import sign_in
+from tests.harness import Nabij
+from tests.widget_ui import WidgetUI
+
+pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
+
+#: Each phone link in the widget: its text and on how many lines it is drawn.
+TEL_LINES_JS = """
+const root = document.getElementById('nabij-widget').shadowRoot;
+return Array.from(root.querySelectorAll('a[href^="tel:"]'))
+  .filter(a => a.checkVisibility())
+  .map(a => ({text: a.textContent, lines: new Set(
+    Array.from(a.getClientRects(), r => Math.round(r.top))).size}));
+"""
+
+#: The block checkbox and the first line of its text: their vertical centres.
+CHECK_ROW_JS = """
+const label = document.querySelector('.chat-panel:not([hidden]) .chat-block-address')
+  .closest('label');
+const box = label.querySelector('input').getBoundingClientRect();
+const range = document.createRange();
+range.selectNodeContents(label.lastChild);
+const line = range.getClientRects()[0];
+return {box: box.top + box.height / 2, text: line.top + line.height / 2,
+        boxRight: box.right, textLeft: line.left};
+"""
+
+
+async def _viewport(browser: Browser, width: int, height: int) -> None:
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 400}
+    await browser.run(browser.driver.execute_cdp_cmd, "Emulation.setDeviceMetricsOverride", metrics)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (320, 360)])
+async def test_phone_numbers_in_the_widget_stay_on_one_line(
+    nabij: Nabij, browser: Browser, size: tuple[int, int]
+) -> None:
+    await nabij.add_expert("anna")
+    await nabij.staff("anna", available=False)  # on shift, nobody free: every line shows
+    await _viewport(browser, *size)
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await ui.click(".launcher")
+    await ui.wait_text(".closed h3", "^Er is nu niemand vrij$")
+    links: list[dict[str, Any]] = await browser.script(TEL_LINES_JS)
+    await browser.screenshot(f"widget-phone-numbers-{size[0]}x{size[1]}")
+    assert {link["text"] for link in links} >= {"112", "0800-2000", "085-123 45 67"}, links
+    assert [link for link in links if link["lines"] != 1] == []
+
+
+async def test_the_block_address_checkbox_sits_next_to_its_text(
+    nabij: Nabij, browser: Browser
+) -> None:
+    await nabij.add_expert("anna")
+    await nabij.add_expert("bert", capacity=1)
+    bert = await nabij.staff("bert")  # full after the first visitor: the next one waits
+    first = await nabij.visitor()
+    assert (await first.call("chat:request", {"audience": "victim"}))["position"] == 0
+    await bert.next("chat:assigned")
+    await sign_in(browser, nabij, "anna")
+    visitor = await nabij.visitor()
+    assert (await visitor.call("chat:request", {"audience": "victim"}))["position"] >= 1
+    await browser.click(".queue-item .take")
+    await visitor.next("chat:assigned")
+    await browser.click(".chat-panel:not([hidden]) .chat-actions summary")
+    await browser.find(".chat-panel:not([hidden]) .chat-block-address")
+    row: dict[str, float] = await browser.script(CHECK_ROW_JS)
+    await browser.screenshot("console-block-address-checkbox")
+    assert abs(row["box"] - row["text"]) < 6, row  # on the text's first line
+    assert 0 <= row["textLeft"] - row["boxRight"] < 16, row  # and just left of it
