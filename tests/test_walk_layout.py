@@ -4,10 +4,14 @@
   "2000" on the next), at 1280 x 800 and at 320 x 360: read that way it gets dialled wrong.
 - The console's "also the address" checkbox sat centred on a row of its own, above its
   text, so it was not clear what it ticked.
+- Off shift with the availability box still on, the console said "Je bent beschikbaar:
+  nieuwe chats kunnen naar jou." under "Je hebt nu geen dienst": no chat can come then.
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -83,3 +87,23 @@ async def test_the_block_address_checkbox_sits_next_to_its_text(
     await browser.screenshot("console-block-address-checkbox")
     assert abs(row["box"] - row["text"]) < 6, row  # on the text's first line
     assert 0 <= row["textLeft"] - row["boxRight"] < 16, row  # and just left of it
+
+
+async def test_off_shift_the_console_never_says_chats_can_come(
+    nabij: Nabij, browser: Browser
+) -> None:
+    """Available when the shift ended: the box stays on, the sentence says no chats come."""
+    user_id = await nabij.add_expert("anna", on_shift=False)
+    now = dt.datetime.now(dt.UTC)
+    await nabij.add_shift(user_id, now - dt.timedelta(hours=1), now + dt.timedelta(seconds=2))
+    await nabij.staff("anna")  # available while on shift
+    await asyncio.sleep(max(0.0, (now - dt.datetime.now(dt.UTC)).total_seconds() + 2.5))
+    await sign_in(browser, nabij, "anna")
+    await browser.wait_text("#shift-status", "^Je hebt nu geen dienst")
+    await browser.until("document.getElementById('available').checked")
+    status = await browser.wait_text("#presence-status", ".")
+    await browser.screenshot("console-available-off-shift")
+    assert status == "Je staat op beschikbaar, maar buiten je dienst krijg je geen nieuwe chats."
+    assert await browser.script("return document.getElementById('presence-status').className;") == (
+        "presence-off"
+    )

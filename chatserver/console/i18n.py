@@ -131,6 +131,9 @@ NL: Final[dict[str, str]] = {
     "title.new": "Nieuw",
     "presence.on": "Je bent beschikbaar: nieuwe chats kunnen naar jou.",
     "presence.off": "Je bent niet beschikbaar: je krijgt geen nieuwe chats.",
+    "presence.on_off_shift": (
+        "Je staat op beschikbaar, maar buiten je dienst krijg je geen nieuwe chats."
+    ),
     "presence.site_unstaffed": (
         "De website zegt nu dat er niemand beschikbaar is: bezoekers kunnen geen chat beginnen."
     ),
@@ -262,6 +265,9 @@ EN: Final[dict[str, str]] = {
     "title.new": "New",
     "presence.on": "You are available: new chats can come to you.",
     "presence.off": "You are not available: you get no new chats.",
+    "presence.on_off_shift": (
+        "You are set to available, but outside your shift you get no new chats."
+    ),
     "presence.site_unstaffed": (
         "The website says nobody is available now: visitors cannot start a chat."
     ),
