@@ -6,6 +6,8 @@
   text, so it was not clear what it ticked.
 - Off shift with the availability box still on, the console said "Je bent beschikbaar:
   nieuwe chats kunnen naar jou." under "Je hebt nu geen dienst": no chat can come then.
+- A coordinator's "Te registreren" listed every expert's pending registrations without
+  saying whose: they looked like the coordinator's own.
 """
 
 from __future__ import annotations
@@ -107,3 +109,21 @@ async def test_off_shift_the_console_never_says_chats_can_come(
     assert await browser.script("return document.getElementById('presence-status').className;") == (
         "presence-off"
     )
+
+
+async def test_a_coordinators_pending_list_names_whose_registration_it_is(
+    nabij: Nabij, browser: Browser
+) -> None:
+    """Coordinators see every expert's pending registrations: a colleague's says whose."""
+    await nabij.add_expert("bert")
+    await nabij.add_expert("cora", role="coordinator", on_shift=False)
+    bert = await nabij.staff("bert")
+    visitor = await nabij.visitor()
+    assert (await visitor.call("chat:request", {"audience": "victim"}))["position"] == 0
+    await bert.next("chat:assigned")
+    assert (await visitor.call("chat:end"))["ok"]
+    await bert.next("registration:pending")
+    await sign_in(browser, nabij, "cora")
+    line = await browser.wait_text("#pending-list .pending-item", "Slachtoffer")
+    await browser.screenshot("console-coordinator-pending-names-expert")
+    assert line.splitlines()[0].endswith(" · Slachtoffer · Bert"), line
