@@ -8,6 +8,8 @@
   nieuwe chats kunnen naar jou." under "Je hebt nu geen dienst": no chat can come then.
 - A coordinator's "Te registreren" listed every expert's pending registrations without
   saying whose: they looked like the coordinator's own.
+- "Nieuw gesprek starten" after a chat showed the intro and "Start de chat" from the
+  status read when the page loaded, although nobody could chat any more.
 """
 
 from __future__ import annotations
@@ -127,3 +129,25 @@ async def test_a_coordinators_pending_list_names_whose_registration_it_is(
     line = await browser.wait_text("#pending-list .pending-item", "Slachtoffer")
     await browser.screenshot("console-coordinator-pending-names-expert")
     assert line.splitlines()[0].endswith(" · Slachtoffer · Bert"), line
+
+
+async def test_a_new_chat_after_the_end_asks_again_whether_anyone_is_free(
+    nabij: Nabij, browser: Browser
+) -> None:
+    """The demo page stayed "nu open" after a chat although nobody could chat any more."""
+    await nabij.add_expert("anna", capacity=1)
+    anna = await nabij.staff("anna")
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await ui.click(".launcher")
+    await ui.click("label[for=nabij-audience-victim]")
+    await ui.click(".start")
+    conversation_id = (await anna.next("chat:assigned"))["conversation_id"]
+    await ui.wait_text(".chat-status", "Anna is er voor je")
+    assert (await anna.call("chat:end", {"conversation_id": conversation_id}))["ok"]
+    await ui.find(".view.ended")
+    assert (await anna.call("presence:set", {"available": False}))["ok"]
+    await ui.click(".new-chat")
+    await ui.wait_text(".closed h3", "^Er is nu niemand vrij$")
+    await browser.screenshot("widget-new-chat-after-the-expert-left")
+    assert not await ui.visible(".start")
