@@ -10,6 +10,8 @@
   saying whose: they looked like the coordinator's own.
 - "Nieuw gesprek starten" after a chat showed the intro and "Start de chat" from the
   status read when the page loaded, although nobody could chat any more.
+- The coordinator who picked up an alert read their own name in the third person
+  ("Cora pakt de melding van Bert op.").
 """
 
 from __future__ import annotations
@@ -151,3 +153,23 @@ async def test_a_new_chat_after_the_end_asks_again_whether_anyone_is_free(
     await ui.wait_text(".closed h3", "^Er is nu niemand vrij$")
     await browser.screenshot("widget-new-chat-after-the-expert-left")
     assert not await ui.visible(".start")
+
+
+async def test_the_coordinator_who_picks_up_an_alert_reads_you_not_their_own_name(
+    nabij: Nabij, browser: Browser
+) -> None:
+    """Cora pressed "Ik pak dit op" and read "Cora pakt de melding van Bert op."."""
+    await nabij.add_expert("bert")
+    await nabij.add_expert("cora", role="coordinator", on_shift=False)
+    bert = await nabij.staff("bert")
+    visitor = await nabij.visitor()
+    assert (await visitor.call("chat:request", {"audience": "victim"}))["position"] == 0
+    conversation_id = (await bert.next("chat:assigned"))["conversation_id"]
+    await sign_in(browser, nabij, "cora")
+    raised = await bert.call("alert:raise", {"conversation_id": conversation_id, "note": "Hulp"})
+    assert raised["ok"], raised
+    await browser.wait_text(".alert-item .alert-note", "Hulp")
+    await browser.click(".alert-item .alert-ack")
+    await browser.absent(".alert-item")
+    assert await browser.wait_text("#notice", ".") == "Je pakt de melding van Bert op."
+    await bert.next("alert:acked")
