@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import errno
 import getpass
 import os
 import sys
@@ -22,7 +23,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.clihints import first_coordinator_hint, invocation
+from chatserver.clihints import first_coordinator_hint, invocation, port_in_use_hint
 from chatserver.clilive import MEMORY_STORE_NOTE, reaches_live_state, sign_out_everywhere
 from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings, SettingsError, load_settings, local_secret_key
@@ -213,7 +214,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"(listening on {shown_host}:{port})", flush=True)
     if staff == 0:
         print(first_coordinator_hint(), flush=True)
-    serve(settings, host, port)
+    try:
+        serve(settings, host, port)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        return _fail(port_in_use_hint(f"{shown_host}:{port}", port), 1)
     return 0
 
 

@@ -11,6 +11,11 @@ import shutil
 import sys
 from pathlib import Path
 
+PORT_IN_USE_HINT = (
+    "{address} is already in use (is Nabij running there already?). Stop that server, or"
+    " serve on another port:\n  {nabij} serve --port {other}"
+)
+
 FIRST_COORDINATOR_HINT = (
     "No staff accounts yet. Create the first coordinator in another terminal, from this"
     " directory (the password is asked twice):\n"
@@ -47,3 +52,8 @@ def _shown_path(path: str) -> str:
 def first_coordinator_hint() -> str:
     """What to do when there is no account yet, with a command that works as printed."""
     return FIRST_COORDINATOR_HINT.format(nabij=invocation())
+
+
+def port_in_use_hint(address: str, port: int) -> str:
+    """The port is taken: say so plainly, with a command for a free-looking port."""
+    return PORT_IN_USE_HINT.format(address=address, nabij=invocation(), other=port + 1)

@@ -28,6 +28,7 @@ NL: Final[dict[str, str]] = {
     "console": "Console",
     "skip": "Naar de inhoud",
     "form.expired": "het formulier is verlopen; laad de pagina opnieuw.",
+    "page.forbidden": "deze pagina is alleen voor coördinatoren; je console staat op /console.",
     "login.title": "Inloggen",
     "login.username": "Gebruikersnaam",
     "login.password": "Wachtwoord",
@@ -83,6 +84,7 @@ NL: Final[dict[str, str]] = {
     "alerts.none": "Geen meldingen.",
     "alerts.ack": "Ik pak dit op",
     "alerts.closed_by": "{name} pakt de melding van {expert} op.",
+    "alerts.closed_by_you": "Je pakt de melding van {expert} op.",
     "alerts.gone": "Deze melding is al opgepakt of verlopen.",
     "alerts.mine": "Jouw meldingen",
     "alerts.waiting": "Wacht op een coördinator",
@@ -131,6 +133,9 @@ NL: Final[dict[str, str]] = {
     "title.new": "Nieuw",
     "presence.on": "Je bent beschikbaar: nieuwe chats kunnen naar jou.",
     "presence.off": "Je bent niet beschikbaar: je krijgt geen nieuwe chats.",
+    "presence.on_off_shift": (
+        "Je staat op beschikbaar, maar buiten je dienst krijg je geen nieuwe chats."
+    ),
     "presence.site_unstaffed": (
         "De website zegt nu dat er niemand beschikbaar is: bezoekers kunnen geen chat beginnen."
     ),
@@ -159,6 +164,7 @@ EN: Final[dict[str, str]] = {
     "console": "Console",
     "skip": "Skip to content",
     "form.expired": "the form has expired; reload the page.",
+    "page.forbidden": "this page is for coordinators only; your console is at /console.",
     "login.title": "Sign in",
     "login.username": "Username",
     "login.password": "Password",
@@ -214,6 +220,7 @@ EN: Final[dict[str, str]] = {
     "alerts.none": "No alerts.",
     "alerts.ack": "I'll pick this up",
     "alerts.closed_by": "{name} picks up the alert from {expert}.",
+    "alerts.closed_by_you": "You pick up the alert from {expert}.",
     "alerts.gone": "This alert was picked up already or has expired.",
     "alerts.mine": "Your alerts",
     "alerts.waiting": "Waiting for a coordinator",
@@ -262,6 +269,9 @@ EN: Final[dict[str, str]] = {
     "title.new": "New",
     "presence.on": "You are available: new chats can come to you.",
     "presence.off": "You are not available: you get no new chats.",
+    "presence.on_off_shift": (
+        "You are set to available, but outside your shift you get no new chats."
+    ),
     "presence.site_unstaffed": (
         "The website says nobody is available now: visitors cannot start a chat."
     ),

@@ -31,7 +31,8 @@ async def page_user(request: web.Request, role: str = "expert") -> StaffUser:
     if user is None:
         raise web.HTTPSeeOther(with_lang(request, "/login"))
     if not role_at_least(user.role, role):
-        raise web.HTTPForbidden(text="403")
+        # Every role above "expert" that a page asks for is "coordinator" (or admin).
+        raise web.HTTPForbidden(text=f"403: {texts(language(request))['page.forbidden']}\n")
     return user
 
 

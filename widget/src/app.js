@@ -68,7 +68,10 @@ class Widget {
     ui.end.addEventListener("click", () => this.askEnd(true));
     ui.cancelEnd.addEventListener("click", () => this.askEnd(false));
     ui.confirmEnd.addEventListener("click", () => this.endChat());
-    ui.newChat.addEventListener("click", () => this.showStart(true));
+    ui.newChat.addEventListener("click", () => {
+      this.showStart(true);
+      this.refreshStatus(); // it may have closed during the chat that just ended
+    });
     ui.tryAgain.addEventListener("click", () => this.refreshStatus(true));
     ui.close.addEventListener("click", () => this.hide());
   }

@@ -56,9 +56,9 @@ function emergency(t) {
     "p",
     { class: "emergency" },
     `${t.emergencyDanger} `,
-    h("a", { href: "tel:112", text: "112" }),
+    h("a", { href: "tel:112", class: "tel", text: "112" }),
     `. ${t.emergencyVeiligThuis} `,
-    h("a", { href: "tel:08002000", text: "0800-2000" }),
+    h("a", { href: "tel:08002000", class: "tel", text: "0800-2000" }),
     " ",
     h("span", { class: "emergency-note", text: t.emergencyVeiligThuisNote }),
   );
@@ -198,7 +198,7 @@ export function alternatives(t, config) {
 
 function contactItem(name, phone, url, note) {
   const link = phone
-    ? h("a", { href: `tel:${phone.replace(/[^\d+]/g, "")}`, text: phone })
+    ? h("a", { href: `tel:${phone.replace(/[^\d+]/g, "")}`, class: "tel", text: phone })
     : h("a", { href: url, rel: "noopener noreferrer", target: "_blank", text: shortUrl(url) });
   return h("li", null, h("strong", { text: name }), ": ", link, note ? ` (${note})` : null);
 }

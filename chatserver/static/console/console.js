@@ -141,10 +141,13 @@ async function setPresence(available) {
 }
 
 // Say plainly what the server has: the box and a sentence, and whether the site is closed.
+// Off shift nobody gets a chat, even with the box still on: never say "chats can come".
 function showPresence(available) {
+  const offShift = $("console").dataset.onShift !== "true";
   $("available").checked = available;
-  $("presence-status").textContent = T[available ? "presence.on" : "presence.off"];
-  $("presence-status").className = available ? "presence-on" : "presence-off";
+  const key = available ? (offShift ? "presence.on_off_shift" : "presence.on") : "presence.off";
+  $("presence-status").textContent = T[key];
+  $("presence-status").className = available && !offShift ? "presence-on" : "presence-off";
   refreshSiteStatus();
 }
 

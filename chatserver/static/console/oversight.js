@@ -57,19 +57,22 @@ export function syncAlerts(open) {
 export function alertClosed(data) {
   const item = findAlert(data.alert_id);
   if (!item) return;
-  notice(fmt("alerts.closed_by", { name: data.by.display_name, expert: item.dataset.expert }));
+  // Whoever pressed "Ik pak dit op" reads "Je pakt ...", not their own name in the third person.
+  const key = item.dataset.ackedHere ? "alerts.closed_by_you" : "alerts.closed_by";
+  notice(fmt(key, { name: data.by.display_name, expert: item.dataset.expert }));
   removeAlert(item);
 }
 
 function ackButton(alertId) {
   const ack = el("button", { type: "button", className: "alert-ack" }, T["alerts.ack"]);
   ack.addEventListener("click", async () => {
+    const asked = findAlert(alertId);
+    if (asked) asked.dataset.ackedHere = "true";
     const reply = await emit("alert:ack", { alert_id: alertId });
     if (!reply.ok && reply.error && reply.error.code === "not_found") notice(T["alerts.gone"]);
-    if (reply.ok || (reply.error && reply.error.code === "not_found")) {
-      const item = findAlert(alertId);
-      if (item) removeAlert(item);
-    }
+    const item = findAlert(alertId);
+    if (reply.ok && item) notice(fmt("alerts.closed_by_you", { expert: item.dataset.expert }));
+    if (item && (reply.ok || (reply.error && reply.error.code === "not_found"))) removeAlert(item);
   });
   return ack;
 }

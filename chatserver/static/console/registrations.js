@@ -15,10 +15,23 @@ const TEXT_FIELDS = ["contact_date", "duration_minutes", "contact_type", "first_
   "contact_seeker", "referral", "referral_other", "advised_help_other"];
 const LIST_FIELDS = ["support", "advised_help"];
 
+// A coordinator's lists hold every expert's registrations: name the colleague's, so that
+// nobody takes another's pending contact for their own (an expert sees only their own).
+const colleagues = new Map(); // staff user id -> display name
+const ME = Number($("console").dataset.userId);
+
+async function loadColleagues() {
+  if ($("console").dataset.role === "expert" || colleagues.size > 0) return;
+  const team = await api("GET", "/api/team");
+  if (team.ok) for (const member of team.members) colleagues.set(member.id, member.display_name);
+}
+
 function regLine(reg) {
   const type = (LABELS.contact_type || {})[reg.contact_type] || reg.contact_type || "";
   const who = reg.visitor_audience ? ` · ${T["audience." + reg.visitor_audience]}` : "";
-  return `${reg.contact_date} · ${type} · ${reg.duration_minutes} min${who}`;
+  const whose = reg.expert_id !== ME && colleagues.has(reg.expert_id)
+    ? ` · ${colleagues.get(reg.expert_id)}` : "";
+  return `${reg.contact_date} · ${type} · ${reg.duration_minutes} min${who}${whose}`;
 }
 
 function renderPending() {
@@ -50,6 +63,7 @@ function renderDone(registrations) {
 }
 
 export async function loadRegistrations() {
+  await loadColleagues();
   const open = await api("GET", "/api/registrations?status=pending");
   if (open.ok) {
     pending.clear();
