@@ -123,6 +123,7 @@ async def test_engine_io_serves_through_the_installed_transport() -> None:
     def translate(request: Any) -> dict[str, Any]:
         translated.append(request.path)
         environ: dict[str, Any] = engineio_aiohttp.translate_request(request)
+        assert libcompat.aiohttp_request(environ) is request
         return environ
 
     eio.on("message", lambda _sid, data: received.append(data))
@@ -145,6 +146,7 @@ async def test_engine_io_serves_through_the_installed_transport() -> None:
             assert len(sockets) == 1
             await asyncio.wait_for(sockets[0].close(), TIMEOUT_S)
         assert libcompat.engine_sockets(eio) == [] or all(s.closed for s in eio.sockets.values())
+        await eio.shutdown()  # its ping task must not outlive the test
     assert translated and RecordingWebSocket.served == ["websocket"]
 
 
@@ -175,6 +177,7 @@ async def test_every_client_packet_passes_the_hook_and_dispatches() -> None:
                 if len(seen) == 3:
                     break
                 await asyncio.sleep(0.05)
+        await sio.shutdown()
     assert [packet[:1] for packet in sio.packets] == ["0", "2", "3", "1"]
     assert seen == ["connect", ("hi", 7), ("disconnect", sio.reason.CLIENT_DISCONNECT)]
 

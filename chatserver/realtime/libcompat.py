@@ -36,6 +36,15 @@ def install_engine_transport(
     eio._async = {**eio._async, "websocket": websocket, "translate_request": translate_request}
 
 
+def aiohttp_request(environ: dict[str, Any]) -> Any | None:
+    """The aiohttp request behind a Socket.IO connection's environ, or None.
+
+    Relies on the aiohttp driver's ``translate_request`` keeping it under
+    ``"aiohttp.request"``: its ``REMOTE_ADDR`` is a fixed 127.0.0.1, the peer is on the request.
+    """
+    return environ.get("aiohttp.request")
+
+
 class DriverWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
     """The aiohttp driver's websocket, served on the response ``websocket_response`` makes.
 

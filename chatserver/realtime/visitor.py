@@ -19,6 +19,7 @@ from chatserver.chat.waitestimate import wait_fields
 from chatserver.chat.wire import message_ack
 from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import Conversation
+from chatserver.realtime import libcompat
 from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
 from chatserver.realtime.throttle import ConnectionCounter
@@ -54,7 +55,7 @@ def socket_origin(environ: dict[str, Any]) -> tuple[str, str | None]:
     Engine.IO's aiohttp adapter puts a fixed 127.0.0.1 in ``REMOTE_ADDR``; the peer is on
     the aiohttp request.
     """
-    request = environ.get("aiohttp.request")
+    request = libcompat.aiohttp_request(environ)
     peer = str(getattr(request, "remote", None) or environ.get("REMOTE_ADDR", ""))
     return peer, environ.get("HTTP_X_FORWARDED_FOR")
 
