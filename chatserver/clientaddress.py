@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from nabij.settings import Settings
+
 
 def client_address(peer: str | None, forwarded_for: str | None, trusted_proxy: bool) -> str:
     """The address to count the client by: the peer's, or the one its trusted proxy named."""
@@ -30,3 +32,12 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted_proxy: b
 def address_key(secret: bytes, address: str) -> str:
     """``address`` as a keyed hash (32 hex characters): a rate-limit key, not reversible."""
     return hmac.new(secret, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def hashed_client_address(settings: Settings, peer: str | None, forwarded_for: str | None) -> str:
+    """The client's rate-limit key: the one-hop rule above, then the keyed hash.
+
+    The one way both the HTTP side and the visitor's socket count a client by address.
+    """
+    address = client_address(peer, forwarded_for, settings.trusted_proxy)
+    return address_key(settings.secret_key.reveal().encode(), address)

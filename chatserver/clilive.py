@@ -57,6 +57,8 @@ async def sign_out_everywhere(settings: Settings, user_id: int, session_hashes: 
 
 async def _close_manager(sio: Any) -> None:
     """Close the Redis client the Socket.IO manager opened to publish (none in memory)."""
-    client = getattr(sio.manager, "redis", None)
+    from chatserver.realtime.libcompat import redis_client
+
+    client = redis_client(sio.manager)
     if client is not None:
         await client.aclose()

@@ -17,7 +17,11 @@ MAX_TOKEN_LENGTH = 128
 
 
 def hash_token(token: str) -> str:
-    """Return the SHA-256 hex digest under which a session token is stored."""
+    """The SHA-256 hex digest under which a secret token is stored, never the token itself.
+
+    One function for every token: staff sessions, reset and calendar links, and the
+    visitor's resume token (chatserver/chat/service.py).
+    """
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 

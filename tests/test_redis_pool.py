@@ -120,8 +120,8 @@ async def test_a_burst_of_publishes_beyond_the_pool_arrives_whole_and_in_order(
     sender, receiver = channel.manager(), channel.manager()
     heard = asyncio.ensure_future(_hear(receiver, BURST))
     await _until_subscribed(channel, 2)
-    sender._redis_connect()
-    await asyncio.gather(*(sender._publish({"method": "test", "n": i}) for i in range(BURST)))
+    sender.connect_redis()
+    await asyncio.gather(*(sender.publish({"method": "test", "n": i}) for i in range(BURST)))
     await sender.flush()
     async with asyncio.timeout(10):
         messages = await heard
@@ -136,9 +136,9 @@ async def test_a_lone_message_is_published_in_python_socketios_own_format(
     channel: Channel,
 ) -> None:
     sender = channel.manager()
-    sender._redis_connect()
+    sender.connect_redis()
     message = {"method": "emit", "event": "typing", "data": [{}], "host_id": sender.host_id}
-    await sender._publish(message)
+    await sender.publish(message)
     await sender.flush()
     assert [json.loads(p) for p in await _read_raw(channel.raw)] == [message]
 
@@ -147,12 +147,12 @@ async def test_a_batch_left_by_a_cancelled_sender_goes_out_with_the_next_publish
     channel: Channel,
 ) -> None:
     sender = channel.manager()
-    sender._redis_connect()
-    await sender._publish({"method": "test", "n": 1})
+    sender.connect_redis()
+    await sender.publish({"method": "test", "n": 1})
     assert sender._sender is not None
     sender._sender.cancel()  # before it ran: the first message stays gathered
     await asyncio.sleep(0)
-    await sender._publish({"method": "test", "n": 2})
+    await sender.publish({"method": "test", "n": 2})
     await sender.flush()
     [published] = [json.loads(p) for p in await _read_raw(channel.raw)]
     assert [m["n"] for m in published["messages"]] == [1, 2]
@@ -160,7 +160,7 @@ async def test_a_batch_left_by_a_cancelled_sender_goes_out_with_the_next_publish
 
 async def _hear(receiver: ReconnectingRedisManager, count: int) -> list[dict[str, Any]]:
     heard: list[dict[str, Any]] = []
-    async for message in receiver._listen():
+    async for message in receiver.messages():
         heard.append(message)
         if len(heard) == count:
             break

@@ -22,6 +22,7 @@ from chatserver.chat.wire import (
     waiting_payload,
 )
 from chatserver.live.models import Alert, Conversation, Message
+from chatserver.realtime.libcompat import namespace_rooms, room_members
 from chatserver.realtime.redis_manager import ReconnectingRedisManager
 
 VISITOR = "/visitor"
@@ -66,12 +67,12 @@ class Notifier:
         emits of a relayed message two usually reach nobody (the sender's own room, the
         watchers of an unwatched chat). With one process every socket is in this process's
         rooms, so those emits are skipped; with a pub/sub manager they always go out. The
-        manager's ``rooms[namespace][room]`` (sid → eio sid) is read, not copied as
-        ``get_participants`` would: nothing awaits while it is looked at.
+        room's members are read, not copied as ``get_participants`` would: nothing awaits
+        while they are looked at.
         """
         if self._rooms_elsewhere:
             return True
-        members = self.sio.manager.rooms.get(namespace, {}).get(room)
+        members = room_members(self.sio.manager, namespace, room)
         return bool(members) and (len(members) > 1 or skip_sid not in members)
 
     async def _to_visitor(
@@ -198,7 +199,7 @@ class Notifier:
 
     def local_conversations(self) -> list[str]:
         """The conversations with a visitor socket on this process (rooms are per process)."""
-        rooms = self.sio.manager.rooms.get(VISITOR, {})
+        rooms = namespace_rooms(self.sio.manager, VISITOR)
         # python-socketio keeps every socket in the room None too, and one per sid.
         return [
             room[5:]
@@ -208,7 +209,7 @@ class Notifier:
 
     def local_consoles(self) -> list[str]:
         """The ``/staff`` sockets of this process."""
-        return list(self.sio.manager.rooms.get(STAFF, {}).get("staff", {}))
+        return list(room_members(self.sio.manager, STAFF, "staff"))
 
     async def notify_conversation_lost(self, conversation_id: str) -> None:
         """The live store lost the conversation (Redis lost its data): the visitor starts anew."""

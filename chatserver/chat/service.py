@@ -7,7 +7,6 @@ missed an emit (a dropped socket, Redis pub/sub being at-most-once) gets it on r
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 import time
@@ -33,6 +32,7 @@ from chatserver.live.models import Conversation, ExpertProfile, Message, Sender
 from chatserver.live.store import LiveStore
 from chatserver.metrics import Metrics
 from nabij.settings import Settings
+from staffing.sessions import hash_token
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +54,6 @@ def handed_over_by(conversation: Conversation) -> dict[str, Any]:
     ``conversation`` as it was before the hand-over (held by the expert handing over).
     """
     return {"from_expert": {"id": conversation.expert_id, "display_name": conversation.expert_name}}
-
-
-def token_hash(token: str) -> str:
-    """The only form in which a visitor token is kept."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -216,7 +211,7 @@ class ChatService:
         """Create the conversation and assign it or queue it (atomic in the store)."""
         token = secrets.token_urlsafe(32)
         conversation = await self.store.create_conversation(
-            uuid.uuid4().hex, token_hash(token), audience, lang, now
+            uuid.uuid4().hex, hash_token(token), audience, lang, now
         )
         outcome = await self.store.request(conversation.id, candidates, now)
         logger.info("chat requested conversation=%s position=%d", conversation.id, outcome.position)

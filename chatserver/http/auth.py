@@ -8,7 +8,7 @@ import logging
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.clientaddress import address_key, client_address
+from chatserver.clientaddress import hashed_client_address
 from chatserver.http.jsonapi import APIError, read_json_object, require_staff
 from chatserver.staffauth import (
     SESSION_COOKIE,
@@ -78,10 +78,8 @@ async def check_login_throttle(request: web.Request, username: str) -> None:
 
 def request_address_key(request: web.Request) -> str:
     """The client's address as a keyed hash (chatserver/clientaddress.py: which hop)."""
-    settings = request.app[keys.settings_key]
     forwarded_for = request.headers.get("X-Forwarded-For")
-    address = client_address(request.remote, forwarded_for, settings.trusted_proxy)
-    return address_key(settings.secret_key.reveal().encode(), address)
+    return hashed_client_address(request.app[keys.settings_key], request.remote, forwarded_for)
 
 
 async def sign_in(request: web.Request, username: str, password: str) -> tuple[StaffUser, str]:

@@ -26,6 +26,7 @@ from sqlalchemy import text
 from chatserver import keys
 from chatserver.chat.notify import STAFF, VISITOR
 from chatserver.metrics import CONTENT_TYPE
+from chatserver.realtime import libcompat
 
 #: How long ``/readyz`` waits for each dependency.
 READY_TIMEOUT_S = 2.0
@@ -69,10 +70,10 @@ def _listener_alive(sio: socketio.AsyncServer) -> bool:
 
     Without Redis there is no listener and nothing to check.
     """
-    task = getattr(sio.manager, "thread", None)
+    task = libcompat.listener_task(sio.manager)
     if not isinstance(sio.manager, socketio.AsyncRedisManager) or task is None:
         return True
-    return not (isinstance(task, asyncio.Task) and task.done())
+    return not task.done()
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -100,8 +101,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 def _connections(sio: socketio.AsyncServer, namespace: str) -> int:
     """Sockets connected to ``namespace`` on this process (the manager's ``None`` room)."""
-    rooms = sio.manager.rooms.get(namespace, {})
-    return len(rooms.get(None, {}))
+    return len(libcompat.room_members(sio.manager, namespace, None))
 
 
 def _may_scrape(request: web.Request) -> bool:

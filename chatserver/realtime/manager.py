@@ -34,7 +34,7 @@ class InlineAsyncManager(socketio.AsyncManager):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         """Send ``event`` to every socket of ``room`` (or ``to``) but ``skip_sid``."""
-        if callback is not None or namespace not in self.rooms:
+        if callback is not None or namespace not in self.get_namespaces():
             await super().emit(
                 event, data, namespace, room, skip_sid, callback=callback, to=to, **kwargs
             )

@@ -19,6 +19,8 @@ from typing import Any
 import socketio
 from socketio import packet as sio_packet
 
+from chatserver.realtime.libcompat import PacketHookServer
+
 logger = logging.getLogger(__name__)
 
 #: The event name a malformed event packet is delivered as: no client can send it, as
@@ -92,37 +94,37 @@ def _shape_problem(packet_type: int, data: Any) -> str | None:
     return None
 
 
-class StrictServer(socketio.AsyncServer):  # type: ignore[misc]
+class StrictServer(PacketHookServer):
     """python-socketio's server, reading client packets only through StrictPacket.
 
-    It replaces ``_handle_eio_message``, a private method of python-socketio 5 (pinned in
-    constraints.txt); tests/test_fuzz.py sends every kind of packet through it, so an
-    upgrade that changes the method fails there.
+    The hook it overrides stands in for a private method of python-socketio
+    (chatserver/realtime/libcompat.py); tests/test_libcompat.py checks that it is called
+    and tests/test_fuzz.py sends every kind of packet through it.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(serializer=StrictPacket, **kwargs)
 
-    async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
+    async def handle_client_packet(self, eio_sid: str, data: Any) -> None:
         """Dispatch one client packet; malformed ones are answered or dropped, never raised."""
         pkt = StrictPacket.from_client(data)
         if pkt.packet_type == sio_packet.EVENT:
-            await self._handle_event(eio_sid, pkt.namespace, pkt.id, pkt.data)
+            await self.dispatch_event(eio_sid, pkt.namespace, pkt.id, pkt.data)
         elif pkt.malformed is not None:
             await self._refuse_malformed(eio_sid, pkt)
         elif pkt.packet_type == sio_packet.CONNECT:
-            await self._handle_connect(eio_sid, pkt.namespace, pkt.data)
+            await self.dispatch_connect(eio_sid, pkt.namespace, pkt.data)
         elif pkt.packet_type == sio_packet.DISCONNECT:
-            await self._handle_disconnect(eio_sid, pkt.namespace, self.reason.CLIENT_DISCONNECT)
+            await self.dispatch_disconnect(eio_sid, pkt.namespace)
         else:
-            await self._handle_ack(eio_sid, pkt.namespace, pkt.id, pkt.data)
+            await self.dispatch_ack(eio_sid, pkt.namespace, pkt.id, pkt.data)
 
     async def _refuse_malformed(self, eio_sid: str, pkt: StrictPacket) -> None:
         logger.info("malformed packet dropped type=%s reason=%s", pkt.packet_type, pkt.malformed)
         if pkt.packet_type == sio_packet.CONNECT:
             message = "The connect packet is malformed."
             refusal = {"message": message, "data": {"code": "invalid", "message": message}}
-            await self._send_packet(
+            await self.send_socketio_packet(
                 eio_sid,
                 self.packet_class(
                     sio_packet.CONNECT_ERROR, data=refusal, namespace=pkt.namespace or "/"

@@ -18,9 +18,8 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-import socketio
-
 from chatserver.live.redis import bounded_client
+from chatserver.realtime.libcompat import RedisManagerHooks
 
 logger = logging.getLogger(__name__)
 
@@ -42,21 +41,21 @@ class _Batch:
     messages: list[dict[str, Any]] = field(default_factory=list)
 
 
-class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
+class ReconnectingRedisManager(RedisManagerHooks):
     """AsyncRedisManager on a bounded pool, batching its publishes, closing replaced clients.
 
-    python-socketio's ``_redis_connect`` builds its client with ``Redis.from_url``, whose
-    pool raises MaxConnectionsError past its limit: under a burst of emits publishing failed
+    python-socketio builds its client with ``Redis.from_url``, whose pool raises
+    MaxConnectionsError past its limit: under a burst of emits publishing failed
     ("Cannot publish to redis... giving up"). Here the client comes from
     ``bounded_client``, so a publish waits for a free connection (the listener holds one).
 
-    Publishing: ``_publish`` adds the message to the batch being gathered and returns; one
+    Publishing: ``publish`` adds the message to the batch being gathered and returns; one
     sender task publishes batch after batch, in order. An emit therefore returns before
     the other processes have the event, which changes nothing for callers: delivery to
     them was never confirmed (Redis pub/sub is at-most-once, clients resync by ``last_seq``)
     and python-socketio logs and drops a failed publish either way.
 
-    After a Redis restart ``_redis_connect`` (publish retry, listener retry) makes a new
+    After a Redis restart ``connect_redis`` (publish retry, listener retry) makes a new
     client and pub/sub; the old ones are closed here, else each restart would leak
     connections. The old ones are dead by then, so closing them loses nothing.
 
@@ -69,6 +68,7 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
     def __init__(self, url: str, channel: str, pool_size: int) -> None:
         self._closing: set[asyncio.Task[None]] = set()
         self._pool_size = pool_size
+        self._url = url
         self._gathering: _Batch | None = None
         self._sender: asyncio.Task[None] | None = None
         self._nudged: dict[str, Callable[[int], Coroutine[Any, Any, None]]] = {}
@@ -81,8 +81,8 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
 
     async def nudge(self, topic: str, value: int) -> None:
         """Ask every other process to run its ``topic`` handler (at most once, like emits)."""
-        await self._publish(
-            {"method": NUDGE_METHOD, "topic": topic, "value": value, "host_id": self.host_id}
+        await self.publish(
+            {"method": NUDGE_METHOD, "topic": topic, "value": value, "host_id": self.process_id}
         )
 
     def _take_nudge(self, message: Any) -> bool:
@@ -91,25 +91,22 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
             return False
         handler = self._nudged.get(str(message.get("topic")))
         value = message.get("value")
-        if handler and message.get("host_id") != self.host_id and type(value) is int:
+        if handler and message.get("host_id") != self.process_id and type(value) is int:
             # Its own task: the listener must not wait for a database read.
             task = asyncio.get_running_loop().create_task(handler(value))
             self._nudge_tasks.add(task)
             task.add_done_callback(self._nudge_tasks.discard)
         return True
 
-    def _redis_connect(self) -> None:
-        replaced = [getattr(self, "pubsub", None), getattr(self, "redis", None)]
-        self.redis = bounded_client(self.redis_url, self._pool_size, decode_responses=False)
-        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        self.connected = True
-        for old in replaced:
-            if old is not None:
-                task = asyncio.get_running_loop().create_task(_close_quietly(old))
-                self._closing.add(task)
-                task.add_done_callback(self._closing.discard)
+    def connect_redis(self) -> None:
+        """A client on the bounded pool; the clients it replaces are closed in the background."""
+        client = bounded_client(self._url, self._pool_size, decode_responses=False)
+        for old in self.use_redis_client(client):
+            task = asyncio.get_running_loop().create_task(_close_quietly(old))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
-    async def _publish(self, data: dict[str, Any]) -> None:
+    async def publish(self, data: dict[str, Any]) -> None:
         """Queue ``data`` for the next PUBLISH; wait only when the backlog is full."""
         loop = asyncio.get_running_loop()
         batch = self._gathering
@@ -127,7 +124,7 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
         while (batch := self._gathering) is not None:
             self._gathering = None
             try:
-                await super()._publish(self._envelope(batch.messages))
+                await self.publish_to_redis(self._envelope(batch.messages))
             finally:
                 if not batch.sent.done():
                     batch.sent.set_result(None)
@@ -135,7 +132,7 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
     def _envelope(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
         if len(messages) == 1:
             return messages[0]
-        return {"method": BATCH_METHOD, "messages": messages, "host_id": self.host_id}
+        return {"method": BATCH_METHOD, "messages": messages, "host_id": self.process_id}
 
     async def flush(self) -> None:
         """Wait until every queued message has been published (or dropped as failed)."""
@@ -143,16 +140,16 @@ class ReconnectingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc
         if sender is not None and not sender.done():
             await asyncio.shield(sender)
 
-    async def _listen(self) -> AsyncIterator[Any]:
+    async def messages(self) -> AsyncIterator[Any]:
         """Each message of the channel, a batch taken apart into its messages."""
-        async for raw in super()._listen():
+        async for raw in self.redis_messages():
             for message in self._unbatch(raw):
                 if not self._take_nudge(message):
                     yield message
 
     def _unbatch(self, raw: Any) -> list[Any]:
         try:
-            data = self.json.loads(raw)
+            data = self.decode_message(raw)
         except ValueError:
             return [raw]  # not ours to judge: python-socketio skips what it cannot read
         if isinstance(data, dict) and data.get("method") == BATCH_METHOD:

@@ -14,6 +14,7 @@ from aiohttp import web
 from chatserver import keys
 from chatserver.chat.notify import STAFF_CHANGED
 from chatserver.chat.service import ChatService
+from chatserver.realtime import libcompat
 from chatserver.realtime.jsoncodec import PacketJson
 from chatserver.realtime.manager import InlineAsyncManager
 from chatserver.realtime.packets import StrictServer
@@ -81,12 +82,12 @@ async def close_socketio(sio: socketio.AsyncServer) -> None:
         # Bounded: a Redis that hangs (there is no socket timeout) must not stop shutdown.
         with suppress(TimeoutError):
             await asyncio.wait_for(manager.flush(), SOCKET_CLOSE_TIMEOUT_S)
-    thread = getattr(manager, "thread", None)
-    if isinstance(thread, asyncio.Task):
+    thread = libcompat.listener_task(manager)
+    if thread is not None:
         thread.cancel()
         with suppress(asyncio.CancelledError):
             await thread
-    redis = getattr(manager, "redis", None)
+    redis = libcompat.redis_client(manager)
     if redis is not None:
         await redis.aclose()
 
@@ -97,7 +98,7 @@ def socketio_ctx(sio: socketio.AsyncServer) -> Any:
     async def disconnect_all(_app: web.Application) -> None:
         # Bounded: a socket whose peer vanished mid-close never drains its send queue,
         # and engineio's close() would wait for it forever.
-        closing = [socket.close() for socket in list(sio.eio.sockets.values())]
+        closing = [socket.close() for socket in libcompat.engine_sockets(sio.eio)]
         if closing:
             with suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*closing), SOCKET_CLOSE_TIMEOUT_S)

@@ -24,6 +24,8 @@ import engineio.async_drivers.aiohttp as engineio_aiohttp
 from aiohttp.web import WebSocketResponse
 from engineio.payload import Payload
 
+from chatserver.realtime import libcompat
+
 logger = logging.getLogger(__name__)
 
 #: The Engine.IO packet types a client sends (CLOSE, PING, PONG, MESSAGE, UPGRADE, NOOP).
@@ -86,18 +88,12 @@ def checked_translate_request(max_bytes: int) -> Any:
     return translate_request
 
 
-class UncompressedWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
+class UncompressedWebSocket(libcompat.DriverWebSocket):
     """The driver's websocket, without compression, dropping frames engineio cannot read."""
 
-    async def __call__(self, environ: dict[str, Any]) -> WebSocketResponse:
-        request = environ["aiohttp.request"]
-        self._sock = WebSocketResponse(
-            max_msg_size=self.server.max_http_buffer_size, compress=False
-        )
-        await self._sock.prepare(request)
-        self.environ = environ
-        await self.handler(self)
-        return self._sock
+    def websocket_response(self) -> WebSocketResponse:
+        """An uncompressed response: no zlib state per socket, no CRIME-style oracle."""
+        return WebSocketResponse(max_msg_size=self.server.max_http_buffer_size, compress=False)
 
     async def wait(self) -> str | bytes:
         """The next frame that is an Engine.IO packet (the driver raises OSError at close)."""
@@ -110,8 +106,6 @@ class UncompressedWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
 
 def with_checked_transport(eio: Any) -> None:
     """Make this Engine.IO server (not the driver module every server shares) use both."""
-    eio._async = {
-        **eio._async,
-        "websocket": UncompressedWebSocket,
-        "translate_request": checked_translate_request(eio.max_http_buffer_size),
-    }
+    libcompat.install_engine_transport(
+        eio, UncompressedWebSocket, checked_translate_request(eio.max_http_buffer_size)
+    )

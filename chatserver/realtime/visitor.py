@@ -14,15 +14,17 @@ from typing import Any
 from chatserver import clientaddress
 from chatserver.chat.blocking import check_visitor_allowed, is_blocked_conversation
 from chatserver.chat.notify import VISITOR, conversation_room
-from chatserver.chat.service import ChatService, token_hash
+from chatserver.chat.service import ChatService
 from chatserver.chat.waitestimate import wait_fields
 from chatserver.chat.wire import message_ack
 from chatserver.errors import Ack, ProtocolError, ok
 from chatserver.live.models import Conversation
+from chatserver.realtime import libcompat
 from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
 from chatserver.realtime.throttle import ConnectionCounter
 from nabij.vocab import AUDIENCES, LANGUAGES
+from staffing.sessions import hash_token
 
 logger = logging.getLogger(__name__)
 
@@ -46,16 +48,21 @@ RESUME_FIELDS = {
 }
 
 
-def client_address(environ: dict[str, Any], trusted_proxy: bool) -> str:
-    """The visitor's address, only ever used hashed and short-lived (rate limits).
+def socket_origin(environ: dict[str, Any]) -> tuple[str, str | None]:
+    """The socket's peer address and its ``X-Forwarded-For`` header (which one counts:
+    chatserver/clientaddress.py).
 
     Engine.IO's aiohttp adapter puts a fixed 127.0.0.1 in ``REMOTE_ADDR``; the peer is on
-    the aiohttp request. Which hop is trusted: chatserver/clientaddress.py.
+    the aiohttp request.
     """
-    request = environ.get("aiohttp.request")
+    request = libcompat.aiohttp_request(environ)
     peer = str(getattr(request, "remote", None) or environ.get("REMOTE_ADDR", ""))
-    forwarded_for = environ.get("HTTP_X_FORWARDED_FOR")
-    return clientaddress.client_address(peer, forwarded_for, trusted_proxy)
+    return peer, environ.get("HTTP_X_FORWARDED_FOR")
+
+
+def client_address(environ: dict[str, Any], trusted_proxy: bool) -> str:
+    """The visitor's address, only ever used hashed and short-lived (rate limits)."""
+    return clientaddress.client_address(*socket_origin(environ), trusted_proxy)
 
 
 class VisitorNamespace(ProtocolNamespace):
@@ -67,8 +74,7 @@ class VisitorNamespace(ProtocolNamespace):
         self._sockets = ConnectionCounter(chat.settings.visitor_sockets_per_address)
 
     def _rate_key(self, environ: dict[str, Any]) -> str:
-        address = client_address(environ, self.chat.settings.trusted_proxy)
-        return clientaddress.address_key(self.chat.settings.secret_key.reveal().encode(), address)
+        return clientaddress.hashed_client_address(self.chat.settings, *socket_origin(environ))
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Open a socket (at most so many per address); with ``{token, last_seq}`` resume."""
@@ -91,7 +97,7 @@ class VisitorNamespace(ProtocolNamespace):
             values = p.parse(auth, RESUME_FIELDS)
         except ProtocolError as exc:
             raise refuse(exc) from None
-        conversation_id = await self.chat.store.conversation_for_token(token_hash(values["token"]))
+        conversation_id = await self.chat.store.conversation_for_token(hash_token(values["token"]))
         if conversation_id is None or await is_blocked_conversation(
             self.chat, conversation_id, rate_key
         ):
