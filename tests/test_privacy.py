@@ -36,7 +36,11 @@ EXPERT_TEXT = "reiger-antwoord-8822"
 FAKE_IP = "203.0.113.77"
 FAKE_UA = "NabijPrivacyProbe/9.9 (kievit-3391)"
 #: How long the erasure after the (short) grace may take.
-ERASED_S = 3.0
+#: The reconnect grace of these tests: long enough that a loaded machine still finds the
+#: content in the store right after the chat ends (the search's own check), short enough
+#: to wait for its erasure.
+GRACE_S = 2.0
+ERASED_S = GRACE_S + 3.0
 NEEDLES = (
     "zwaluw-geheim",
     EXPERT_TEXT,
@@ -91,7 +95,11 @@ async def private_nabij(
     """Nabij behind a trusted proxy, served like production (no access log, log filters)."""
     port = unused_port()
     settings = make_settings(
-        stack, redis_prefix, trusted_proxy=True, public_url=f"http://127.0.0.1:{port}"
+        stack,
+        redis_prefix,
+        trusted_proxy=True,
+        public_url=f"http://127.0.0.1:{port}",
+        reconnect_grace_s=GRACE_S,
     )
     app = create_app(settings)
     server = TestServer(app, host="127.0.0.1", port=port)
