@@ -133,7 +133,8 @@ TRACEBACK = re.compile(r"Traceback|Task exception|Exception in callback|never re
 #: engineio notes a client's own mistake once at ERROR (then at INFO), without a traceback
 #: or anything the client sent; these are the client's errors, not the server's.
 ENGINEIO_CLIENT_ERRORS = re.compile(
-    r"unsupported version|Invalid session|Invalid transport|not an accepted origin"
+    r"unsupported version|Invalid session|Session is disconnected|Invalid transport"
+    r"|not an accepted origin"
 )
 
 
@@ -500,6 +501,27 @@ async def test_hostile_long_polling_bodies(
                 assert "40/visitor," in await response.text()
             async with http.post(f"{endpoint}&sid={sid}", data=body) as response:
                 assert response.status < 500, (body[:40], response.status)
+    assert_clean_logs(caplog, capfd)
+
+
+async def test_a_request_after_the_session_closed_is_refused_cleanly(
+    nabij: Nabij, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A POST or GET on a polling session that a close packet ended: 400, no traceback.
+
+    engineio raises ``KeyError("Session is disconnected")`` there; it was a 500 ``internal``.
+    """
+    caplog.set_level(logging.INFO)
+    endpoint = f"{nabij.url}/socket.io/?EIO=4&transport=polling"
+    async with aiohttp.ClientSession() as http:
+        for method, body in (("POST", b"40/visitor,"), ("GET", None)):
+            async with http.get(endpoint) as response:
+                sid = json.loads((await response.text())[1:])["sid"]
+            async with http.post(f"{endpoint}&sid={sid}", data=b"1") as response:
+                assert response.status == 200  # the close packet
+            async with http.request(method, f"{endpoint}&sid={sid}", data=body) as response:
+                assert response.status == 400, (method, response.status)
+                assert "internal" not in await response.text()
     assert_clean_logs(caplog, capfd)
 
 

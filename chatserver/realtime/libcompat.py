@@ -18,7 +18,7 @@ from typing import Any
 
 import engineio.async_drivers.aiohttp as engineio_aiohttp
 import socketio
-from aiohttp.web import WebSocketResponse
+from aiohttp.web import Response, WebSocketResponse
 
 # --- Engine.IO ---------------------------------------------------------------------------
 
@@ -65,6 +65,32 @@ class DriverWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
         self.environ = environ
         await self.handler(self)
         return self._sock
+
+
+#: What python-engineio's ``_get_socket`` raises for a session that is gone.
+GONE_SESSION_ERRORS = (("Session is disconnected",), ("Session not found",))
+
+
+def refuse_gone_sessions(eio: Any) -> None:
+    """Answer a request for a session that closed meanwhile with 400, as for an unknown one.
+
+    python-engineio 4.x checks ``sid in self.sockets`` and then calls ``_get_socket(sid)``,
+    which raises ``KeyError("Session is disconnected")`` when the socket was closed in
+    between (a close packet in an earlier POST, a quick exit with a request in flight).
+    Unhandled, that was a 500 with a traceback. Wraps the instance's ``handle_request``, so
+    call it before ``attach`` (the route is bound to it then).
+    """
+    handle = eio.handle_request
+
+    async def handle_request(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await handle(*args, **kwargs)
+        except KeyError as exc:
+            if exc.args not in GONE_SESSION_ERRORS:
+                raise
+            return Response(status=400, text="Session closed", content_type="text/plain")
+
+    eio.handle_request = handle_request
 
 
 def engine_sockets(eio: Any) -> list[Any]:

@@ -57,6 +57,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         json=PacketJson,
     )
     with_checked_transport(sio.eio)
+    libcompat.refuse_gone_sessions(sio.eio)
     return sio
 
 
