@@ -209,13 +209,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.replace(public_url=f"http://localhost:{port}")
     staff = _run_in_db(settings, count_staff)
     shown_host = f"[{host}]" if ":" in host else host
-    print(f"Nabij is running at {settings.public_url.rstrip('/')}/", flush=True)
-    if f"{shown_host}:{port}" not in settings.public_url:
-        print(f"(listening on {shown_host}:{port})", flush=True)
-    if staff == 0:
-        print(first_coordinator_hint(), flush=True)
+
+    def announce(_aiohttp_message: str) -> None:
+        """Say where to go, once the port is really ours (aiohttp calls it then)."""
+        print(f"Nabij is running at {settings.public_url.rstrip('/')}/", flush=True)
+        if f"{shown_host}:{port}" not in settings.public_url:
+            print(f"(listening on {shown_host}:{port})", flush=True)
+        if staff == 0:
+            print(first_coordinator_hint(), flush=True)
+
     try:
-        serve(settings, host, port)
+        serve(settings, host, port, announce)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise

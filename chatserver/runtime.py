@@ -7,6 +7,7 @@ import gc
 import logging
 import re
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -154,8 +155,10 @@ def new_event_loop(kind: str) -> asyncio.AbstractEventLoop:
     return asyncio.new_event_loop()
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
-    """Run the service until interrupted.
+def serve(
+    settings: Settings, host: str, port: int, on_listening: Callable[[str], None] | None = None
+) -> None:
+    """Run the service until interrupted; ``on_listening`` once the port is bound.
 
     ``access_log=None``: aiohttp's access log would write every visitor's IP address and
     user agent, which DESIGN.md forbids. SIGTERM (and Ctrl-C) drain: see
@@ -172,7 +175,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         app,
         host=host,
         port=port,
-        print=None,
+        print=on_listening,
         access_log=None,
         shutdown_timeout=SHUTDOWN_TIMEOUT_S,
         loop=loop,

@@ -232,9 +232,13 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     monkeypatch.setattr(runtime, "create_app", create_app)
     monkeypatch.setattr(runtime.gc, "set_threshold", lambda *args: None)
-    monkeypatch.setattr(
-        web, "run_app", lambda app, **kwargs: calls.append({"settings": built[-1], **kwargs})
-    )
+
+    def run_app(app: web.Application, **kwargs: Any) -> None:
+        calls.append({"settings": built[-1], **kwargs})
+        if kwargs["print"] is not None:  # aiohttp calls it once the sites listen
+            kwargs["print"]("======== Running on http://127.0.0.1 ========")
+
+    monkeypatch.setattr(web, "run_app", run_app)
     return calls
 
 
@@ -250,7 +254,8 @@ def test_serve_upgrades_and_explains_the_first_step(
     assert "listening on 127.0.0.1:8099" in out
     assert "user add --username anna" in out and "--role coordinator" in out
     [call] = fake_server
-    assert (call["host"], call["port"], call["print"]) == ("127.0.0.1", 8099, None)
+    assert (call["host"], call["port"]) == ("127.0.0.1", 8099)
+    assert callable(call["print"])  # our announcement, not aiohttp's banner
     assert call["access_log"] is None  # aiohttp's access log would record IPs and user agents
     assert call["settings"].database_url == cli_database_url
     assert call["settings"].public_url == "http://localhost:8099"  # follows --port

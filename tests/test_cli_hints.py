@@ -145,6 +145,7 @@ def test_a_taken_port_says_so_and_offers_a_command_that_works(
         taken.listen()
         result = _serve(port, env)
     assert result.returncode == 1
+    assert "is running" not in result.stdout, "it said so before it had the port"
     assert "Errno" not in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert f"nabij: 127.0.0.1:{port} is already in use" in result.stderr, result.stderr
     command = result.stderr.strip().splitlines()[-1].strip()
