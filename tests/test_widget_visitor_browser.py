@@ -252,3 +252,29 @@ BODY_FITS_JS = (
 async def press(browser: Browser, *keys: str) -> None:
     """Press ``keys`` wherever the focus is, as a keyboard would."""
     await browser.run(ActionChains(browser.driver).send_keys(*keys).perform)
+
+
+#: Header parts whose text the panel cuts off (an ellipsis) or that stick out of it.
+CUT_OFF_JS = """
+const root = document.getElementById('nabij-widget').shadowRoot;
+return [...root.querySelectorAll('.bar h2, .bar button')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1
+            || e.getBoundingClientRect().right > window.innerWidth)
+  .map(e => e.textContent.trim());
+"""
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_the_header_fits_a_phone_with_its_keyboard_open_in_both_languages(
+    nabij_factory: NabijFactory, host_site: HostSite, browser: Browser, lang: str
+) -> None:
+    """At 320 x 360 the title, Snel weg / Quick exit and close show whole, in nl and en."""
+    nabij = await nabij_factory(widget_origins=(host_site.origin,))
+    host_site.nabij_origin = nabij.url
+    await _viewport(browser, 320, 360)
+    await browser.open(host_site.page_url(lang=lang))
+    ui = WidgetUI(browser)
+    await ui.click(".launcher")
+    await ui.find(".bar .exit")
+    await browser.screenshot(f"widget-320x360-header-{lang}")
+    assert await browser.script(CUT_OFF_JS) == []
