@@ -212,7 +212,7 @@ async def test_an_alert_waits_for_a_coordinator_who_picks_it_up_with_the_keyboar
     await coordinator.keys(Keys.ENTER)
     await coordinator.absent(".alert-item")
     assert (await coordinator.focused())["id"] == "alerts-heading"  # focus is not lost
-    await coordinator.wait_text("#notice", "Coco pakt de melding van Anna op")
+    await coordinator.wait_text("#notice", "^Je pakt de melding van Anna op")  # she did
     assert await coordinator.text("#alerts-none") == "Geen meldingen."
 
     await expert.wait_text("#my-alert-list .my-alert-state", "Opgepakt door Coco")
