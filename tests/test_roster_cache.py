@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from chatserver.chat.roster import ON_SHIFT_FRESH_S, ON_SHIFT_STALE_S, Roster
 from chatserver.chat.sharedread import SharedRead
 from chatserver.http.status import ALTERNATIVES, StatusBody
-from chatserver.keys import chat_key, roster_version_key
+from chatserver.keys import chat_key, engine_key, roster_version_key
 from nabij.db import make_sessionmaker
 from staffing.experts import create_staff_user, set_staff_active
 from staffing.patterns import create_pattern, end_pattern, extend_patterns, skip_pattern_days
@@ -28,6 +28,7 @@ from staffing.rosterversion import RosterVersion
 from staffing.shifts import add_shift, change_shift, delete_shift
 from staffing.weekly import WeeklyWindow
 from tests.harness import Nabij
+from tests.waiting import eventually
 
 Maker = async_sessionmaker[Any]
 T0 = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -429,3 +430,34 @@ def test_the_status_body_is_rendered_again_only_when_its_answer_changes() -> Non
     later = {"next_opening": "2026-11-24T08:00:00+00:00", "opening_hours": []}
     again = json.loads(body.render({"open": True, "state": "busy", "queue_length": 2}, later))
     assert again["next_opening"] == later["next_opening"]
+
+
+async def test_a_shift_planned_by_another_process_never_leaves_the_status_contradicting_itself(
+    nabij: Nabij,
+) -> None:
+    """A shift written as the CLI writes it (no version told): the state and the hours agree.
+
+    The published hours had just been read (and are reused for up to 30 s); once the
+    roster's own read sees the new shift, ``unstaffed`` comes with the hours that hold now
+    and an ``open_until``, never ``open_until: null`` beside "within the hours".
+    """
+    anna = await nabij.add_expert("anna", on_shift=False)
+    status = f"{nabij.url}/api/status"
+    async with aiohttp.ClientSession() as http:
+        assert (await (await http.get(status)).json())["state"] == "closed"  # hours read
+        now = dt.datetime.now(dt.UTC)
+        elsewhere = make_sessionmaker(nabij.app[engine_key])  # not the app's: no version
+        async with elsewhere.begin() as session:
+            await add_shift(session, user_id=anna, starts_at=now - HOUR, ends_at=now + HOUR)
+
+        async def state() -> dict[str, Any]:
+            body: dict[str, Any] = await (await http.get(status)).json()
+            return body
+
+        body = await eventually(
+            state, what="the roster to see the shift", until=lambda b: b["state"] != "closed"
+        )
+    assert body["state"] == "unstaffed", body
+    assert body["open_until"] is not None, body
+    windows = [(w["starts_at"], w["ends_at"]) for w in body["opening_hours"]]
+    assert any(s <= now.isoformat() < e for s, e in windows), windows

@@ -134,7 +134,7 @@ class ChatService:
         """
         now = self.clock()
         current = await self.availability(now)
-        published = await self._published_hours(now)
+        published = await self._published_hours(now, on_shift_now=bool(current.candidates))
         live: dict[str, Any] = {"open": current.takes_requests, "state": current.state}
         if current.state == "busy":
             waiting = await self.store.queue_length()
@@ -144,17 +144,23 @@ class ChatService:
             live["open_until"] = open_until(published["opening_hours"], now)
         return live, published
 
-    async def _published_hours(self, now: float) -> dict[str, Any]:
+    async def _published_hours(self, now: float, *, on_shift_now: bool = False) -> dict[str, Any]:
         """``next_opening`` and ``opening_hours``: one shared read, renewed every few seconds.
 
         Saves two roster queries and a week of intervals per ``GET /api/status``
         (docs/performance.md); a roster change in this process shows at once, one made by
-        another process within STATUS_CACHE_S. ``open`` is not cached: it follows presence.
+        another process (the CLI) within STATUS_CACHE_S. ``open`` is not cached: it follows
+        presence. ``on_shift_now``: someone is on shift now, so hours without ``now`` in
+        them were read before that shift was planned elsewhere; they are read again rather
+        than published beside a state that contradicts them.
         """
-        read_for = await self._published.get(
-            lambda: self._read_published_hours(now),
-            lambda published: 0 <= now - published[0] < PUBLISHED_REUSE_S,
-        )
+
+        def usable(published: tuple[float, dict[str, Any]]) -> bool:
+            if not 0 <= now - published[0] < PUBLISHED_REUSE_S:
+                return False
+            return not on_shift_now or open_until(published[1]["opening_hours"], now) is not None
+
+        read_for = await self._published.get(lambda: self._read_published_hours(now), usable)
         return read_for[1]
 
     async def _read_published_hours(self, now: float) -> tuple[float, dict[str, Any]]:
@@ -197,7 +203,8 @@ class ChatService:
         opening = await self.roster.next_opening(now)
         until = None
         if current.state == "unstaffed":
-            until = open_until((await self._published_hours(now))["opening_hours"], now)
+            hours = await self._published_hours(now, on_shift_now=True)
+            until = open_until(hours["opening_hours"], now)
         raise ProtocolError(
             "closed",
             state=current.state,
