@@ -148,9 +148,7 @@ async def _both_experts_busy(night: Night) -> None:
 
 async def _visitor_queues(night: Night, ui: WidgetUI) -> None:
     await night.visitor.open(f"{night.url}/")
-    await ui.click(".launcher")
-    await ui.click("label[for=nabij-audience-victim]")
-    await ui.click(".start")
+    await ui.start_chat("victim")
     await ui.wait_text(".chat-status", "^Je bent nummer 1 in de wachtrij")
     await night.anna.wait_text(".queue-item .audience", "Slachtoffer")
     await night.shot(night.visitor, "visitor-queued")
@@ -308,9 +306,7 @@ async def _second_visitor_flees(night: Night) -> None:
     await browser.open(before)
     await browser.open(f"{night.url}/")
     ui = WidgetUI(browser)
-    await ui.click(".launcher")
-    await ui.click("label[for=nabij-audience-unknown]")
-    await ui.click(".start")
+    await ui.start_chat()
     status = await ui.wait_text(".chat-status", "(Anna|Bram) is er voor je")
     await night.shot(browser, "second-visitor-chatting")
     expert = night.anna if status.startswith("Anna") else night.bram

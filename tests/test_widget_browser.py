@@ -53,13 +53,6 @@ async def embedded(nabij_factory: NabijFactory, site: HostSite, **overrides: Any
     return nabij
 
 
-async def start_chat(ui: WidgetUI, audience: str = "unknown") -> None:
-    """Open the widget and ask for a chat."""
-    await ui.click(".launcher")
-    await ui.click(f"label[for=nabij-audience-{audience}]")
-    await ui.click(".start")
-
-
 async def storage(browser: Browser) -> dict[str, Any]:
     """What the page keeps: cookies, localStorage, the widget's sessionStorage entry."""
     result: dict[str, Any] = await browser.script(
@@ -223,7 +216,7 @@ async def test_reload_and_a_dropped_connection_resume_with_every_message(
     expert = await nabij.staff("anna")
     await browser.open(f"{nabij.url}/")
     ui = WidgetUI(browser)
-    await start_chat(ui)
+    await ui.start_chat()
     conversation_id = (await expert.next("chat:assigned"))["conversation_id"]
     await ui.wait_text(".chat-status", "Anna is er voor je")
 
@@ -262,7 +255,7 @@ async def test_quick_exit_button_ends_clears_and_leaves_without_a_way_back(
     await browser.open(f"{host_site.origin}/neutral?before")
     await browser.open(host_site.page_url())
     ui = WidgetUI(browser)
-    await start_chat(ui)
+    await ui.start_chat()
     await expert.next("chat:assigned")
     await ui.wait_text(".chat-status", "Anna is er voor je")
     assert (await storage(browser))["session"] is not None
@@ -400,7 +393,7 @@ async def test_an_expert_who_drops_out_hands_the_visitor_back_to_the_queue(
     anna = await nabij.staff("anna")
     await browser.open(f"{nabij.url}/")
     ui = WidgetUI(browser)
-    await start_chat(ui, "relative")
+    await ui.start_chat("relative")
     await anna.next("chat:assigned")
     await ui.wait_text(".chat-status", "Anna is er voor je")
 
@@ -438,7 +431,7 @@ async def test_a_deploy_or_a_short_outage_is_retried_quietly(
     anna = await nabij.staff("anna")
     await browser.open(f"{nabij.url}/")
     ui = WidgetUI(browser)
-    await start_chat(ui)
+    await ui.start_chat()
     await ui.wait_text(".notice", "De chat is heel even niet bereikbaar, we proberen het opnieuw")
     await anna.next("chat:assigned", timeout=15)
     await ui.wait_text(".chat-status", "Anna is er voor je", timeout=15)

@@ -33,9 +33,7 @@ async def _chatting_on_the_demo_page(nabij: Nabij, browser: Browser) -> tuple[Wi
     await browser.open(before)
     await browser.open(f"{nabij.url}/")
     ui = WidgetUI(browser)
-    await ui.click(".launcher")
-    await ui.click("label[for=nabij-audience-unknown]")
-    await ui.click(".start")
+    await ui.start_chat()
     await expert.next("chat:assigned")
     await ui.wait_text(".chat-status", "Anna is er voor je")
     assert await browser.script(STORAGE_KEYS_JS) == ["nabij.widget"]

@@ -32,13 +32,6 @@ async def assert_accessible(browser: Browser, state: str) -> None:
     assert violations == [], f"{state}:\n{describe(violations)}"
 
 
-async def start_chat(ui: WidgetUI, audience: str = "unknown") -> None:
-    """Open the widget and ask for a chat."""
-    await ui.click(".launcher")
-    await ui.click(f"label[for=nabij-audience-{audience}]")
-    await ui.click(".start")
-
-
 async def test_after_a_reload_the_experts_earlier_messages_carry_the_experts_name(
     nabij_factory: NabijFactory, browser: Browser
 ) -> None:
@@ -47,7 +40,7 @@ async def test_after_a_reload_the_experts_earlier_messages_carry_the_experts_nam
     expert = await nabij.staff("anna")
     await browser.open(f"{nabij.url}/")
     ui = WidgetUI(browser)
-    await start_chat(ui)
+    await ui.start_chat()
     conversation_id = (await expert.next("chat:assigned"))["conversation_id"]
     await ui.wait_text(".chat-status", "Anna is er voor je")
     for n, body in enumerate(("Hallo, ik ben Anna.", "Waar wil je over praten?")):
@@ -216,7 +209,7 @@ async def test_a_phone_with_its_keyboard_open_keeps_message_send_and_quick_exit_
     await _viewport(browser, 320, 360)
     await browser.open(f"{nabij.url}/")
     ui = WidgetUI(browser)
-    await start_chat(ui, "victim")
+    await ui.start_chat("victim")
     conversation_id = (await expert.next("chat:assigned"))["conversation_id"]
     await ui.wait_text(".chat-status", "Anna is er voor je")
     for n in range(6):

@@ -103,6 +103,12 @@ class WidgetUI:
         assert found is not None
         return found
 
+    async def start_chat(self, audience: str = "unknown") -> None:
+        """Open the widget and ask for a chat, as a visitor taps through it."""
+        await self.click(".launcher")
+        await self.click(f"label[for=nabij-audience-{audience}]")
+        await self.click(".start")
+
     async def focused(self) -> dict[str, Any]:
         """The focused element, looking into the shadow root when the focus is there."""
         result: dict[str, Any] = await self.browser.script(FOCUSED_JS)
