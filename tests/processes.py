@@ -200,8 +200,15 @@ async def stamp_schema(database_url: str) -> None:
         await engine.dispose()
 
 
-async def add_expert(database_url: str, username: str, capacity: int = 2) -> int:
-    """A staff account on shift now, written straight into the database."""
+async def add_expert(
+    database_url: str,
+    username: str,
+    capacity: int = 2,
+    *,
+    role: str = "expert",
+    on_shift: bool = True,
+) -> int:
+    """A staff account (on shift now unless told otherwise), written straight into the database."""
     engine = create_engine(database_url)
     try:
         async with make_sessionmaker(engine).begin() as session:
@@ -210,12 +217,13 @@ async def add_expert(database_url: str, username: str, capacity: int = 2) -> int
                 username=username,
                 display_name=username.capitalize(),
                 password=PASSWORD,
-                role="expert",
+                role=role,
                 focus=(),
                 capacity=capacity,
                 cooldown_s=0,
             )
-            await roster_now(session, user.id)
+            if on_shift:
+                await roster_now(session, user.id)
             return int(user.id)
     finally:
         await engine.dispose()

@@ -14,9 +14,7 @@ import aiohttp
 import pytest
 
 from chatserver.http.csrf import CSRF_HEADER, csrf_token
-from nabij.db import create_engine, make_sessionmaker
-from staffing.experts import create_staff_user
-from tests.harness import PASSWORD, Peer
+from tests.harness import Peer
 from tests.processes import ServerProcess, add_expert, login, peers, stamp_schema
 from tests.staffchanges import WITHIN_S, closed
 
@@ -54,23 +52,6 @@ async def two_servers(
             server.stop()
 
 
-async def add_staff(database_url: str, username: str, role: str) -> int:
-    """An account off shift, written straight into the database."""
-    engine = create_engine(database_url)
-    try:
-        async with make_sessionmaker(engine).begin() as session:
-            user = await create_staff_user(
-                session,
-                username=username,
-                display_name=username.capitalize(),
-                password=PASSWORD,
-                role=role,
-            )
-            return int(user.id)
-    finally:
-        await engine.dispose()
-
-
 def _http(url: str, token: str, secret: str) -> aiohttp.ClientSession:
     """A coordinator's JSON API client (session cookie, CSRF header, same origin)."""
     return aiohttp.ClientSession(
@@ -88,8 +69,8 @@ async def test_a_change_through_one_process_reaches_consoles_on_the_other(
     database_url = str(stack["database_url"])
     anna_id = await add_expert(database_url, "anna")
     bert_id = await add_expert(database_url, "bert")
-    coco_id = await add_staff(database_url, "coco", "coordinator")
-    await add_staff(database_url, "carla", "coordinator")
+    coco_id = await add_expert(database_url, "coco", role="coordinator", on_shift=False)
+    await add_expert(database_url, "carla", role="coordinator", on_shift=False)
     one, two = two_servers()
     await one.ready()
     await two.ready()
