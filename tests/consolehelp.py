@@ -11,7 +11,7 @@ from chatserver.keys import db_key
 from staffing.experts import create_staff_user
 from staffing.quickreplies import add_quick_reply
 from tests.browser import WAIT_S, Browser, describe
-from tests.harness import PASSWORD, Nabij, roster_now
+from tests.harness import PASSWORD, Nabij, Peer, roster_now
 
 #: Text that would run or render as markup if the console ever used innerHTML.
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>vet</b>'
@@ -123,3 +123,21 @@ COUNT_BEEPS = (
 def short_number(conversation_id: str) -> str:
     """The console's "#417" for a conversation (util.js ``shortNumber``)."""
     return f"#{int(conversation_id[:6], 16) % 1000:03d}"
+
+
+async def anna_takes_a_waiting_visitor(
+    nabij: Nabij, browser: Browser, *, capacity: int = 2
+) -> Peer:
+    """Anna signs in and takes a waiting visitor by hand (Bert, full, left them waiting)."""
+    await nabij.add_expert("anna", capacity=capacity)
+    await nabij.add_expert("bert", capacity=1)
+    bert = await nabij.staff("bert")  # full after the first visitor: the next one waits
+    first = await nabij.visitor()
+    assert (await first.call("chat:request", {"audience": "victim"}))["position"] == 0
+    await bert.next("chat:assigned")
+    await sign_in(browser, nabij, "anna")
+    visitor = await nabij.visitor()
+    assert (await visitor.call("chat:request", {"audience": "victim"}))["position"] >= 1
+    await browser.click(".queue-item .take")
+    await visitor.next("chat:assigned")
+    return visitor

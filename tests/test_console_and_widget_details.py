@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.browser import Browser
-from tests.consolehelp import sign_in
+from tests.consolehelp import anna_takes_a_waiting_visitor, sign_in
 from tests.harness import Nabij
 from tests.widget_ui import WidgetUI
 
@@ -76,17 +76,7 @@ async def test_phone_numbers_in_the_widget_stay_on_one_line(
 async def test_the_block_address_checkbox_sits_next_to_its_text(
     nabij: Nabij, browser: Browser
 ) -> None:
-    await nabij.add_expert("anna")
-    await nabij.add_expert("bert", capacity=1)
-    bert = await nabij.staff("bert")  # full after the first visitor: the next one waits
-    first = await nabij.visitor()
-    assert (await first.call("chat:request", {"audience": "victim"}))["position"] == 0
-    await bert.next("chat:assigned")
-    await sign_in(browser, nabij, "anna")
-    visitor = await nabij.visitor()
-    assert (await visitor.call("chat:request", {"audience": "victim"}))["position"] >= 1
-    await browser.click(".queue-item .take")
-    await visitor.next("chat:assigned")
+    await anna_takes_a_waiting_visitor(nabij, browser)
     await browser.click(".chat-panel:not([hidden]) .chat-actions summary")
     await browser.find(".chat-panel:not([hidden]) .chat-block-address")
     row: dict[str, float] = await browser.script(CHECK_ROW_JS)

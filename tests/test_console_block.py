@@ -5,24 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import Browser
-from tests.consolehelp import script_errors, sign_in
+from tests.consolehelp import anna_takes_a_waiting_visitor, script_errors
 from tests.harness import Nabij
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
 
 
 async def test_an_expert_blocks_a_visitor_and_their_address(nabij: Nabij, browser: Browser) -> None:
-    await nabij.add_expert("anna", capacity=1)
-    await nabij.add_expert("bert", capacity=1)
-    bert = await nabij.staff("bert")  # full after the first visitor: the next one waits
-    first = await nabij.visitor()
-    assert (await first.call("chat:request", {"audience": "victim"}))["position"] == 0
-    await bert.next("chat:assigned")
-    await sign_in(browser, nabij, "anna")
-    visitor = await nabij.visitor()
-    assert (await visitor.call("chat:request", {"audience": "victim"}))["position"] >= 1
-    await browser.click(".queue-item .take")
-    await visitor.next("chat:assigned")
+    visitor = await anna_takes_a_waiting_visitor(nabij, browser, capacity=1)
 
     await browser.click(".chat-panel:not([hidden]) details summary")
     await browser.click(".chat-panel:not([hidden]) .chat-block-address")
