@@ -151,6 +151,8 @@ def phrase(info: inspect.Type) -> str:
         return "must be true or false"
     if isinstance(info, inspect.LiteralType):
         return "must be one of " + ", ".join(str(value) for value in info.values)
+    if isinstance(info, inspect.StructType):
+        return "must be an object {" + ", ".join(f.encode_name for f in info.fields) + "}"
     if isinstance(info, inspect.ListType):
         most = f"at most {info.max_length} " if info.max_length is not None else ""
         return f"must be a list of {most}values that each {phrase(info.item_type)}"
@@ -252,4 +254,6 @@ def _default(declared: inspect.Field) -> str:
     value = declared.default
     if value is msgspec.NODEFAULT and declared.default_factory is not msgspec.NODEFAULT:
         value = declared.default_factory()
+    if value is msgspec.NODEFAULT or value is msgspec.UNSET:
+        return "left out"  # an ``UNSET`` field: absent means "leave as it is"
     return msgspec.json.encode(value).decode()

@@ -12,8 +12,8 @@ import pytest
 
 from chatserver.console.i18n import NL_API_MESSAGES
 from chatserver.http.console import STATIC
-from chatserver.keys import db_key
 from chatserver.http.registrationbody import RegistrationBody
+from chatserver.keys import db_key
 from chatserver.schema import decode, field_errors
 from registration.validation import RegistrationInputError, validate_registration
 from staffing.quickreplies import list_quick_replies

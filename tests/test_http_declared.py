@@ -18,6 +18,7 @@ import pytest
 from aiohttp import web
 
 from chatserver.authz import document_app, http_rows
+from chatserver.http.bodydocs import PROTOCOL, rewritten
 from chatserver.http.declared import (
     Route,
     check_handler,
@@ -149,3 +150,10 @@ def test_no_http_handler_reaches_into_the_store_roster_or_notifier() -> None:
             if isinstance(node, ast.Attribute) and node.attr in REACH_THROUGH:
                 found.append(f"{path.name}:{node.lineno} .{node.attr}")
     assert not found, found
+
+
+def test_the_protocol_tables_of_bodies_and_queries_are_current() -> None:
+    """docs/protocol.md §8.4 is what ``python -m chatserver.http.bodydocs`` writes."""
+    document = PROTOCOL.read_text(encoding="utf-8")
+    assert rewritten(document, ROUTES) == document, "run python -m chatserver.http.bodydocs"
+    assert "`POST /api/shifts` body (`ShiftBody`" in document

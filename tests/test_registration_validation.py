@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from chatserver.http.registrationbody import RegistrationBody
+from chatserver.schema import SchemaError, decode, field_errors
 from nabij.vocab import AUDIENCES
 from registration.codes import (
     ADVISED_HELP,
@@ -24,8 +26,6 @@ from registration.codes import (
     SUPPORT,
     label,
 )
-from chatserver.http.registrationbody import RegistrationBody
-from chatserver.schema import SchemaError, decode, field_errors
 from registration.validation import (
     IDENTIFYING_TEXT_MESSAGE,
     RegistrationFields,
