@@ -19,6 +19,7 @@ from aiohttp import web
 
 from chatserver.authz import document_app, http_rows
 from chatserver.http.bodydocs import PROTOCOL, rewritten
+from chatserver.http.csrf import EXEMPT_PATHS
 from chatserver.http.declared import (
     Route,
     check_handler,
@@ -27,6 +28,7 @@ from chatserver.http.declared import (
     undeclared,
 )
 from chatserver.http.endpoints import ROUTES
+from chatserver.http.middleware import CROSS_SITE_POSTS
 from staffing.models import StaffUser
 from tests.harness import Nabij, json_body
 
@@ -157,3 +159,9 @@ def test_the_protocol_tables_of_bodies_and_queries_are_current() -> None:
     document = PROTOCOL.read_text(encoding="utf-8")
     assert rewritten(document, ROUTES) == document, "run python -m chatserver.http.bodydocs"
     assert "`POST /api/shifts` body (`ShiftBody`" in document
+
+
+def test_the_middlewares_exempt_only_what_is_declared_exempt() -> None:
+    """The CSRF and Origin middlewares match by path; each path they let by says why."""
+    exempt = {route.path for route in ROUTES if route.csrf_exempt and route.method == "POST"}
+    assert exempt >= EXEMPT_PATHS | CROSS_SITE_POSTS
