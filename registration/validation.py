@@ -83,9 +83,10 @@ class RegistrationFields:
 
 @dataclass(frozen=True)
 class RegistrationAnswers:
-    """What an expert sent, typed: the HTTP layer's declaration (chatserver/http/
-    registrationbody.py) guarantees each type, so only the form's rules are checked here.
-    None is an answer left out.
+    """What an expert sent, typed; None is an answer left out.
+
+    The HTTP body's declaration (chatserver/http/registrationbody.py) guarantees each type,
+    so only the form's rules are checked here.
     """
 
     contact_date: str | None = None

@@ -7,13 +7,14 @@ message the console knows: chatserver/http/registrationbody.py), then the form's
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 import pytest
 
 from chatserver.http.registrationbody import RegistrationBody
-from chatserver.schema import SchemaError, decode, field_errors
+from chatserver.schema import SchemaError, decode, field_errors, fields_of
 from nabij.vocab import AUDIENCES
 from registration.codes import (
     ADVISED_HELP,
@@ -27,7 +28,9 @@ from registration.codes import (
     label,
 )
 from registration.validation import (
+    FIELD_NAMES,
     IDENTIFYING_TEXT_MESSAGE,
+    RegistrationAnswers,
     RegistrationFields,
     RegistrationInputError,
     validate_registration,
@@ -335,3 +338,10 @@ def test_every_audience_maps_to_a_contact_seeker_or_none() -> None:
     assert {v for v in AUDIENCE_TO_SEEKER.values() if v} <= set(CONTACT_SEEKERS)
     assert AUDIENCE_TO_SEEKER["relative"] is None
     assert "other" in REFERRALS
+
+
+def test_the_body_declares_exactly_the_form_s_fields_in_its_order() -> None:
+    declared = [field.encode_name for field in fields_of(RegistrationBody)]
+    assert (
+        declared == list(FIELD_NAMES) == [f.name for f in dataclasses.fields(RegistrationAnswers)]
+    )
