@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from chatserver.chat.service import ChatService
 from chatserver.chat.teamview import TeamView
 from chatserver.live.store import LiveStore
+from chatserver.messagebox.service import MessageBox
 from chatserver.realtime.staffaccess import StaffAccessKeeper
 from nabij.settings import Settings
 from staffing.rosterversion import RosterVersion
@@ -24,3 +25,4 @@ chat_key = web.AppKey("chat", ChatService)
 team_view_key = web.AppKey("team_view", TeamView)
 staff_access_key = web.AppKey("staff_access", StaffAccessKeeper)
 roster_version_key = web.AppKey("roster_version", RosterVersion)
+messagebox_key = web.AppKey("messagebox", MessageBox)

@@ -43,7 +43,7 @@ class Registration(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
     status: Mapped[str] = mapped_column(String(8), index=True)  # pending | done
-    source: Mapped[str] = mapped_column(String(8))  # chat | manual
+    source: Mapped[str] = mapped_column(String(8))  # chat | manual | message
     conversation_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     contact_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
@@ -64,4 +64,37 @@ class WidgetOpenCount(Base):
     __tablename__ = "widget_open_counts"
 
     hour_start: Mapped[dt.datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeedbackAnswer(Base):
+    """One visitor's verdict after a chat: the local date and the answers, nothing else.
+
+    No conversation id, no expert, no time of day, and a random id (an increasing one
+    would give the order of the day's answers, to be matched with the order of its chats).
+    """
+
+    __tablename__ = "feedback_answers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    answered_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    #: The report mark, 1 to 10; None when the visitor skipped the question.
+    mark: Mapped[int | None] = mapped_column(Integer)
+    #: ``yes``, ``a_bit`` or ``no``.
+    helped: Mapped[str | None] = mapped_column(String(8))
+    #: ``yes`` or ``no``.
+    recommend: Mapped[str | None] = mapped_column(String(8))
+
+
+class SafetyAnswerCount(Base):
+    """How many chats began with each answer to "can you chat safely now?", per local day.
+
+    A bare counter like the widget opens: nothing links an answer to its chat.
+    """
+
+    __tablename__ = "safety_answer_counts"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    #: ``safe``, ``unsure``, ``unsafe`` or ``skipped``.
+    answer: Mapped[str] = mapped_column(String(8), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)

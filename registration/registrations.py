@@ -40,17 +40,44 @@ async def create_pending_for_chat(
     The duration is clamped to 0..1440 minutes and an unknown contact seeker becomes None,
     so ending a chat never fails on its prefill.
     """
-    existing = await _by_conversation_id(session, conversation_id)
+    return await create_pending(
+        session,
+        expert_id=expert_id,
+        link=conversation_id,
+        source="chat",
+        contact_type="chat",
+        contact_date=contact_date,
+        duration_minutes=min(max(duration_minutes, 0), MAX_DURATION_MINUTES),
+        contact_seeker=contact_seeker,
+    )
+
+
+async def create_pending(
+    session: AsyncSession,
+    *,
+    expert_id: int,
+    link: str,
+    source: str,
+    contact_type: str,
+    contact_date: dt.date,
+    duration_minutes: int | None,
+    contact_seeker: str | None,
+) -> Registration:
+    """Create a pending registration linked to ``link`` (a chat or a message thread) once.
+
+    The link is what makes it idempotent, and it is cleared on completion.
+    """
+    existing = await _by_conversation_id(session, link)
     if existing is not None:
         return existing
     registration = Registration(
         expert_id=expert_id,
         status="pending",
-        source="chat",
-        conversation_id=conversation_id,
+        source=source,
+        conversation_id=link,
         contact_date=contact_date,
-        duration_minutes=min(max(duration_minutes, 0), MAX_DURATION_MINUTES),
-        contact_type="chat",
+        duration_minutes=duration_minutes,
+        contact_type=contact_type,
         contact_seeker=contact_seeker if contact_seeker in CONTACT_SEEKERS else None,
         support=[],
         advised_help=[],

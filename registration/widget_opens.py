@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registration.counters import increment
 from registration.models import WidgetOpenCount
 
 
@@ -31,14 +31,7 @@ def hour_start(at: dt.datetime) -> dt.datetime:
 
 async def count_widget_open(session: AsyncSession, at: dt.datetime) -> None:
     """Add one to the counter of ``at``'s hour, atomically (an upsert, safe under load)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(WidgetOpenCount).values(hour_start=hour_start(at), count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[WidgetOpenCount.hour_start],
-        set_={"count": WidgetOpenCount.count + 1},
-    )
-    await session.execute(statement)
+    await increment(session, WidgetOpenCount.count, hour_start=hour_start(at))
 
 
 async def widget_opens_by_hour(

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+import chatserver.messagebox.models  # noqa: F401 - registers tables
 import registration.models  # noqa: F401 - registers tables
 import staffing.models  # noqa: F401 - registers tables
 from chatserver.live.memory import MemoryLiveStore

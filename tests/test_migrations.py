@@ -22,6 +22,7 @@ from sqlalchemy import Connection, insert, inspect, select, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import chatserver.messagebox.models  # noqa: F401 - registers tables
 import registration.models  # noqa: F401 - registers tables
 from nabij.db import Base, create_engine
 from nabij.migrate import alembic_config, upgrade_database

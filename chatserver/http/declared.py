@@ -97,6 +97,11 @@ class Route:
     #: What the access means beyond the role, for docs/authorization.md.
     note: str = ""
     refusal: Refusal = refuse_json
+    #: A check of the caller before the body is read, as the access check is (it raises
+    #: APIError): the message box's host-site origin.
+    admit: Callable[[web.Request], None] | None = None
+    #: The ``OPTIONS`` handler of a route that host sites call cross-origin with JSON.
+    preflight: Handler | None = None
     #: A directory served as static files under ``path``'s prefix.
     mount: Path | None = None
     #: The library that adds this route itself (the Socket.IO transport).
@@ -130,6 +135,8 @@ def endpoint(route: Route) -> Handler:
             if not role_at_least(user.role, route.access):
                 return route.refusal(request, 403, route.access)
             arguments["user"] = user
+        if route.admit is not None:
+            route.admit(request)
         if route.query is not None:
             arguments["query"] = decode_query(request.query, route.query)
         if route.body is not None:
@@ -196,7 +203,12 @@ def install(app: web.Application, routes: Sequence[Route]) -> None:
             app.router.add_static(route.path.split("{", 1)[0], route.mount, name="static")
             continue
         check_handler(route)
-        app.router.add_route(route.method, route.path, endpoint(route))
+        if route.preflight is not None:  # OPTIONS routes are not listed (router_routes)
+            app.router.add_route("OPTIONS", route.path, route.preflight)
+        if route.method == "GET":  # with HEAD, as aiohttp's add_get does
+            app.router.add_get(route.path, endpoint(route))
+        else:
+            app.router.add_route(route.method, route.path, endpoint(route))
     app[declared_routes_key] = tuple(routes)
     app.on_startup.append(refuse_undeclared)
 

@@ -18,6 +18,7 @@ from chatserver.http import (
     console,
     events,
     loginpages,
+    messages,
     ops,
     pages,
     passwordlink,
@@ -34,7 +35,7 @@ from chatserver.http import (
     team,
     widget_assets,
 )
-from chatserver.http.declared import Route
+from chatserver.http.declared import Access, Body, Handler, Route
 from chatserver.http.registrationbody import RegistrationBody
 from chatserver.http.staffpages import refuse_page
 
@@ -299,6 +300,49 @@ REPORT_ROUTES: Final = (
     Route("GET", "/api/reports/codebook.csv", "coordinator", reports.codebook_handler),
 )
 
+CODE_IS_CREDENTIAL: Final = "cookie-free, the pickup code is the credential"
+
+
+def _visitor_message_route(path: str, access: Access, handler: Handler, body: type[Body]) -> Route:
+    """A message-box route of the widget: cookie-free, callable by the listed host sites."""
+    exempt = CODE_IS_CREDENTIAL if access == "token" else ""
+    return Route(
+        "POST",
+        path,
+        access,
+        handler,
+        body=body,
+        csrf_exempt=exempt or "cookie-free message box of the widget (origin-checked)",
+        admit=messages.host_sites_only,
+        preflight=messages.preflight,
+    )
+
+
+MESSAGE_ROUTES: Final = (
+    _visitor_message_route(
+        "/api/messages", "public", messages.leave_handler, messages.LeaveMessage
+    ),
+    _visitor_message_route(
+        "/api/messages/thread", "token", messages.thread_handler, messages.CodeOnly
+    ),
+    _visitor_message_route(
+        "/api/messages/reply", "token", messages.reply_handler, messages.CodeAndBody
+    ),
+    _visitor_message_route(
+        "/api/messages/close", "token", messages.close_handler, messages.CodeOnly
+    ),
+    Route("GET", "/api/staff/messages", "expert", messages.staff_list_handler),
+    Route("GET", "/api/staff/messages/{thread_id}", "expert", messages.staff_thread_handler),
+    Route("POST", "/api/staff/messages/{thread_id}/claim", "expert", messages.staff_claim_handler),
+    Route(
+        "POST",
+        "/api/staff/messages/{thread_id}/answer",
+        "expert",
+        messages.staff_answer_handler,
+        body=messages.AnswerBody,
+    ),
+)
+
 #: The one declaration of every HTTP route.
 ROUTES: Final[tuple[Route, ...]] = (
     *PUBLIC_ROUTES,
@@ -307,4 +351,5 @@ ROUTES: Final[tuple[Route, ...]] = (
     *ROSTER_ROUTES,
     *TEAM_ROUTES,
     *REPORT_ROUTES,
+    *MESSAGE_ROUTES,
 )

@@ -20,6 +20,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 
+import chatserver.messagebox.models  # noqa: F401 - registers tables
 import registration.models  # noqa: F401 - registers tables
 import staffing.models  # noqa: F401 - registers tables
 from nabij.db import Base, UTCDateTime, create_engine
