@@ -165,3 +165,25 @@ def test_the_middlewares_exempt_only_what_is_declared_exempt() -> None:
     """The CSRF and Origin middlewares match by path; each path they let by says why."""
     exempt = {route.path for route in ROUTES if route.csrf_exempt and route.method == "POST"}
     assert exempt >= EXEMPT_PATHS | CROSS_SITE_POSTS
+
+
+def test_every_declared_get_answers_head_too() -> None:
+    """aiohttp's add_get adds HEAD; the table's GET routes keep it (link checkers, curl -I)."""
+    app = document_app()
+    heads = {route.resource.canonical for route in app.router.routes() if route.method == "HEAD"}
+    gets = {r.key.split(" ", 1)[1] for r in ROUTES if r.method == "GET" and r.handler}
+    assert gets <= heads
+
+
+async def test_a_foreign_site_is_refused_before_its_body_is_read(nabij: Nabij) -> None:
+    headers = {"Origin": "https://elsewhere.example"}
+    async with (
+        aiohttp.ClientSession(headers=headers) as http,
+        http.post(f"{nabij.url}/api/messages", json={"secret_field": 1}) as response,
+    ):
+        body = await json_body(response)
+    assert (response.status, body["error"]["code"], body["error"].get("fields")) == (
+        403,
+        "forbidden",
+        None,
+    )
