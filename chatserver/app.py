@@ -14,6 +14,7 @@ from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster
 from chatserver.chat.service import ChatService
+from chatserver.chat.teamview import TeamView
 from chatserver.http.middleware import setup_middlewares
 from chatserver.http.routes import setup_routes, setup_templates
 from chatserver.lifecycle import (
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.settings_key], app[keys.engine_key], app[keys.db_key] = settings, engine, db
     app[keys.store_key], app[keys.sio_key], app[keys.chat_key] = store, sio, chat
     app[keys.roster_version_key] = version
+    app[keys.team_view_key] = TeamView(db, store, roster, chat.notifier, chat.clock)
     app[keys.messagebox_key] = message_box(settings, db, store, roster, chat)
     setup_templates(app)
     setup_routes(app)

@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from chatserver.chat.service import ChatService
+from chatserver.chat.teamview import TeamView
 from chatserver.live.store import LiveStore
 from chatserver.messagebox.service import MessageBox
 from chatserver.realtime.staffaccess import StaffAccessKeeper
@@ -21,6 +22,7 @@ db_key = web.AppKey("db", async_sessionmaker[Any])
 store_key = web.AppKey("store", LiveStore)
 sio_key = web.AppKey("sio", socketio.AsyncServer)
 chat_key = web.AppKey("chat", ChatService)
+team_view_key = web.AppKey("team_view", TeamView)
 staff_access_key = web.AppKey("staff_access", StaffAccessKeeper)
 roster_version_key = web.AppKey("roster_version", RosterVersion)
 messagebox_key = web.AppKey("messagebox", MessageBox)

@@ -21,7 +21,7 @@ Example::
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar, get_type_hints
 
 import msgspec
 from msgspec import Meta, inspect
@@ -140,6 +140,8 @@ def describe(payload_type: type[Payload], field: str) -> str:
 
 def phrase(info: inspect.Type) -> str:
     """The rule of one declared type, as the tail of "Invalid x: …"."""
+    if isinstance(info, inspect.Metadata):  # a ``said`` field: the rule is underneath
+        return phrase(info.type)
     if isinstance(info, inspect.UnionType):
         kinds = [t for t in info.types if not isinstance(t, inspect.NoneType)]
         nullable = len(kinds) < len(info.types)
@@ -153,6 +155,8 @@ def phrase(info: inspect.Type) -> str:
         return "must be true or false"
     if isinstance(info, inspect.LiteralType):
         return "must be one of " + ", ".join(str(value) for value in info.values)
+    if isinstance(info, inspect.StructType):
+        return "must be an object {" + ", ".join(f.encode_name for f in info.fields) + "}"
     if isinstance(info, inspect.ListType):
         most = f"at most {info.max_length} " if info.max_length is not None else ""
         return f"must be a list of {most}values that each {phrase(info.item_type)}"
@@ -182,6 +186,65 @@ def _number_phrase(info: inspect.IntType) -> str:
     return "must be a whole number"
 
 
+def said(message: str) -> Meta:
+    """Metadata telling a field's refusal in its own words: ``Annotated[int, said("…")]``.
+
+    For forms whose pages translate the API's fixed messages (chatserver/console/api_texts.py):
+    the declaration keeps the wording those pages know. A typed alias (``Annotated[str,
+    Meta(...)]``, unlike ``text()``) keeps the field's type for mypy. See ``field_errors``.
+    """
+    return Meta(extra={"message": message})
+
+
+def own_message(payload_type: type[Payload], field: str) -> str | None:
+    """The message ``said`` gave ``field``, or None."""
+    for declared in fields_of(payload_type):
+        if declared.encode_name == field:
+            return _said(declared.type)
+    return None
+
+
+def _said(info: inspect.Type) -> str | None:
+    """The ``said`` message on ``info``, or on one of its alternatives (``X | None``)."""
+    if isinstance(info, inspect.Metadata):
+        message = (info.extra or {}).get("message")
+        return str(message) if message is not None else _said(info.type)
+    if isinstance(info, inspect.UnionType):
+        return next((m for m in map(_said, info.types) if m is not None), None)
+    return None
+
+
+#: What ``field_errors`` says of a field that is not declared, and of a missing one.
+UNKNOWN_FIELD: Final = "Unknown field."
+REQUIRED_FIELD: Final = "Required."
+
+
+def field_errors(data: Any, payload_type: type[Payload]) -> dict[str, str]:
+    """Every top-level field of ``data`` at fault, each with its message (not only the first).
+
+    ``decode`` stops at the first fault; a form shows them all at once. The message is the
+    field's ``said`` one, else "Unknown field.", "Required." or the generated rule.
+    """
+    if not isinstance(data, dict):
+        return {}
+    hints = get_type_hints(payload_type, include_extras=True)
+    names = {declared.encode_name for declared in fields_of(payload_type)}
+    errors = {str(name): UNKNOWN_FIELD for name in data if name not in names}
+    for declared in fields_of(payload_type):
+        name = declared.encode_name
+        if name not in data:
+            if declared.required:
+                errors[name] = own_message(payload_type, name) or REQUIRED_FIELD
+            continue
+        try:
+            msgspec.convert(data[name], hints[declared.name], strict=True)
+        except msgspec.ValidationError:
+            errors[name] = own_message(payload_type, name) or (
+                f"Invalid {name}: {describe(payload_type, name)}."
+            )
+    return errors
+
+
 def markdown_table(payload_type: type[Payload]) -> str:
     """The payload as a docs/protocol.md table: field, rule, required or its default."""
     rows = ["| field | rule | required |", "| --- | --- | --- |"]
@@ -195,4 +258,6 @@ def _default(declared: inspect.Field) -> str:
     value = declared.default
     if value is msgspec.NODEFAULT and declared.default_factory is not msgspec.NODEFAULT:
         value = declared.default_factory()
+    if value is msgspec.NODEFAULT or value is msgspec.UNSET:
+        return "left out"  # an ``UNSET`` field: absent means "leave as it is"
     return msgspec.json.encode(value).decode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Final, TypeVar
 
@@ -40,6 +40,12 @@ EARLIEST_DATE: Final = dt.date(2000, 1, 1)
 MAX_DURATION_MINUTES: Final = 1440
 MAX_FREE_TEXT: Final = 100
 NO_CODES: Final[tuple[str, ...]] = ()
+
+#: The messages of answers of the wrong type (the declaration says them, the pages know them).
+DATE_MESSAGE: Final = "Write the date as YYYY-MM-DD."
+DURATION_MESSAGE: Final = "Give the duration as a whole number of minutes."
+CODE_LIST_MESSAGE: Final = "Send a list of codes."
+FREE_TEXT_MESSAGE: Final = "Write a short text."
 
 IDENTIFYING_TEXT_MESSAGE: Final = (
     "This looks like an e-mail address or a phone number. "
@@ -75,11 +81,24 @@ class RegistrationFields:
     advised_help_other: str | None
 
 
-class _Missing:
-    """The key is absent from the submitted data."""
+@dataclass(frozen=True)
+class RegistrationAnswers:
+    """What an expert sent, typed; None is an answer left out.
 
+    The HTTP body's declaration (chatserver/http/registrationbody.py) guarantees each type,
+    so only the form's rules are checked here.
+    """
 
-MISSING: Final = _Missing()
+    contact_date: str | None = None
+    duration_minutes: int | None = None
+    contact_type: str | None = None
+    first_or_followup: str | None = None
+    contact_seeker: str | None = None
+    referral: str | None = None
+    referral_other: str | None = None
+    support: list[str] | None = None
+    advised_help: list[str] | None = None
+    advised_help_other: str | None = None
 
 
 class _FieldError(Exception):
@@ -89,14 +108,14 @@ class _FieldError(Exception):
 class _Form:
     """Collects parsed values and the error of every field that failed."""
 
-    def __init__(self, data: Mapping[str, object]) -> None:
-        self.data = data
-        self.errors = {str(key): "Unknown field." for key in data if key not in FIELD_NAMES}
+    def __init__(self, answers: RegistrationAnswers) -> None:
+        self.answers = answers
+        self.errors: dict[str, str] = {}
 
     def field(self, name: str, default: T, parse: Callable[..., T], *args: object) -> T:
         """Return the parsed value of ``name``, or ``default`` after recording its error."""
         try:
-            return parse(self.data.get(name, MISSING), *args)
+            return parse(getattr(self.answers, name), *args)
         except _FieldError as exc:
             self.errors[name] = str(exc)
             return default
@@ -106,11 +125,9 @@ class _Form:
         return name not in self.errors
 
 
-def validate_registration(data: Mapping[str, object], *, today: dt.date) -> RegistrationFields:
-    """Return the validated fields of ``data``; raise RegistrationInputError with every error."""
-    if not isinstance(data, Mapping):
-        raise RegistrationInputError({"registration": "Send the fields as an object."})
-    form = _Form(data)
+def validate_registration(answers: RegistrationAnswers, *, today: dt.date) -> RegistrationFields:
+    """Return the validated fields of ``answers``; raise RegistrationInputError with every error."""
+    form = _Form(answers)
     fields = RegistrationFields(
         contact_date=form.field("contact_date", EARLIEST_DATE, _date, today),
         duration_minutes=form.field("duration_minutes", 0, _duration),
@@ -149,11 +166,11 @@ def _dependent_fields(form: _Form, fields: RegistrationFields) -> RegistrationFi
     )
 
 
-def _date(raw: object, today: dt.date) -> dt.date:
-    if raw is MISSING or raw is None or raw == "":
+def _date(raw: str | None, today: dt.date) -> dt.date:
+    if raw is None or raw == "":
         raise _FieldError("This field is required.")
-    if not isinstance(raw, str) or not _DATE_RE.fullmatch(raw):
-        raise _FieldError("Write the date as YYYY-MM-DD.")
+    if not _DATE_RE.fullmatch(raw):
+        raise _FieldError(DATE_MESSAGE)
     try:
         value = dt.date.fromisoformat(raw)
     except ValueError:
@@ -165,48 +182,49 @@ def _date(raw: object, today: dt.date) -> dt.date:
     return value
 
 
-def _duration(raw: object) -> int:
-    if raw is MISSING or raw is None:
+def _duration(raw: int | None) -> int:
+    if raw is None:
         raise _FieldError("This field is required.")
-    if isinstance(raw, bool) or not isinstance(raw, int):
-        raise _FieldError("Give the duration as a whole number of minutes.")
     if not 0 <= raw <= MAX_DURATION_MINUTES:
         raise _FieldError(f"Give a duration from 0 to {MAX_DURATION_MINUTES} minutes.")
     return raw
 
 
-def _required_code(raw: object, codes: tuple[str, ...]) -> str:
+def _required_code(raw: str | None, codes: tuple[str, ...]) -> str:
     code = _optional_code(raw, codes)
     if code is None:
         raise _FieldError("This field is required.")
     return code
 
 
-def _optional_code(raw: object, codes: tuple[str, ...]) -> str | None:
-    if raw is MISSING or raw is None or raw == "":
+def _optional_code(raw: str | None, codes: tuple[str, ...]) -> str | None:
+    if raw is None or raw == "":
         return None
-    if not isinstance(raw, str) or raw not in codes:
-        raise _FieldError(f"Choose one of: {', '.join(codes)}.")
+    if raw not in codes:
+        raise _FieldError(choose_one_of(codes))
     return raw
 
 
-def _code_list(raw: object, codes: tuple[str, ...]) -> tuple[str, ...]:
-    if raw is MISSING or raw is None:
+def _code_list(raw: list[str] | None, codes: tuple[str, ...]) -> tuple[str, ...]:
+    if raw is None:
         return ()
-    if not isinstance(raw, list | tuple):
-        raise _FieldError("Send a list of codes.")
-    if any(not isinstance(code, str) or code not in codes for code in raw):
+    if any(code not in codes for code in raw):
         raise _FieldError(f"Use only these codes: {', '.join(codes)}.")
     if len(set(raw)) != len(raw):
         raise _FieldError("Give each code only once.")
     return _in_code_order(raw, codes)
 
 
+def choose_one_of(codes: tuple[str, ...]) -> str:
+    """The message of a code that is not one of ``codes``."""
+    return f"Choose one of: {', '.join(codes)}."
+
+
 def _in_code_order(chosen: Collection[object], codes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(code for code in codes if code in chosen)
 
 
-def _advised_help(raw: object, allowed: bool | None) -> tuple[str, ...]:
+def _advised_help(raw: list[str] | None, allowed: bool | None) -> tuple[str, ...]:
     codes = _code_list(raw, ADVISED_HELP)
     if codes and allowed is False:
         raise _FieldError(
@@ -215,7 +233,7 @@ def _advised_help(raw: object, allowed: bool | None) -> tuple[str, ...]:
     return codes
 
 
-def _conditional_text(raw: object, wanted: bool | None, condition: str) -> str | None:
+def _conditional_text(raw: str | None, wanted: bool | None, condition: str) -> str | None:
     text = _free_text(raw)
     if wanted and text is None:
         raise _FieldError(f"Required when {condition}; describe it briefly.")
@@ -224,11 +242,9 @@ def _conditional_text(raw: object, wanted: bool | None, condition: str) -> str |
     return text
 
 
-def _free_text(raw: object) -> str | None:
-    if raw is MISSING or raw is None:
+def _free_text(raw: str | None) -> str | None:
+    if raw is None:
         return None
-    if not isinstance(raw, str):
-        raise _FieldError("Write a short text.")
     text = raw.strip()
     if len(text) > MAX_FREE_TEXT:
         raise _FieldError(f"Use at most {MAX_FREE_TEXT} characters.")

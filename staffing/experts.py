@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import func, select
@@ -24,6 +25,8 @@ USERNAME_RE = re.compile(r"[a-z0-9._-]{3,64}")
 MAX_DISPLAY_NAME = 64
 CAPACITY_RANGE = range(1, 11)
 COOLDOWN_RANGE = range(3601)
+CAPACITY_MESSAGE = "Use a whole number of chats from 1 to 10."
+COOLDOWN_MESSAGE = "Use a whole number of seconds from 0 to 3600."
 
 
 class StaffInputError(ValueError):
@@ -99,8 +102,8 @@ def _field_errors(
     display_name: str,
     role: str,
     focus: list[str],
-    capacity: object,
-    cooldown_s: object,
+    capacity: int,
+    cooldown_s: int,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not USERNAME_RE.fullmatch(username):
@@ -111,10 +114,10 @@ def _field_errors(
         errors["role"] = f"Choose one of: {', '.join(ROLES)}."
     if unknown := sorted(set(focus) - set(FOCUS_CODES)):
         errors["focus"] = f"Unknown focus {', '.join(unknown)}; use {', '.join(FOCUS_CODES)}."
-    if not _int_in(capacity, CAPACITY_RANGE):
-        errors["capacity"] = "Use a whole number of chats from 1 to 10."
-    if not _int_in(cooldown_s, COOLDOWN_RANGE):
-        errors["cooldown_s"] = "Use a whole number of seconds from 0 to 3600."
+    if capacity not in CAPACITY_RANGE:
+        errors["capacity"] = CAPACITY_MESSAGE
+    if cooldown_s not in COOLDOWN_RANGE:
+        errors["cooldown_s"] = COOLDOWN_MESSAGE
     return errors
 
 
@@ -130,34 +133,38 @@ def _language_errors(languages: list[str]) -> dict[str, str]:
 EDITABLE = ("display_name", "role", "focus", "languages", "capacity", "cooldown_s")
 
 
+@dataclass(frozen=True)
+class StaffChanges:
+    """The ``EDITABLE`` fields to change, typed; None leaves a field as it is."""
+
+    display_name: str | None = None
+    role: str | None = None
+    focus: list[str] | None = None
+    languages: list[str] | None = None
+    capacity: int | None = None
+    cooldown_s: int | None = None
+
+
 async def update_staff_user(
-    session: AsyncSession, user_id: int, changes: dict[str, object]
+    session: AsyncSession, user_id: int, changes: StaffChanges
 ) -> StaffUser | None:
-    """Change the ``EDITABLE`` fields given; raise StaffInputError, changing nothing.
+    """Change the fields ``changes`` gives; raise StaffInputError, changing nothing.
 
     ``focus`` and ``languages`` are lists of codes. None: no such user.
     """
     user = await get_staff_by_id(session, user_id)
     if user is None:
         return None
-    if unknown := sorted(set(changes) - set(EDITABLE)):
-        raise StaffInputError({name: "This cannot be changed here." for name in unknown})
-    values = {**editable_values(user), **changes}
-    focus = _code_list(values["focus"])
-    languages = _code_list(values["languages"])
-    display_name = values["display_name"]
-    role, capacity, cooldown_s = values["role"], values["capacity"], values["cooldown_s"]
-    if not isinstance(display_name, str) or not isinstance(role, str):
-        raise StaffInputError({"display_name": "Give text."})
-    display_name = display_name.strip()
-    errors = _field_errors(user.username, display_name, role, focus or [], capacity, cooldown_s)
-    errors.update(_language_errors(languages or []))
-    if focus is None or languages is None:
-        errors["focus" if focus is None else "languages"] = "Give a list of codes."
-    # The type checks repeat what _field_errors found, for the type checker's sake.
-    if errors or focus is None or languages is None:
-        raise StaffInputError(errors)
-    if not isinstance(capacity, int) or not isinstance(cooldown_s, int):
+    given = changes.display_name
+    display_name = user.display_name if given is None else given.strip()
+    role = user.role if changes.role is None else changes.role
+    focus = sorted(user.focus_codes) if changes.focus is None else changes.focus
+    languages = _listed(user.languages) if changes.languages is None else changes.languages
+    capacity = user.capacity if changes.capacity is None else changes.capacity
+    cooldown_s = user.cooldown_s if changes.cooldown_s is None else changes.cooldown_s
+    errors = _field_errors(user.username, display_name, role, focus, capacity, cooldown_s)
+    errors.update(_language_errors(languages))
+    if errors:
         raise StaffInputError(errors)
     user.display_name, user.role = display_name, role
     user.focus = ",".join(code for code in FOCUS_CODES if code in focus)
@@ -167,10 +174,8 @@ async def update_staff_user(
     return user
 
 
-def _code_list(value: object) -> list[str] | None:
-    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        return None
-    return value
+def _listed(codes: str) -> list[str]:
+    return [code for code in codes.split(",") if code]
 
 
 def editable_values(user: StaffUser) -> dict[str, object]:
@@ -179,14 +184,10 @@ def editable_values(user: StaffUser) -> dict[str, object]:
         "display_name": user.display_name,
         "role": user.role,
         "focus": sorted(user.focus_codes),
-        "languages": [code for code in user.languages.split(",") if code],
+        "languages": _listed(user.languages),
         "capacity": user.capacity,
         "cooldown_s": user.cooldown_s,
     }
-
-
-def _int_in(value: object, allowed: range) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value in allowed
 
 
 async def get_staff_by_username(session: AsyncSession, username: str) -> StaffUser | None:

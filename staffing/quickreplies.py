@@ -24,13 +24,17 @@ class QuickReplyInputError(ValueError):
         self.errors = dict(errors)
 
 
-def quick_reply_problems(title: object, body: object) -> dict[str, str]:
+TITLE_MESSAGE = f"Use 1 to {MAX_TITLE} characters."
+BODY_MESSAGE = f"Use 1 to {MAX_BODY} characters."
+
+
+def quick_reply_problems(title: str, body: str) -> dict[str, str]:
     """Field errors of a new quick reply (empty when it is fine)."""
     errors: dict[str, str] = {}
-    if not isinstance(title, str) or not 1 <= len(title.strip()) <= MAX_TITLE:
-        errors["title"] = f"Use 1 to {MAX_TITLE} characters."
-    if not isinstance(body, str) or not 1 <= len(body.strip()) <= MAX_BODY:
-        errors["body"] = f"Use 1 to {MAX_BODY} characters."
+    if not 1 <= len(title.strip()) <= MAX_TITLE:
+        errors["title"] = TITLE_MESSAGE
+    if not 1 <= len(body.strip()) <= MAX_BODY:
+        errors["body"] = BODY_MESSAGE
     elif "\x00" in body:
         errors["body"] = "Remove the NUL character."
     return errors
@@ -43,7 +47,7 @@ async def list_quick_replies(session: AsyncSession) -> list[QuickReply]:
 
 
 async def add_quick_reply(
-    session: AsyncSession, *, title: object, body: object, created_by: int
+    session: AsyncSession, *, title: str, body: str, created_by: int
 ) -> QuickReply:
     """Store a quick reply; raise QuickReplyInputError with every field error, changing nothing."""
     errors = quick_reply_problems(title, body)
@@ -51,7 +55,6 @@ async def add_quick_reply(
         errors["title"] = f"There are already {MAX_REPLIES} quick replies; remove one first."
     if errors:
         raise QuickReplyInputError(errors)
-    assert isinstance(title, str) and isinstance(body, str)
     reply = QuickReply(title=title.strip(), body=body.strip(), created_by=created_by)
     session.add(reply)
     await session.flush()

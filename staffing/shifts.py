@@ -86,8 +86,7 @@ async def _shift_errors(
 ) -> dict[str, str]:
     """Every problem with planning [starts_at, ends_at) for ``user_id`` (beside ``except_id``)."""
     errors = _time_errors(starts_at, ends_at)
-    valid_id = isinstance(user_id, int) and not isinstance(user_id, bool)
-    user = await session.get(StaffUser, user_id) if valid_id else None
+    user = await session.get(StaffUser, user_id)
     if user is None or not user.active:
         errors["user_id"] = "No active staff member with this id."
     elif not errors and await _overlapping(session, user_id, starts_at, ends_at, except_id):

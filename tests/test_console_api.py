@@ -12,7 +12,9 @@ import pytest
 
 from chatserver.console.i18n import NL_API_MESSAGES
 from chatserver.http.console import STATIC
+from chatserver.http.registrationbody import RegistrationBody
 from chatserver.keys import db_key
+from chatserver.schema import decode, field_errors
 from registration.validation import RegistrationInputError, validate_registration
 from staffing.quickreplies import list_quick_replies
 from tests.harness import PASSWORD, Nabij
@@ -245,8 +247,10 @@ def test_every_message_the_form_can_get_from_the_registration_api_has_dutch() ->
     ]
     seen: set[str] = set()
     for case in cases:
+        faults = field_errors(case, RegistrationBody)  # a wrong type: the declaration's words
+        typed = decode({k: v for k, v in case.items() if k not in faults}, RegistrationBody)
         with pytest.raises(RegistrationInputError) as refused:
-            validate_registration(case, today=dt.date(2026, 11, 23))
-        seen |= set(refused.value.errors.values())
+            validate_registration(typed.answers(), today=dt.date(2026, 11, 23))
+        seen |= set(faults.values()) | set(refused.value.errors.values())
     assert seen <= set(NL_API_MESSAGES), seen - set(NL_API_MESSAGES)
     assert len(seen) >= 12

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from chatserver.keys import db_key, store_key
-from staffing.experts import set_staff_active, update_staff_user
+from staffing.experts import StaffChanges, set_staff_active, update_staff_user
 from tests.harness import PASSWORD, Nabij
 from tests.staffchanges import WITHIN_S, closed, password_link_token
 from tests.waiting import eventually
@@ -126,7 +126,7 @@ async def test_a_change_written_straight_to_the_database_reaches_the_console(
     await anna.next("chat:assigned")
 
     async with nabij.app[db_key].begin() as session:
-        await update_staff_user(session, coco_id, {"role": "expert"})
+        await update_staff_user(session, coco_id, StaffChanges(role="expert"))
     assert (await coco.next("session:changed", WITHIN_S))["user"]["role"] == "expert"
     assert (await coco.call("chats:overview"))["error"]["code"] == "forbidden"
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import Annotated, ClassVar
 
 from aiohttp import web
+from msgspec import Meta
 
 from chatserver import keys
 from chatserver.clientaddress import hashed_client_address
-from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.declared import Body
+from chatserver.http.jsonapi import APIError
 from chatserver.staffauth import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -30,6 +33,9 @@ logger = logging.getLogger(__name__)
 LOGIN_ATTEMPTS_PER_WINDOW = 10
 LOGIN_ATTEMPTS_PER_ADDRESS = 30
 LOGIN_WINDOW_S = 15 * 60
+#: Longer than any username (64) or password (staffing/passwords.py) that can exist.
+MAX_CREDENTIAL_CHARS = 1024
+Credential = Annotated[str, Meta(max_length=MAX_CREDENTIAL_CHARS)]
 
 
 def user_payload(user: StaffUser) -> dict[str, object]:
@@ -44,19 +50,12 @@ def user_payload(user: StaffUser) -> dict[str, object]:
     }
 
 
-def _credentials(body: dict[str, object]) -> tuple[str, str]:
-    username, password = body.get("username"), body.get("password")
-    if (
-        not isinstance(username, str)
-        or not isinstance(password, str)
-        or set(body)
-        != {
-            "username",
-            "password",
-        }
-    ):
-        raise APIError(400, "invalid", "Send exactly {username, password} as text.")
-    return username.strip().lower(), password
+class Credentials(Body):
+    """``POST /api/auth/login``: exactly a username and a password, as text."""
+
+    refusal: ClassVar[str] = "Send exactly {username, password} as text."
+    username: Credential
+    password: Credential
 
 
 async def check_login_throttle(request: web.Request, username: str) -> None:
@@ -107,10 +106,9 @@ async def sign_out(request: web.Request) -> None:
             await request.app[keys.staff_access_key].apply_change(user.id, [hash_token(token)])
 
 
-async def login(request: web.Request) -> web.Response:
+async def login(request: web.Request, body: Credentials) -> web.Response:
     """Sign in; a new session token every time (no fixation)."""
-    username, password = _credentials(await read_json_object(request))
-    user, token = await sign_in(request, username, password)
+    user, token = await sign_in(request, body.username.strip().lower(), body.password)
     response = web.json_response({"ok": True, "user": user_payload(user)})
     set_session_cookie(response, token, request.app[keys.settings_key])
     return response
@@ -124,7 +122,6 @@ async def logout(request: web.Request) -> web.Response:
     return response
 
 
-async def me(request: web.Request) -> web.Response:
+async def me(request: web.Request, user: StaffUser) -> web.Response:
     """The signed-in user."""
-    user = await require_staff(request)
     return web.json_response({"ok": True, "user": user_payload(user)})

@@ -7,14 +7,13 @@ import datetime as dt
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.http.jsonapi import require_staff
 from staffing.audit import record_change
 from staffing.calendar import feed_shifts, issue_calendar_token, render_ics, revoke_calendar_token
+from staffing.models import StaffUser
 
 
-async def issue_handler(request: web.Request) -> web.Response:
+async def issue_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``POST /api/me/calendar``: a new feed URL (shown once); the old one stops working."""
-    user = await require_staff(request)
     async with request.app[keys.db_key].begin() as session:
         token = await issue_calendar_token(session, user.id)
         await record_change(session, user.id, "calendar.issue", f"user:{user.id}")
@@ -22,9 +21,8 @@ async def issue_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "url": url})
 
 
-async def revoke_handler(request: web.Request) -> web.Response:
+async def revoke_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``DELETE /api/me/calendar``: the feed URL stops working."""
-    user = await require_staff(request)
     async with request.app[keys.db_key].begin() as session:
         await revoke_calendar_token(session, user.id)
         await record_change(session, user.id, "calendar.revoke", f"user:{user.id}")

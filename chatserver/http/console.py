@@ -12,23 +12,18 @@ import widget
 from chatserver import keys
 from chatserver.console.api_texts import api_message
 from chatserver.console.i18n import code_labels, field_label, js_texts
-from chatserver.http.forms import read_form
+from chatserver.http.forms import form_text, read_form
 from chatserver.http.params import parse_id
 from chatserver.http.staffpages import (
     language,
     page_context,
-    page_user,
     staff_page_headers,
     with_lang,
 )
 from registration.codes import CODES
 from registration.validation import FIELD_NAMES
-from staffing.quickreplies import (
-    QuickReplyInputError,
-    add_quick_reply,
-    delete_quick_reply,
-    list_quick_replies,
-)
+from staffing.models import StaffUser
+from staffing.quickreplies import QuickReplyInputError, list_quick_replies
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 SOCKETIO_CLIENT = widget.DIST / "vendor" / "socket.io.min.js"
@@ -45,11 +40,9 @@ def registration_form(lang: str) -> dict[str, Any]:
     }
 
 
-async def console_page(request: web.Request) -> web.StreamResponse:
+async def console_page(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``GET /console``: the live console; its data comes over ``/staff`` and the JSON API."""
-    user = await page_user(request)
-    chat = request.app[keys.chat_key]
-    on_shift = user.id in await chat.roster.on_shift(chat.clock(), fresh=True)
+    on_shift = await request.app[keys.team_view_key].is_on_shift(user.id)
     context = page_context(request, user, on_shift=on_shift)
     context["js_texts"] = js_texts(context["lang"])
     context["form"] = registration_form(context["lang"])
@@ -59,11 +52,11 @@ async def console_page(request: web.Request) -> web.StreamResponse:
 
 async def _quick_reply_page(
     request: web.Request,
+    user: StaffUser,
     status: int = 200,
     errors: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
 ) -> web.StreamResponse:
-    user = await page_user(request, "coordinator")
     async with request.app[keys.db_key]() as session:
         replies = await list_quick_replies(session)
     context = page_context(request, user, replies=replies, errors=errors or {}, typed=typed or {})
@@ -73,38 +66,32 @@ async def _quick_reply_page(
     return staff_page_headers(response)
 
 
-async def quick_replies_page(request: web.Request) -> web.StreamResponse:
+async def quick_replies_page(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``GET /console/quick-replies``: coordinators manage the team's quick replies."""
-    return await _quick_reply_page(request)
+    return await _quick_reply_page(request, user)
 
 
-async def quick_reply_add(request: web.Request) -> web.StreamResponse:
+async def quick_reply_add(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``POST /console/quick-replies``: add one (form post)."""
-    user = await page_user(request, "coordinator")
     form = await read_form(request)
+    typed = {name: form_text(form, name) for name in ("title", "body")}
     try:
-        async with request.app[keys.db_key].begin() as session:
-            await add_quick_reply(
-                session, title=form.get("title"), body=form.get("body"), created_by=user.id
-            )
+        await request.app[keys.team_view_key].add_quick_reply(
+            typed["title"], typed["body"], user.id
+        )
     except QuickReplyInputError as exc:
-        typed = {name: str(form.get(name, ""))[:1000] for name in ("title", "body")}
         lang = language(request)
         errors = {name: api_message(lang, text) for name, text in exc.errors.items()}
-        return await _quick_reply_page(request, 400, errors, typed)
-    await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
+        shown = {name: value[:1000] for name, value in typed.items()}
+        return await _quick_reply_page(request, user, 400, errors, shown)
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 
 
-async def quick_reply_delete(request: web.Request) -> web.StreamResponse:
-    """``POST /console/quick-replies/{reply_id}/delete``."""
-    await page_user(request, "coordinator")
+async def quick_reply_delete(request: web.Request, user: StaffUser) -> web.StreamResponse:
+    """``POST /console/quick-replies/{reply_id}/delete`` (by a coordinator: ``user``)."""
     reply_id = parse_id(request.match_info["reply_id"])
     if reply_id is not None:
-        async with request.app[keys.db_key].begin() as session:
-            deleted = await delete_quick_reply(session, reply_id)
-        if deleted:
-            await request.app[keys.chat_key].notifier.notify_quick_replies_changed()
+        await request.app[keys.team_view_key].delete_quick_reply(reply_id)
     raise web.HTTPSeeOther(with_lang(request, "/console/quick-replies"))
 
 

@@ -8,8 +8,13 @@ bad bytes, so no form value ever holds a lone surrogate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 from multidict import MultiDictProxy
+
+#: The longest form field kept: longer than any field a page offers.
+MAX_FORM_FIELD = 64 * 1024
 
 
 async def read_form(
@@ -20,3 +25,9 @@ async def read_form(
         return await request.post()
     except ValueError:  # UnicodeDecodeError, and malformed multipart
         raise web.HTTPBadRequest(text="The form could not be read; send it again.") from None
+
+
+def form_text(form: Mapping[str, object], name: str, limit: int = MAX_FORM_FIELD) -> str:
+    """The text of field ``name`` (at most ``limit`` characters); "" when absent or a file."""
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""

@@ -1,4 +1,7 @@
-"""JSON helpers of the HTTP API: one error shape everywhere, strict body parsing."""
+"""JSON helpers of the HTTP API: one error shape everywhere, strict body parsing.
+
+Who may call a route is its declaration's (http/declared.py), not a handler's.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from chatserver import keys, strictjson
-from chatserver.staffauth import SESSION_COOKIE, user_for_token
-from nabij.vocab import role_at_least
-from staffing.models import StaffUser
+from chatserver import strictjson
 
 
 def json_error(
@@ -48,13 +48,3 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise APIError(400, "invalid", "The body must be a JSON object.")
     return body
-
-
-async def require_staff(request: web.Request, role: str = "expert") -> StaffUser:
-    """The signed-in staff user with at least ``role``; else 401 or 403."""
-    user = await user_for_token(request.app[keys.db_key], request.cookies.get(SESSION_COOKIE))
-    if user is None:
-        raise APIError(401, "unauthorized", "Sign in first.")
-    if not role_at_least(user.role, role):
-        raise APIError(403, "forbidden", f"This needs the {role} role.")
-    return user

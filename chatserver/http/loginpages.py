@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -12,12 +11,11 @@ from chatserver import keys
 from chatserver.console.api_texts import api_message
 from chatserver.http.auth import sign_in, sign_out
 from chatserver.http.csrf import csrf_token_for, ensure_login_binding
-from chatserver.http.forms import read_form
+from chatserver.http.forms import form_text, read_form
 from chatserver.http.jsonapi import APIError
 from chatserver.http.staffpages import (
     language,
     page_context,
-    page_user,
     staff_page_headers,
     with_lang,
 )
@@ -29,6 +27,7 @@ from chatserver.staffauth import (
     user_for_token,
 )
 from staffing.experts import StaffInputError, change_password
+from staffing.models import StaffUser
 
 logger = logging.getLogger(__name__)
 
@@ -54,18 +53,13 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     return _render_login(request)
 
 
-def _form_text(form: Mapping[str, object], name: str) -> str:
-    value = form.get(name)
-    return value[:MAX_FIELD] if isinstance(value, str) else ""
-
-
 async def login_submit(request: web.Request) -> web.StreamResponse:
     """``POST /login``: same checks and throttle as the JSON sign-in."""
     form = await read_form(request)
-    username = _form_text(form, "username").strip().lower()
+    username = form_text(form, "username", MAX_FIELD).strip().lower()
     t = page_context(request, None)["t"]
     try:
-        _, token = await sign_in(request, username, _form_text(form, "password"))
+        _, token = await sign_in(request, username, form_text(form, "password", MAX_FIELD))
     except APIError as exc:
         message = t["login.throttled"] if exc.status_code == 429 else t["login.failed"]
         response = _render_login(request, message, username)
@@ -84,18 +78,16 @@ async def logout_submit(request: web.Request) -> web.StreamResponse:
     raise response
 
 
-async def password_page(request: web.Request) -> web.StreamResponse:
+async def password_page(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``GET /password``: the change-password form."""
-    user = await page_user(request)
     response = aiohttp_jinja2.render_template(
         "console/password.html", request, page_context(request, user, errors={}, done=False)
     )
     return staff_page_headers(response)
 
 
-async def password_submit(request: web.Request) -> web.StreamResponse:
+async def password_submit(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``POST /password``: check the current password, store the new one, sign out the rest."""
-    user = await page_user(request)
     form = await read_form(request)
     db = request.app[keys.db_key]
     try:
@@ -103,8 +95,8 @@ async def password_submit(request: web.Request) -> web.StreamResponse:
             await change_password(
                 session,
                 user.id,
-                _form_text(form, "current_password"),
-                _form_text(form, "new_password"),
+                form_text(form, "current_password", MAX_FIELD),
+                form_text(form, "new_password", MAX_FIELD),
             )
     except StaffInputError as exc:
         lang = language(request)

@@ -15,11 +15,14 @@ from msgspec import Meta
 
 from chatserver import keys
 from chatserver.http.auth import request_address_key
-from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.declared import Body
+from chatserver.http.jsonapi import APIError
+from chatserver.http.params import path_id
 from chatserver.messagebox.codes import MAX_TYPED_CHARS
 from chatserver.messagebox.service import MessageBox, waiting_as_dict
 from chatserver.messagebox.threads import MessageBoxError
-from chatserver.schema import NO_NUL, MessageBody, Payload, SchemaError, decode
+from chatserver.schema import NO_NUL, MessageBody
+from staffing.models import StaffUser
 
 #: The visitor's routes, which host sites may call cross-origin.
 VISITOR_PATHS = frozenset(
@@ -42,7 +45,7 @@ STATUS_OF = {
 }
 
 
-class LeaveMessage(Payload):
+class LeaveMessage(Body):
     """``POST /api/messages``."""
 
     audience: Audience
@@ -50,31 +53,23 @@ class LeaveMessage(Payload):
     lang: Language = "nl"
 
 
-class CodeOnly(Payload):
+class CodeOnly(Body):
     """``POST /api/messages/thread`` and ``/close``."""
 
     code: Code
 
 
-class CodeAndBody(Payload):
+class CodeAndBody(Body):
     """``POST /api/messages/reply``."""
 
     code: Code
     body: MessageBody
 
 
-class AnswerBody(Payload):
+class AnswerBody(Body):
     """``POST /api/staff/messages/{id}/answer``."""
 
     body: MessageBody
-
-
-async def _payload(request: web.Request, payload_type: type[Any]) -> Any:
-    try:
-        return decode(await read_json_object(request), payload_type)
-    except SchemaError as exc:
-        fields = {exc.field: exc.message} if exc.field else None
-        raise APIError(400, "invalid", exc.message, fields) from None
 
 
 def _refused(exc: MessageBoxError) -> APIError:
@@ -85,12 +80,19 @@ def _box(request: web.Request) -> MessageBox:
     return request.app[keys.messagebox_key]
 
 
-def _host_site(request: web.Request) -> str | None:
-    """The calling host site's origin; 403 for an origin that is neither Nabij nor listed."""
+def host_sites_only(request: web.Request) -> None:
+    """The visitor routes' ``admit``: 403 for an origin that is neither Nabij nor listed.
+
+    Checked before the body is read, as an access check is.
+    """
     origin = request.headers.get("Origin")
     if origin is not None and origin not in request.app[keys.settings_key].allowed_origins:
         raise APIError(403, "forbidden", "This site may not use the message box.")
-    return origin
+
+
+def _host_site(request: web.Request) -> str | None:
+    """The calling host site's origin (``host_sites_only`` admitted it)."""
+    return request.headers.get("Origin")
 
 
 def _answer(request: web.Request, origin: str | None, **fields: Any) -> web.Response:
@@ -118,10 +120,9 @@ async def preflight(request: web.Request) -> web.Response:
     return response
 
 
-async def leave_handler(request: web.Request) -> web.Response:
+async def leave_handler(request: web.Request, body: LeaveMessage) -> web.Response:
     """``{audience, lang, body}`` → ``{ok, code}``: the code is shown once, stored hashed."""
-    origin = _host_site(request)
-    payload = await _payload(request, LeaveMessage)
+    origin, payload = _host_site(request), body
     try:
         code = await _box(request).leave(
             request_address_key(request),
@@ -134,10 +135,9 @@ async def leave_handler(request: web.Request) -> web.Response:
     return _answer(request, origin, code=code)
 
 
-async def thread_handler(request: web.Request) -> web.Response:
+async def thread_handler(request: web.Request, body: CodeOnly) -> web.Response:
     """``{code}`` → ``{ok, thread}``; 404 ``not_found`` for a wrong or deleted code."""
-    origin = _host_site(request)
-    payload = await _payload(request, CodeOnly)
+    origin, payload = _host_site(request), body
     try:
         shown = await _box(request).read(request_address_key(request), payload.code)
     except MessageBoxError as exc:
@@ -145,10 +145,9 @@ async def thread_handler(request: web.Request) -> web.Response:
     return _answer(request, origin, thread=shown.as_dict(for_staff=False))
 
 
-async def reply_handler(request: web.Request) -> web.Response:
+async def reply_handler(request: web.Request, body: CodeAndBody) -> web.Response:
     """``{code, body}`` → ``{ok, thread}``: the visitor's one answer to the expert's reply."""
-    origin = _host_site(request)
-    payload = await _payload(request, CodeAndBody)
+    origin, payload = _host_site(request), body
     try:
         shown = await _box(request).reply(request_address_key(request), payload.code, payload.body)
     except MessageBoxError as exc:
@@ -156,10 +155,9 @@ async def reply_handler(request: web.Request) -> web.Response:
     return _answer(request, origin, thread=shown.as_dict(for_staff=False))
 
 
-async def close_handler(request: web.Request) -> web.Response:
+async def close_handler(request: web.Request, body: CodeOnly) -> web.Response:
     """``{code}`` → ``{ok}``: the thread and every message of it are deleted for good."""
-    origin = _host_site(request)
-    payload = await _payload(request, CodeOnly)
+    origin, payload = _host_site(request), body
     try:
         await _box(request).close(request_address_key(request), payload.code)
     except MessageBoxError as exc:
@@ -168,23 +166,18 @@ async def close_handler(request: web.Request) -> web.Response:
 
 
 def _thread_id(request: web.Request) -> int:
-    raw = request.match_info["thread_id"]
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > 2**31 - 1:
-        raise APIError(404, "not_found", "No such message.")
-    return int(raw)
+    return path_id(request, "thread_id", "No such message.")
 
 
-async def staff_list_handler(request: web.Request) -> web.Response:
+async def staff_list_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``{ok, count, messages: [...]}``: the messages this expert may answer now."""
-    user = await require_staff(request)
     waiting = await _box(request).waiting(user.id)
     items = [waiting_as_dict(item, user.id) for item in waiting]
     return web.json_response({"ok": True, "count": len(items), "messages": items})
 
 
-async def staff_claim_handler(request: web.Request) -> web.Response:
+async def staff_claim_handler(request: web.Request, user: StaffUser) -> web.Response:
     """Claim a message → ``{ok, thread}``; 409 ``taken`` when a colleague was first."""
-    user = await require_staff(request)
     try:
         shown = await _box(request).claim(user.id, _thread_id(request))
     except MessageBoxError as exc:
@@ -192,9 +185,8 @@ async def staff_claim_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "thread": shown.as_dict(for_staff=True)})
 
 
-async def staff_thread_handler(request: web.Request) -> web.Response:
+async def staff_thread_handler(request: web.Request, user: StaffUser) -> web.Response:
     """A message this expert claimed → ``{ok, thread}``."""
-    user = await require_staff(request)
     try:
         shown = await _box(request).open_claimed(user.id, _thread_id(request))
     except MessageBoxError as exc:
@@ -202,10 +194,11 @@ async def staff_thread_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "thread": shown.as_dict(for_staff=True)})
 
 
-async def staff_answer_handler(request: web.Request) -> web.Response:
+async def staff_answer_handler(
+    request: web.Request, user: StaffUser, body: AnswerBody
+) -> web.Response:
     """``{body}`` → ``{ok, registration}``: the answer, and the pending registration it makes."""
-    user = await require_staff(request)
-    payload = await _payload(request, AnswerBody)
+    payload = body
     try:
         registration = await _box(request).answer(user.id, _thread_id(request), payload.body)
     except MessageBoxError as exc:

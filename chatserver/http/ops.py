@@ -89,11 +89,13 @@ async def metrics(request: web.Request) -> web.Response:
         m.connections.labels(namespace=namespace).set(_connections(sio, namespace))
     m.draining.set(1 if chat.draining else 0)
     try:
-        m.waiting.set(len(await chat.store.queue()))
-        m.active.set(await chat.store.count_active())
-        m.outbox_pending.set(await chat.store.outbox_size())
+        counts = await app[keys.team_view_key].live_counts()
     except Exception:  # Redis down: the process counters are still worth a scrape
         m.errors.labels(code="temporarily_unavailable").inc()
+    else:
+        m.waiting.set(counts.waiting)
+        m.active.set(counts.active)
+        m.outbox_pending.set(counts.outbox_pending)
     response = web.Response(body=m.render(), headers={"Cache-Control": "no-store"})
     response.headers["Content-Type"] = CONTENT_TYPE
     return response

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.console.api_texts import api_message
-from chatserver.http.forms import read_form
+from chatserver.http.forms import form_text, read_form
 from chatserver.http.staffpages import language, page_context, staff_page_headers
 from staffing.audit import record_change
 from staffing.experts import StaffInputError
@@ -43,14 +43,11 @@ async def link_page(request: web.Request) -> web.StreamResponse:
 
 async def link_submit(request: web.Request) -> web.StreamResponse:
     """``POST /password/{token}``: set the password, spend the link, sign out everywhere."""
-    form = await read_form(request)
-    password = form.get("password")
+    password = form_text(await read_form(request), "password")
     token, now = request.match_info["token"], dt.datetime.now(dt.UTC)
     try:
         async with request.app[keys.db_key].begin() as session:
-            user, ended = await use_password_link(
-                session, token, password if isinstance(password, str) else "", now
-            )
+            user, ended = await use_password_link(session, token, password, now)
             await record_change(session, user.id, "user.password_set", f"user:{user.id}")
     except StaffInputError as exc:
         if "token" in exc.errors:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Annotated, ClassVar, Literal
 
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.declared import Body
+from chatserver.http.jsonapi import APIError
 from chatserver.http.params import path_id
+from chatserver.http.registrationbody import RegistrationBody
+from chatserver.schema import said
 from registration.registrations import (
     access_registration_by_id,
     can_edit,
@@ -24,19 +28,25 @@ from registration.validation import (
     RegistrationInputError,
     validate_registration,
 )
+from staffing.models import StaffUser
 
 logger = logging.getLogger(__name__)
-
-STATUSES = ("pending", "done")
 
 
 def _today(request: web.Request) -> dt.date:
     return dt.datetime.now(request.app[keys.settings_key].timezone).date()
 
 
-def _validated(request: web.Request, body: dict[str, object]) -> RegistrationFields:
+class RegistrationQuery(Body):
+    """``GET /api/registrations?status=``: which ones (default: both)."""
+
+    refusal: ClassVar[str] = "status must be pending or done."
+    status: Annotated[Literal["pending", "done"] | None, said("unknown")] = None
+
+
+def _validated(request: web.Request, body: RegistrationBody) -> RegistrationFields:
     try:
-        return validate_registration(body, today=_today(request))
+        return validate_registration(body.answers(), today=_today(request))
     except RegistrationInputError as exc:
         raise APIError(400, "invalid", "Some fields need a correction.", exc.errors) from None
 
@@ -45,23 +55,22 @@ def _registration_id(request: web.Request) -> int:
     return path_id(request, "registration_id", "No such registration.")
 
 
-async def list_handler(request: web.Request) -> web.Response:
+async def list_handler(
+    request: web.Request, user: StaffUser, query: RegistrationQuery
+) -> web.Response:
     """``GET /api/registrations?status=pending|done``: own for experts, all for coordinators."""
-    user = await require_staff(request)
-    status = request.query.get("status")
-    if status is not None and status not in STATUSES:
-        raise APIError(400, "invalid", "status must be pending or done.", {"status": "unknown"})
     async with request.app[keys.db_key]() as session:
-        rows = await list_registrations(session, user, status)
+        rows = await list_registrations(session, user, query.status)
         audiences = await visitor_audiences(session, rows)
     listed = [registration_as_dict(r, audiences.get(r.id)) for r in rows]
     return web.json_response({"ok": True, "registrations": listed})
 
 
-async def create_handler(request: web.Request) -> web.Response:
+async def create_handler(
+    request: web.Request, user: StaffUser, body: RegistrationBody
+) -> web.Response:
     """``POST /api/registrations``: a contact by phone, WhatsApp, face to face, ..."""
-    user = await require_staff(request)
-    fields = _validated(request, await read_json_object(request))
+    fields = _validated(request, body)
     async with request.app[keys.db_key].begin() as session:
         row = await record_contact(session, expert_id=user.id, fields=fields, today=_today(request))
         payload = registration_as_dict(row)
@@ -69,9 +78,8 @@ async def create_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "registration": payload}, status=201)
 
 
-async def get_handler(request: web.Request) -> web.Response:
+async def get_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``GET /api/registrations/{id}``."""
-    user = await require_staff(request)
     async with request.app[keys.db_key]() as session:
         row = await access_registration_by_id(session, user, _registration_id(request))
         if row is None:
@@ -80,10 +88,11 @@ async def get_handler(request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "registration": registration_as_dict(row, audience)})
 
 
-async def update_handler(request: web.Request) -> web.Response:
+async def update_handler(
+    request: web.Request, user: StaffUser, body: RegistrationBody
+) -> web.Response:
     """``PUT /api/registrations/{id}``: complete a pending one or correct a done one."""
-    user = await require_staff(request)
-    fields = _validated(request, await read_json_object(request))
+    fields = _validated(request, body)
     today = _today(request)
     async with request.app[keys.db_key].begin() as session:
         row = await access_registration_by_id(session, user, _registration_id(request))

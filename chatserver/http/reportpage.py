@@ -17,8 +17,6 @@ from aiohttp import web
 from chatserver import keys
 from chatserver.console.i18n import code_labels, field_label, texts
 from chatserver.console.report_texts import DAYS, MONTHS, period_error
-from chatserver.http.jsonapi import APIError, require_staff
-from chatserver.http.reports import REPORT_ROLE
 from chatserver.http.staffpages import language, page_context, staff_page_headers
 from registration.chatfigures import ChatFigures, ChatReport, HourCell, chat_report
 from registration.periods import (
@@ -30,6 +28,7 @@ from registration.periods import (
     today_in,
 )
 from registration.reports import CodeCount, ContactReport, FieldTable, contact_report
+from staffing.models import StaffUser
 
 #: Width in pixels of a bar at 100%.
 BAR_WIDTH = 200
@@ -189,13 +188,13 @@ def _choice(request: web.Request) -> tuple[PeriodChoice, dict[str, str]]:
         return choose_period(None, None, None, None, None, today), exc.errors
 
 
-async def report_page(request: web.Request) -> web.Response:
-    """The page; 401/403 as plain text for the signed-out and for experts."""
-    try:
-        user = await require_staff(request, REPORT_ROLE)
-    except APIError as exc:
-        refusal = _REFUSALS[language(request)][exc.status_code]
-        return web.Response(status=exc.status_code, text=refusal)
+def refuse_report_page(request: web.Request, status: int, _level: str) -> web.Response:
+    """The report page's refusal (its route's ``refusal``): 401/403 as plain text."""
+    return web.Response(status=status, text=_REFUSALS[language(request)][status])
+
+
+async def report_page(request: web.Request, user: StaffUser) -> web.Response:
+    """The page (coordinators); the signed-out and experts get ``refuse_report_page``."""
     lang = language(request)
     choice, raw_errors = _choice(request)
     t = texts(lang)

@@ -1,19 +1,23 @@
 """The report API: contact tables, chat figures and CSV exports (coordinators and admins).
 
-Handlers stay thin: authorize, parse the period, call one function of ``registration``.
+Handlers stay thin: the route declares who may call it and the query (chatserver/http/
+endpoints.py); the handler reads the period and calls one function of ``registration``.
 docs/reports.md defines every figure; docs/protocol.md §8 lists the routes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
+import msgspec
 from aiohttp import web
+from msgspec import Meta
 
 from chatserver import keys
-from chatserver.http.jsonapi import APIError, require_staff
+from chatserver.http.declared import Body
+from chatserver.http.jsonapi import APIError
+from chatserver.schema import said
 from registration.chatfigures import chat_report, chat_report_as_dict
 from registration.export import (
     BREAKDOWNS,
@@ -30,39 +34,53 @@ from registration.reports import (
     expert_report_as_dict,
     report_as_dict,
 )
+from staffing.models import StaffUser
 
 logger = logging.getLogger(__name__)
 
-#: Who may read reports.
-REPORT_ROLE = "coordinator"
+#: A ``YYYY-MM-DD`` day; registration/periods.py says what is wrong with one.
+Day = Annotated[str, Meta(max_length=64)]
+INVALID_PARAMETERS = "Some parameters need a correction."
 
 
-def period_from_query(request: web.Request, allowed: Collection[str] = ()) -> Period:
-    """The ``from``/``to`` period of the query string, or 400 with every bad field."""
-    unknown = set(request.query) - {"from", "to", *allowed}
-    errors = {name: "Unknown parameter." for name in sorted(unknown)}
+class PeriodQuery(Body):
+    """``?from=YYYY-MM-DD&to=YYYY-MM-DD``: the days of a report, both included."""
+
+    refusal: ClassVar[str] = INVALID_PARAMETERS
+    unknown_field: ClassVar[str] = "Unknown parameter."
+    first: Day | None = msgspec.field(default=None, name="from")
+    last: Day | None = msgspec.field(default=None, name="to")
+
+
+class ContactsQuery(PeriodQuery):
+    """``GET /api/reports/contacts``: optionally ``by=expert`` too."""
+
+    by: Annotated[Literal["expert"] | None, said("Use expert.")] = None
+
+
+class BreakdownQuery(Body):
+    """``GET /api/reports/breakdown.csv``: a period, per expert or per ISO week."""
+
+    refusal: ClassVar[str] = INVALID_PARAMETERS
+    unknown_field: ClassVar[str] = "Unknown parameter."
+    by: Annotated[Literal["expert", "week"], said(f"Use {' or '.join(BREAKDOWNS)}.")]
+    first: Day | None = msgspec.field(default=None, name="from")
+    last: Day | None = msgspec.field(default=None, name="to")
+
+
+def period_of(query: PeriodQuery | BreakdownQuery) -> Period:
+    """The period ``query`` names, or 400 with every bad day."""
     try:
-        period = parse_period(request.query.get("from"), request.query.get("to"))
+        return parse_period(query.first, query.last)
     except PeriodInputError as exc:
-        errors.update(exc.errors)
-    if errors:
-        raise APIError(400, "invalid", "Some parameters need a correction.", errors)
-    return period
+        raise APIError(400, "invalid", INVALID_PARAMETERS, exc.errors) from None
 
 
-def _by(request: web.Request, allowed: Collection[str], required: bool) -> str | None:
-    by = request.query.get("by")
-    if (by is None and required) or (by is not None and by not in allowed):
-        choices = " or ".join(allowed)
-        raise APIError(400, "invalid", f"by must be {choices}.", {"by": f"Use {choices}."})
-    return by
-
-
-async def contacts_handler(request: web.Request) -> web.Response:
+async def contacts_handler(
+    request: web.Request, user: StaffUser, query: ContactsQuery
+) -> web.Response:
     """``GET /api/reports/contacts?from&to[&by=expert]``: the evaluation's tables."""
-    await require_staff(request, REPORT_ROLE)
-    period = period_from_query(request, allowed={"by"})
-    by = _by(request, ("expert",), required=False)
+    period, by = period_of(query), query.by
     async with request.app[keys.db_key]() as session:
         payload: dict[str, Any] = report_as_dict(await contact_report(session, period))
         if by == "expert":
@@ -71,10 +89,9 @@ async def contacts_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, **payload})
 
 
-async def chat_handler(request: web.Request) -> web.Response:
+async def chat_handler(request: web.Request, user: StaffUser, query: PeriodQuery) -> web.Response:
     """``GET /api/reports/chat?from&to``: the chat's own figures and the week's heat map."""
-    await require_staff(request, REPORT_ROLE)
-    period = period_from_query(request)
+    period = period_of(query)
     tz = request.app[keys.settings_key].timezone
     threshold = request.app[keys.settings_key].small_cell_threshold
     async with request.app[keys.db_key]() as session:
@@ -100,22 +117,20 @@ def _stem(period: Period) -> str:
     return f"{period.start.isoformat()}_{period.end.isoformat()}"
 
 
-async def export_handler(request: web.Request) -> web.Response:
+async def export_handler(request: web.Request, user: StaffUser, query: PeriodQuery) -> web.Response:
     """``GET /api/reports/export.csv?from&to``: one row per contact, codes only."""
-    user = await require_staff(request, REPORT_ROLE)
-    period = period_from_query(request)
+    period = period_of(query)
     async with request.app[keys.db_key]() as session:
         rows = await export_rows(session, period)
     logger.info("contacts exported rows=%d by=%d", len(rows) - 1, user.id)
     return csv_response(rows, f"nabij-contacten-{_stem(period)}.csv")
 
 
-async def breakdown_handler(request: web.Request) -> web.Response:
+async def breakdown_handler(
+    request: web.Request, user: StaffUser, query: BreakdownQuery
+) -> web.Response:
     """``GET /api/reports/breakdown.csv?from&to&by=expert|week``: small counts as ``<5``."""
-    user = await require_staff(request, REPORT_ROLE)
-    period = period_from_query(request, allowed={"by"})
-    by = _by(request, BREAKDOWNS, required=True)
-    assert by is not None
+    period, by = period_of(query), query.by
     threshold = request.app[keys.settings_key].small_cell_threshold
     async with request.app[keys.db_key]() as session:
         rows = await breakdown_rows(session, period, by, threshold)
@@ -123,7 +138,6 @@ async def breakdown_handler(request: web.Request) -> web.Response:
     return csv_response(rows, f"nabij-per-{by}-{_stem(period)}.csv")
 
 
-async def codebook_handler(request: web.Request) -> web.Response:
+async def codebook_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``GET /api/reports/codebook.csv``: every export column and code with its label."""
-    await require_staff(request, REPORT_ROLE)
     return csv_response(codebook_rows(), "nabij-codeboek.csv")

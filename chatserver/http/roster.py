@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from aiohttp import web
+from msgspec import Meta
 
 from chatserver import keys
-from chatserver.http.jsonapi import APIError, read_json_object, require_staff
-from chatserver.http.params import parse_id, path_id
+from chatserver.http.declared import Body, Id
+from chatserver.http.jsonapi import APIError
+from chatserver.http.params import path_id
 from chatserver.http.shifts import shift_payload
+from chatserver.schema import said
 from nabij.dates import OUT_OF_RANGE, in_range
 from staffing.audit import list_changes, record_change
 from staffing.coverage import (
@@ -27,7 +31,7 @@ from staffing.coverage import (
     roster_warnings,
 )
 from staffing.experts import list_staff
-from staffing.models import ShiftPattern
+from staffing.models import ShiftPattern, StaffUser
 from staffing.patterns import create_pattern, end_pattern, list_patterns, skip_pattern_days
 from staffing.presence import unattended_shifts
 from staffing.shifts import ShiftInputError, list_shifts
@@ -38,15 +42,75 @@ INVALID = "Some fields need a correction."
 MAX_COVERAGE_DAYS = 92
 
 
+#: A local day as the roster page sends it.
+Day = Annotated[str, Meta(max_length=64), said("Give a date like 2026-12-01.")]
+#: A time of day (``HH:MM``); WeeklyWindow.parse says what is wrong with one.
+Clock = Annotated[str, Meta(max_length=64), said("Give hours and minutes only, like 19:00.")]
+Weekdays = Annotated[
+    list[Annotated[str, Meta(max_length=16)]],
+    Meta(max_length=7 * 4),
+    said('Give a list of days like ["mon", "tue"].'),
+]
+
+
+class WindowBody(Body):
+    """A weekly window: the days, a start and an end (local times)."""
+
+    weekdays: Weekdays
+    start: Clock = ""
+    end: Clock = ""
+
+
+class PatternBody(Body):
+    """``POST /api/roster/patterns``: a recurring shift of one expert."""
+
+    user_id: Annotated[Id, said("Choose an expert.")]
+    weekdays: Weekdays
+    starts_on: Day
+    start: Clock = ""
+    end: Clock = ""
+    ends_on: Day | None = None
+
+
+class SkipBody(Body):
+    """``POST /api/roster/patterns/{id}/skip``: the days off, first to last."""
+
+    first: Day
+    last: Day
+
+
+class EndBody(Body):
+    """``POST /api/roster/patterns/{id}/end``: the last day with a shift."""
+
+    last: Day
+
+
+class ChatHoursBody(Body):
+    """``PUT /api/roster/chat-hours``: every window the team means to be open."""
+
+    hours: Annotated[
+        list[WindowBody], Meta(max_length=7 * 24), said("Give a list of {weekdays, start, end}.")
+    ]
+
+
+class PeriodQuery(Body):
+    """``GET /api/roster/coverage?from&to``: four weeks from today unless given."""
+
+    first: Day | None = msgspec.field(default=None, name="from")
+    last: Day | None = msgspec.field(default=None, name="to")
+
+
+class AuditQuery(Body):
+    """``GET /api/audit?before=ID``: the page of entries before an id (default: the newest)."""
+
+    before: Annotated[Id | None, said("Give an entry id.")] = None
+
+
 def _invalid(fields: dict[str, str]) -> APIError:
     return APIError(400, "invalid", INVALID, fields)
 
 
-def _date(raw: object, name: str, *, required: bool = True) -> dt.date | None:
-    if raw is None and not required:
-        return None
-    if not isinstance(raw, str):
-        raise _invalid({name: "Give a date like 2026-12-01."})
+def _date(raw: str, name: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw.strip())
     except ValueError:
@@ -56,26 +120,15 @@ def _date(raw: object, name: str, *, required: bool = True) -> dt.date | None:
     return day
 
 
-def _required_date(raw: object, name: str) -> dt.date:
-    parsed = _date(raw, name)
-    assert parsed is not None
-    return parsed
+def _optional_date(raw: str | None, name: str) -> dt.date | None:
+    return None if raw is None else _date(raw, name)
 
 
-def _window(body: dict[str, Any]) -> WeeklyWindow:
-    days = body.get("weekdays")
-    if not isinstance(days, list) or not all(isinstance(day, str) for day in days):
-        raise _invalid({"weekdays": 'Give a list of days like ["mon", "tue"].'})
+def _window(body: WindowBody | PatternBody) -> WeeklyWindow:
     try:
-        return WeeklyWindow.parse(days, str(body.get("start", "")), str(body.get("end", "")))
+        return WeeklyWindow.parse(body.weekdays, body.start, body.end)
     except WindowError as exc:
         raise _invalid(exc.errors) from None
-
-
-def _only(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise _invalid({name: "Unknown field." for name in unknown})
 
 
 def _window_payload(window: WeeklyWindow) -> dict[str, Any]:
@@ -108,26 +161,21 @@ def _pattern_id(request: web.Request) -> int:
     return path_id(request, "pattern_id", "No such pattern.")
 
 
-async def list_patterns_handler(request: web.Request) -> web.Response:
-    """``GET /api/roster/patterns``."""
-    await require_staff(request)
+async def list_patterns_handler(request: web.Request, user: StaffUser) -> web.Response:
+    """``GET /api/roster/patterns`` (anyone signed in)."""
     async with request.app[keys.db_key]() as session:
         patterns = await list_patterns(session)
         payload = [{**pattern_payload(p), "display_name": p.user.display_name} for p in patterns]
     return web.json_response({"ok": True, "patterns": payload})
 
 
-async def create_pattern_handler(request: web.Request) -> web.Response:
+async def create_pattern_handler(
+    request: web.Request, user: StaffUser, body: PatternBody
+) -> web.Response:
     """``POST /api/roster/patterns {user_id, weekdays, start, end, starts_on, ends_on?}``."""
-    actor = await require_staff(request, "coordinator")
-    body = await read_json_object(request)
-    _only(body, {"user_id", "weekdays", "start", "end", "starts_on", "ends_on"})
-    user_id = body.get("user_id")
-    if not isinstance(user_id, int) or isinstance(user_id, bool):
-        raise _invalid({"user_id": "Choose an expert."})
-    window = _window(body)
-    starts_on = _required_date(body.get("starts_on"), "starts_on")
-    ends_on = _date(body.get("ends_on"), "ends_on", required=False)
+    actor, user_id, window = user, body.user_id, _window(body)
+    starts_on = _date(body.starts_on, "starts_on")
+    ends_on = _optional_date(body.ends_on, "ends_on")
     tz = request.app[keys.settings_key].timezone
     try:
         async with request.app[keys.db_key].begin() as session:
@@ -149,13 +197,9 @@ async def create_pattern_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "pattern": payload}, status=201)
 
 
-async def skip_days_handler(request: web.Request) -> web.Response:
+async def skip_days_handler(request: web.Request, user: StaffUser, body: SkipBody) -> web.Response:
     """``POST /api/roster/patterns/{id}/skip {first, last}``: days off, holidays."""
-    actor = await require_staff(request, "coordinator")
-    body = await read_json_object(request)
-    _only(body, {"first", "last"})
-    first = _required_date(body.get("first"), "first")
-    last = _required_date(body.get("last"), "last")
+    actor, first, last = user, _date(body.first, "first"), _date(body.last, "last")
     pattern_id = _pattern_id(request)
     tz = request.app[keys.settings_key].timezone
     try:
@@ -170,12 +214,9 @@ async def skip_days_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "removed": removed})
 
 
-async def end_pattern_handler(request: web.Request) -> web.Response:
+async def end_pattern_handler(request: web.Request, user: StaffUser, body: EndBody) -> web.Response:
     """``POST /api/roster/patterns/{id}/end {last}``: no more shifts after that day."""
-    actor = await require_staff(request, "coordinator")
-    body = await read_json_object(request)
-    _only(body, {"last"})
-    last = _required_date(body.get("last"), "last")
+    actor, last = user, _date(body.last, "last")
     pattern_id = _pattern_id(request)
     tz = request.app[keys.settings_key].timezone
     try:
@@ -196,24 +237,19 @@ def _not_found_or_invalid(exc: ShiftInputError) -> APIError:
     return _invalid(exc.errors)
 
 
-async def get_chat_hours_handler(request: web.Request) -> web.Response:
-    """``GET /api/roster/chat-hours``: the hours the team means to be open."""
-    await require_staff(request)
+async def get_chat_hours_handler(request: web.Request, user: StaffUser) -> web.Response:
+    """``GET /api/roster/chat-hours``: the hours the team means to be open (anyone)."""
     async with request.app[keys.db_key]() as session:
         windows = await chat_hours(session)
     return web.json_response({"ok": True, "hours": [_window_payload(w) for w in windows]})
 
 
-async def put_chat_hours_handler(request: web.Request) -> web.Response:
+async def put_chat_hours_handler(
+    request: web.Request, user: StaffUser, body: ChatHoursBody
+) -> web.Response:
     """``PUT /api/roster/chat-hours {hours: [{weekdays, start, end}, ...]}``."""
-    actor = await require_staff(request, "coordinator")
-    body = await read_json_object(request)
-    _only(body, {"hours"})
-    hours = body.get("hours")
-    if not isinstance(hours, list) or not all(isinstance(h, dict) for h in hours):
-        raise _invalid({"hours": "Give a list of {weekdays, start, end}."})
-    windows = []
-    for index, item in enumerate(hours):
+    actor, windows = user, []
+    for index, item in enumerate(body.hours):
         try:
             windows.append(_window(item))
         except APIError:
@@ -225,12 +261,12 @@ async def put_chat_hours_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "hours": payload})
 
 
-async def coverage_handler(request: web.Request) -> web.Response:
+async def coverage_handler(
+    request: web.Request, user: StaffUser, query: PeriodQuery
+) -> web.Response:
     """``GET /api/roster/coverage?from=YYYY-MM-DD&to=YYYY-MM-DD``: gaps and warnings."""
-    await require_staff(request, "coordinator")
-    today = _today(request)
-    first = _date(request.query.get("from"), "from", required=False) or today
-    last = _date(request.query.get("to"), "to", required=False) or first + dt.timedelta(days=27)
+    first = _optional_date(query.first, "from") or _today(request)
+    last = _optional_date(query.last, "to") or first + dt.timedelta(days=27)
     if not first <= last <= first + dt.timedelta(days=MAX_COVERAGE_DAYS):
         raise _invalid({"to": f"Give a period of at most {MAX_COVERAGE_DAYS} days, from ≤ to."})
     tz = request.app[keys.settings_key].timezone
@@ -275,19 +311,14 @@ def _warning_payload(warning: RosterWarning, tz: ZoneInfo) -> dict[str, Any]:
     }
 
 
-async def audit_handler(request: web.Request) -> web.Response:
+async def audit_handler(request: web.Request, user: StaffUser, query: AuditQuery) -> web.Response:
     """``GET /api/audit?before=ID``: the newest 100 changes (coordinators).
 
     ``staff`` maps every account id to its display name, so the page can name the people
     an entry is about (entries hold ids).
     """
-    await require_staff(request, "coordinator")
-    raw = request.query.get("before")
-    before = parse_id(raw)
-    if raw is not None and before is None:
-        raise _invalid({"before": "Give an entry id."})
     async with request.app[keys.db_key]() as session:
-        changes = await list_changes(session, before_id=before)
+        changes = await list_changes(session, before_id=query.before)
         names = {str(u.id): u.display_name for u in await list_staff(session)}
     entries = [
         {

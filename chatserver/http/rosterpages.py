@@ -15,10 +15,10 @@ from aiohttp import web
 
 from chatserver import keys
 from chatserver.console.roster_texts import page_texts
-from chatserver.http.jsonapi import require_staff
-from chatserver.http.staffpages import page_context, page_user, staff_page_headers
+from chatserver.http.staffpages import page_context, staff_page_headers
 from nabij.vocab import FOCUS_CODES, ROLES
 from staffing.experts import list_staff
+from staffing.models import StaffUser
 
 
 def _start_data(request: web.Request, user_id: int, role: str) -> dict[str, Any]:
@@ -34,8 +34,7 @@ def _start_data(request: web.Request, user_id: int, role: str) -> dict[str, Any]
     }
 
 
-async def _render(request: web.Request, template: str, role: str) -> web.StreamResponse:
-    user = await page_user(request, role)
+async def _render(request: web.Request, user: StaffUser, template: str) -> web.StreamResponse:
     context = page_context(request, user)
     context["page_texts"] = page_texts(context["lang"], context["t"])
     context["page_data"] = _start_data(request, user.id, user.role)
@@ -43,29 +42,28 @@ async def _render(request: web.Request, template: str, role: str) -> web.StreamR
     return staff_page_headers(response)
 
 
-async def roster_page(request: web.Request) -> web.StreamResponse:
+async def roster_page(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``GET /roster``: week and month views, patterns, chat hours, coverage, requests."""
-    return await _render(request, "console/roster.html", "coordinator")
+    return await _render(request, user, "console/roster.html")
 
 
-async def team_page(request: web.Request) -> web.StreamResponse:
+async def team_page(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``GET /team``: the accounts, new experts, links, deactivation."""
-    return await _render(request, "console/team.html", "coordinator")
+    return await _render(request, user, "console/team.html")
 
 
-async def my_shifts_page(request: web.Request) -> web.StreamResponse:
+async def my_shifts_page(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``GET /my-shifts``: one's own shifts, calendar feed and drop/swap requests."""
-    return await _render(request, "console/myshifts.html", "expert")
+    return await _render(request, user, "console/myshifts.html")
 
 
-async def audit_page(request: web.Request) -> web.StreamResponse:
+async def audit_page(request: web.Request, user: StaffUser) -> web.StreamResponse:
     """``GET /audit``: the audit log, newest first."""
-    return await _render(request, "console/audit.html", "coordinator")
+    return await _render(request, user, "console/audit.html")
 
 
-async def colleagues_handler(request: web.Request) -> web.Response:
+async def colleagues_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``GET /api/staff``: active staff, id and display name only (for swap requests)."""
-    await require_staff(request)
     async with request.app[keys.db_key]() as session:
         users = await list_staff(session, active_only=True)
     staff = [{"id": u.id, "display_name": u.display_name} for u in users]

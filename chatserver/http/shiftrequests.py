@@ -3,20 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
 from aiohttp import web
+from msgspec import Meta
 
 from chatserver import keys
-from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.declared import Body, Id
+from chatserver.http.jsonapi import APIError
 from chatserver.http.params import parse_id
+from chatserver.schema import said
 from nabij.vocab import role_at_least
 from staffing.audit import record_change
-from staffing.models import ShiftRequest
-from staffing.requests import decide_shift_request, list_shift_requests, request_shift_change
+from staffing.models import ShiftRequest, StaffUser
+from staffing.requests import (
+    decide_shift_request,
+    list_shift_requests,
+    request_shift_change,
+)
 from staffing.shifts import ShiftInputError
 
-FIELDS = {"shift_id", "kind", "to_user_id", "note"}
+OptionalId = Annotated[Id | None, said("Give an id.")]
+
+
+class ShiftRequestBody(Body):
+    """``POST /api/shift-requests``: drop a shift, or swap it with a named colleague."""
+
+    shift_id: OptionalId = None
+    kind: Annotated[str, Meta(max_length=16), said("Choose drop or swap.")] = ""
+    to_user_id: OptionalId = None
+    # No length here: the domain says "at most 500" of the stripped note (bodies are 64 KB).
+    note: Annotated[str, said("Text only.")] = ""
+
+
+class RequestQuery(Body):
+    """``GET /api/shift-requests?status=``: which ones (default: all)."""
+
+    refusal: ClassVar[str] = "Unknown status."
+    status: Annotated[Literal["pending", "approved", "refused"] | None, said("unknown")] = None
 
 
 def request_payload(item: ShiftRequest) -> dict[str, Any]:
@@ -34,32 +58,19 @@ def request_payload(item: ShiftRequest) -> dict[str, Any]:
     }
 
 
-def _optional_id(value: object, name: str) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise APIError(400, "invalid", "Some fields need a correction.", {name: "Give an id."})
-    return value
-
-
-async def create_handler(request: web.Request) -> web.Response:
+async def create_handler(
+    request: web.Request, user: StaffUser, body: ShiftRequestBody
+) -> web.Response:
     """``POST /api/shift-requests {shift_id, kind: drop|swap, to_user_id?, note?}``."""
-    user = await require_staff(request)
-    body = await read_json_object(request)
-    if unknown := sorted(set(body) - FIELDS):
-        raise APIError(400, "invalid", "Unknown fields.", {n: "Unknown field." for n in unknown})
-    note = body.get("note", "")
-    if not isinstance(note, str):
-        raise APIError(400, "invalid", "Some fields need a correction.", {"note": "Text only."})
     try:
         async with request.app[keys.db_key].begin() as session:
             item = await request_shift_change(
                 session,
                 requester_id=user.id,
-                shift_id=_optional_id(body.get("shift_id"), "shift_id") or 0,
-                kind=str(body.get("kind", "")),
-                to_user_id=_optional_id(body.get("to_user_id"), "to_user_id"),
-                note=note.strip(),
+                shift_id=body.shift_id or 0,
+                kind=body.kind,
+                to_user_id=body.to_user_id,
+                note=body.note.strip(),
                 now=dt.datetime.now(dt.UTC),
             )
             payload = request_payload(item)
@@ -69,30 +80,26 @@ async def create_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "request": payload}, status=201)
 
 
-async def list_handler(request: web.Request) -> web.Response:
+async def list_handler(request: web.Request, user: StaffUser, query: RequestQuery) -> web.Response:
     """``GET /api/shift-requests?status=pending``: your own; coordinators see everyone's."""
-    user = await require_staff(request)
-    status = request.query.get("status")
-    if status not in (None, "pending", "approved", "refused"):
-        raise APIError(400, "invalid", "Unknown status.", {"status": "unknown"})
+    status = query.status
     mine = None if role_at_least(user.role, "coordinator") else user.id
     async with request.app[keys.db_key]() as session:
         items = await list_shift_requests(session, requester_id=mine, status=status)
     return web.json_response({"ok": True, "requests": [request_payload(i) for i in items]})
 
 
-async def approve_handler(request: web.Request) -> web.Response:
+async def approve_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``POST /api/shift-requests/{id}/approve`` (coordinators): carry it out."""
-    return await _decide(request, approve=True)
+    return await _decide(request, user, approve=True)
 
 
-async def refuse_handler(request: web.Request) -> web.Response:
+async def refuse_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``POST /api/shift-requests/{id}/refuse`` (coordinators)."""
-    return await _decide(request, approve=False)
+    return await _decide(request, user, approve=False)
 
 
-async def _decide(request: web.Request, *, approve: bool) -> web.Response:
-    actor = await require_staff(request, "coordinator")
+async def _decide(request: web.Request, actor: StaffUser, *, approve: bool) -> web.Response:
     request_id = parse_id(request.match_info["request_id"])
     now = dt.datetime.now(dt.UTC)
     try:

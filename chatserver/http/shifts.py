@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 from aiohttp import web
+from msgspec import Meta
 from sqlalchemy.orm import selectinload
 
 from chatserver import keys
-from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.declared import Body, Id
+from chatserver.http.jsonapi import APIError
 from chatserver.http.params import path_id
+from chatserver.schema import said
 from staffing.audit import record_change
-from staffing.models import Shift
+from staffing.models import Shift, StaffUser
 from staffing.shifts import (
     ShiftInputError,
     add_shift,
@@ -38,54 +42,59 @@ def shift_payload(shift: Shift, tz: dt.tzinfo) -> dict[str, Any]:
     }
 
 
-def _moment(request: web.Request, name: str, raw: object) -> dt.datetime:
-    if not isinstance(raw, str):
-        raise APIError(400, "invalid", "Some fields need a correction.", {name: "required"})
+#: A moment as the roster page sends it: ISO 8601, local time when without an offset.
+Moment = Annotated[str, Meta(max_length=64), said("required")]
+
+
+class ShiftBody(Body):
+    """``POST /api/shifts`` and ``PUT /api/shifts/{id}``: whose shift, from when to when."""
+
+    # A field error, so the roster page shows it at the expert field (in its language).
+    user_id: Annotated[Id, said("Choose an expert.")]
+    starts_at: Moment
+    ends_at: Moment
+
+
+class WindowQuery(Body):
+    """``GET /api/shifts?from&to``: a week from now unless given."""
+
+    start: Moment | None = msgspec.field(default=None, name="from")
+    end: Moment | None = msgspec.field(default=None, name="to")
+
+
+def _moment(request: web.Request, name: str, raw: str) -> dt.datetime:
     try:
         return parse_local_datetime(raw, request.app[keys.settings_key].timezone)
     except ValueError as exc:
         raise APIError(400, "invalid", "Some fields need a correction.", {name: str(exc)}) from None
 
 
-def _window(request: web.Request) -> tuple[dt.datetime, dt.datetime]:
+def _window(request: web.Request, query: WindowQuery) -> tuple[dt.datetime, dt.datetime]:
     tz = request.app[keys.settings_key].timezone
-    start_raw = request.query.get("from")
-    start = _moment(request, "from", start_raw) if start_raw else dt.datetime.now(tz)
-    end_raw = request.query.get("to")
-    end = _moment(request, "to", end_raw) if end_raw else start + dt.timedelta(days=7)
+    start = _moment(request, "from", query.start) if query.start else dt.datetime.now(tz)
+    end = _moment(request, "to", query.end) if query.end else start + dt.timedelta(days=7)
     if not start < end <= start + MAX_WINDOW:
         raise APIError(400, "invalid", "from must be before to, at most 62 days apart.")
     return start, end
 
 
-async def list_handler(request: web.Request) -> web.Response:
-    """``GET /api/shifts?from&to`` (ISO, local time when without offset)."""
-    await require_staff(request)
-    start, end = _window(request)
+async def list_handler(request: web.Request, user: StaffUser, query: WindowQuery) -> web.Response:
+    """``GET /api/shifts?from&to`` (ISO, local time when without offset); ``user``: anyone."""
+    start, end = _window(request, query)
     tz = request.app[keys.settings_key].timezone
     async with request.app[keys.db_key]() as session:
         shifts = await list_shifts(session, start, end)
         return web.json_response({"ok": True, "shifts": [shift_payload(s, tz) for s in shifts]})
 
 
-async def _shift_body(request: web.Request) -> tuple[int, dt.datetime, dt.datetime]:
-    body = await read_json_object(request)
-    unknown = set(body) - {"user_id", "starts_at", "ends_at"}
-    if unknown:
-        raise APIError(400, "invalid", "Send {user_id, starts_at, ends_at}.")
-    if not isinstance(body.get("user_id"), int) or isinstance(body.get("user_id"), bool):
-        # A field error, so the roster page shows it at the expert field (in its language).
-        fields = {"user_id": "Choose an expert."}
-        raise APIError(400, "invalid", "Some fields need a correction.", fields)
-    starts_at = _moment(request, "starts_at", body.get("starts_at"))
-    ends_at = _moment(request, "ends_at", body.get("ends_at"))
-    return body["user_id"], starts_at, ends_at
+def _times(request: web.Request, body: ShiftBody) -> tuple[dt.datetime, dt.datetime]:
+    return _moment(request, "starts_at", body.starts_at), _moment(request, "ends_at", body.ends_at)
 
 
-async def create_handler(request: web.Request) -> web.Response:
+async def create_handler(request: web.Request, user: StaffUser, body: ShiftBody) -> web.Response:
     """``POST /api/shifts {user_id, starts_at, ends_at}`` (coordinators)."""
-    actor = await require_staff(request, "coordinator")
-    user_id, starts_at, ends_at = await _shift_body(request)
+    actor, user_id = user, body.user_id
+    starts_at, ends_at = _times(request, body)
     tz = request.app[keys.settings_key].timezone
     try:
         async with request.app[keys.db_key].begin() as session:
@@ -98,11 +107,10 @@ async def create_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "shift": payload}, status=201)
 
 
-async def update_handler(request: web.Request) -> web.Response:
+async def update_handler(request: web.Request, user: StaffUser, body: ShiftBody) -> web.Response:
     """``PUT /api/shifts/{id} {user_id, starts_at, ends_at}``: move, change or reassign."""
-    actor = await require_staff(request, "coordinator")
-    shift_id = _shift_id(request)
-    user_id, starts_at, ends_at = await _shift_body(request)
+    actor, user_id, shift_id = user, body.user_id, _shift_id(request)
+    starts_at, ends_at = _times(request, body)
     tz = request.app[keys.settings_key].timezone
     try:
         async with request.app[keys.db_key].begin() as session:
@@ -123,10 +131,9 @@ def _shift_id(request: web.Request) -> int:
     return path_id(request, "shift_id", "No such shift.")
 
 
-async def delete_handler(request: web.Request) -> web.Response:
+async def delete_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``DELETE /api/shifts/{id}`` (coordinators)."""
-    actor = await require_staff(request, "coordinator")
-    shift_id = _shift_id(request)
+    actor, shift_id = user, _shift_id(request)
     tz = request.app[keys.settings_key].timezone
     async with request.app[keys.db_key].begin() as session:
         shift = await session.get(Shift, shift_id, options=[selectinload(Shift.user)])

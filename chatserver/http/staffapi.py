@@ -5,15 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.http.jsonapi import require_staff
+from staffing.models import StaffUser
 
 
-async def online_handler(request: web.Request) -> web.Response:
+async def online_handler(request: web.Request, user: StaffUser) -> web.Response:
     """Other staff on a shift now with a console open: id, display name, availability, load."""
-    user = await require_staff(request)
-    chat = request.app[keys.chat_key]
-    on_shift = [i for i in await chat.roster.on_shift(chat.clock(), fresh=True) if i != user.id]
-    states = await chat.store.expert_states(on_shift)
+    states = await request.app[keys.team_view_key].colleagues_online(user.id)
     staff = [
         {
             "id": s.profile.expert_id,
@@ -23,7 +20,6 @@ async def online_handler(request: web.Request) -> web.Response:
             "capacity": s.profile.capacity,
         }
         for s in states
-        if s.connections > 0
     ]
     staff.sort(key=lambda entry: (str(entry["display_name"]).lower(), entry["id"]))
     return web.json_response({"ok": True, "staff": staff})

@@ -1,8 +1,8 @@
-"""What every staff page shares: the signed-in user (or a redirect), language, CSRF token."""
+"""What every staff page shares: the refusal (a redirect to sign in), language, CSRF token."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 
@@ -25,15 +25,17 @@ def with_lang(request: web.Request, path: str) -> str:
     return f"{path}?lang={lang}" if lang in ("nl", "en") else path
 
 
-async def page_user(request: web.Request, role: str = "expert") -> StaffUser:
-    """The signed-in user; otherwise a redirect to the sign-in page (or 403 for a low role)."""
-    user = await user_for_token(request.app[keys.db_key], request.cookies.get(SESSION_COOKIE))
-    if user is None:
+def refuse_page(request: web.Request, status: int, _level: str) -> NoReturn:
+    """A staff page's refusal (a route's ``refusal``): sign in first, or 403 for a low role."""
+    if status == 401:
         raise web.HTTPSeeOther(with_lang(request, "/login"))
-    if not role_at_least(user.role, role):
-        # Every role above "expert" that a page asks for is "coordinator" (or admin).
-        raise web.HTTPForbidden(text=f"403: {texts(language(request))['page.forbidden']}\n")
-    return user
+    # Every role above "expert" that a page asks for is "coordinator" (or admin).
+    raise web.HTTPForbidden(text=f"403: {texts(language(request))['page.forbidden']}\n")
+
+
+async def signed_in_user(request: web.Request) -> StaffUser | None:
+    """The signed-in staff user of this request, if any (for public pages that greet them)."""
+    return await user_for_token(request.app[keys.db_key], request.cookies.get(SESSION_COOKIE))
 
 
 def page_context(request: web.Request, user: StaffUser | None, **extra: Any) -> dict[str, Any]:

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
+import msgspec
 from aiohttp import web
+from msgspec import UNSET, Meta, UnsetType
 
 from chatserver import keys
-from chatserver.http.jsonapi import APIError, read_json_object, require_staff
+from chatserver.http.declared import Body
+from chatserver.http.jsonapi import APIError
 from chatserver.http.params import parse_id
+from chatserver.schema import said
 from staffing.audit import record_change
 from staffing.experts import (
-    EDITABLE,
+    CAPACITY_MESSAGE,
+    COOLDOWN_MESSAGE,
+    StaffChanges,
     StaffInputError,
     create_staff_user,
     editable_values,
@@ -32,7 +38,49 @@ from staffing.resets import issue_password_link, use_password_link
 from staffing.sessions import login_session_hashes
 
 INVALID = "Some fields need a correction."
-CREATE_FIELDS = {"username", *EDITABLE}
+
+Text = Annotated[str, Meta(max_length=1024), said("Required text.")]
+Codes = Annotated[list[Annotated[str, Meta(max_length=64)]], Meta(max_length=64)]
+CodeList = Annotated[Codes, said("Give a list of codes.")]
+Capacity = Annotated[int, said(CAPACITY_MESSAGE)]
+Cooldown = Annotated[int, said(COOLDOWN_MESSAGE)]
+
+
+class NewMember(Body):
+    """``POST /api/team``: a new account (its password is set through a one-time link)."""
+
+    username: Text
+    display_name: Text
+    role: Text = "expert"
+    focus: CodeList = msgspec.field(default_factory=list)
+    languages: CodeList = msgspec.field(default_factory=lambda: ["nl"])
+    #: None: the service's default capacity (NABIJ_DEFAULT_CAPACITY).
+    capacity: Capacity | None = None
+    cooldown_s: Cooldown = 0
+
+
+class MemberChanges(Body):
+    """``PUT /api/team/{id}``: any of the editable fields; a field left out stays."""
+
+    unknown_field: ClassVar[str] = "This cannot be changed here."
+    display_name: Text | UnsetType = UNSET
+    role: Text | UnsetType = UNSET
+    focus: CodeList | UnsetType = UNSET
+    languages: CodeList | UnsetType = UNSET
+    capacity: Capacity | UnsetType = UNSET
+    cooldown_s: Cooldown | UnsetType = UNSET
+
+    def given(self) -> dict[str, Any]:
+        """The fields that were sent."""
+        return {k: v for k, v in msgspec.structs.asdict(self).items() if v is not UNSET}
+
+
+class NewPassword(Body):
+    """``POST /api/auth/password``: the one-time link's token and the new password."""
+
+    refusal: ClassVar[str] = "Send {token, password}."
+    token: Annotated[str, Meta(max_length=256)]
+    password: Annotated[str, Meta(max_length=4096), said("Required.")]
 
 
 def member_payload(user: StaffUser) -> dict[str, Any]:
@@ -64,111 +112,99 @@ async def _member(request: web.Request, actor: StaffUser) -> int:
     return user.id
 
 
-async def list_handler(request: web.Request) -> web.Response:
-    """``GET /api/team``: every account, active or not."""
-    await require_staff(request, "coordinator")
+async def list_handler(request: web.Request, user: StaffUser) -> web.Response:
+    """``GET /api/team``: every account, active or not (coordinators)."""
     async with request.app[keys.db_key]() as session:
         users = await list_staff(session)
     return web.json_response({"ok": True, "members": [member_payload(u) for u in users]})
 
 
-async def create_handler(request: web.Request) -> web.Response:
+async def create_handler(request: web.Request, user: StaffUser, body: NewMember) -> web.Response:
     """``POST /api/team {username, display_name, role, focus, languages, capacity, cooldown_s}``.
 
     Answers the account and a one-time link to set its password.
     """
-    actor = await require_staff(request, "coordinator")
-    body = await read_json_object(request)
-    if unknown := sorted(set(body) - CREATE_FIELDS):
-        raise APIError(400, "invalid", INVALID, {name: "Unknown field." for name in unknown})
-    _guard_admin(actor, str(body.get("role", "expert")))
-    settings = request.app[keys.settings_key]
-    values = {"role": "expert", "capacity": settings.default_capacity, "cooldown_s": 0, **body}
+    actor = user
+    _guard_admin(actor, body.role)
+    capacity = body.capacity
+    if capacity is None:
+        capacity = request.app[keys.settings_key].default_capacity
     try:
         async with request.app[keys.db_key].begin() as session:
             user = await create_staff_user(
-                session, password=secrets.token_urlsafe(32), **_create_arguments(values)
+                session,
+                password=secrets.token_urlsafe(32),
+                username=body.username,
+                display_name=body.display_name,
+                role=body.role,
+                focus=body.focus,
+                languages=body.languages,
+                capacity=capacity,
+                cooldown_s=body.cooldown_s,
             )
             token = await issue_password_link(session, user.id, dt.datetime.now(dt.UTC))
             payload = member_payload(user)
             await record_change(session, actor.id, "user.add", f"user:{user.id}", **payload)
-    except (StaffInputError, TypeError) as exc:
-        raise APIError(400, "invalid", INVALID, _errors(exc)) from None
+    except StaffInputError as exc:
+        raise APIError(400, "invalid", INVALID, exc.errors) from None
     url = _password_url(request, token)
     return web.json_response({"ok": True, "member": payload, "password_link": url}, status=201)
 
 
-def _create_arguments(values: dict[str, Any]) -> dict[str, Any]:
-    text = {name: values.get(name) for name in ("username", "display_name", "role")}
-    if not all(isinstance(value, str) for value in text.values()):
-        raise StaffInputError(
-            {n: "Required text." for n, v in text.items() if not isinstance(v, str)}
-        )
-    for name in ("focus", "languages"):
-        value = values.get(name, [] if name == "focus" else ["nl"])
-        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-            raise StaffInputError({name: "Give a list of codes."})
-        text[name] = value
-    return {**text, "capacity": values["capacity"], "cooldown_s": values["cooldown_s"]}
-
-
-def _errors(exc: Exception) -> dict[str, str]:
-    return exc.errors if isinstance(exc, StaffInputError) else {"body": "Unexpected values."}
-
-
-async def update_handler(request: web.Request) -> web.Response:
+async def update_handler(
+    request: web.Request, user: StaffUser, body: MemberChanges
+) -> web.Response:
     """``PUT /api/team/{id}`` with any of the editable fields."""
-    actor = await require_staff(request, "coordinator")
+    actor, changes = user, body.given()
     user_id = await _member(request, actor)
-    body = await read_json_object(request)
-    _guard_admin(actor, str(body.get("role", "")))
+    _guard_admin(actor, str(changes.get("role", "")))
     try:
         async with request.app[keys.db_key].begin() as session:
-            user = await update_staff_user(session, user_id, body)
-            if user is None:
+            member = await update_staff_user(session, user_id, StaffChanges(**changes))
+            if member is None:
                 raise APIError(404, "not_found", "No such staff member.")
-            payload = member_payload(user)
-            await record_change(session, actor.id, "user.change", f"user:{user_id}", **body)
+            payload = member_payload(member)
+            await record_change(session, actor.id, "user.change", f"user:{user_id}", **changes)
     except StaffInputError as exc:
         raise APIError(400, "invalid", INVALID, exc.errors) from None
     await request.app[keys.staff_access_key].apply_change(user_id)
     return web.json_response({"ok": True, "member": payload})
 
 
-async def deactivate_handler(request: web.Request) -> web.Response:
+async def deactivate_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``POST /api/team/{id}/deactivate``: signed out everywhere; their data stays."""
-    actor = await require_staff(request, "coordinator")
+    actor = user
     user_id = await _member(request, actor)
     if user_id == actor.id:
         raise APIError(400, "invalid", "You cannot deactivate yourself.")
     async with request.app[keys.db_key].begin() as session:
         hashes = await login_session_hashes(session, user_id)
-        user = await set_staff_active(session, user_id, False)
-        if user is None:  # accounts are never deleted, but be exact
+        member = await set_staff_active(session, user_id, False)
+        if member is None:  # accounts are never deleted, but be exact
             raise APIError(404, "not_found", "No such staff member.")
-        payload = member_payload(user)
+        payload = member_payload(member)
         await record_change(session, actor.id, "user.deactivate", f"user:{user_id}")
     await request.app[keys.staff_access_key].apply_change(user_id, hashes)
     return web.json_response({"ok": True, "member": payload})
 
 
-async def activate_handler(request: web.Request) -> web.Response:
+async def activate_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``POST /api/team/{id}/activate``."""
-    actor = await require_staff(request, "coordinator")
+    actor = user
     user_id = await _member(request, actor)
     async with request.app[keys.db_key].begin() as session:
-        user = await set_staff_active(session, user_id, True)
-        if user is None:  # accounts are never deleted, but be exact
+        member = await set_staff_active(session, user_id, True)
+        if member is None:  # accounts are never deleted, but be exact
             raise APIError(404, "not_found", "No such staff member.")
-        payload = member_payload(user)
+        payload = member_payload(member)
         await record_change(session, actor.id, "user.activate", f"user:{user_id}")
     await request.app[keys.staff_access_key].apply_change(user_id)
     return web.json_response({"ok": True, "member": payload})
 
 
-async def password_link_handler(request: web.Request) -> web.Response:
+async def password_link_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``POST /api/team/{id}/password-link``: a one-time link to set a new password."""
-    actor = await require_staff(request, "coordinator")
+    actor = user
     user_id = await _member(request, actor)
     async with request.app[keys.db_key].begin() as session:
         token = await issue_password_link(session, user_id, dt.datetime.now(dt.UTC))
@@ -176,17 +212,12 @@ async def password_link_handler(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "password_link": _password_url(request, token)})
 
 
-async def use_link_handler(request: web.Request) -> web.Response:
+async def use_link_handler(request: web.Request, body: NewPassword) -> web.Response:
     """``POST /api/auth/password {token, password}`` (no session): set it through a link."""
-    body = await read_json_object(request)
-    token, password = body.get("token"), body.get("password")
-    if set(body) != {"token", "password"} or not isinstance(token, str):
-        raise APIError(400, "invalid", "Send {token, password}.")
-    if not isinstance(password, str):
-        raise APIError(400, "invalid", INVALID, {"password": "Required."})
+    now = dt.datetime.now(dt.UTC)
     try:
         async with request.app[keys.db_key].begin() as session:
-            user, ended = await use_password_link(session, token, password, dt.datetime.now(dt.UTC))
+            user, ended = await use_password_link(session, body.token, body.password, now)
             await record_change(session, user.id, "user.password_set", f"user:{user.id}")
     except StaffInputError as exc:
         raise APIError(400, "invalid", INVALID, exc.errors) from None

@@ -97,8 +97,19 @@ class WidgetAssets:
         return asset.response(request, IMMUTABLE if name == self.stable_name else SHORT)
 
 
-def setup_widget_routes(app: web.Application, dist: Path = widget.DIST) -> None:
-    """Read the build and add the ``/widget/`` routes."""
-    assets = WidgetAssets(dist)
-    app.router.add_get("/widget/widget.js", assets.stable)
-    app.router.add_get("/widget/{name:(?:vendor/|demo/)?[A-Za-z0-9._-]+}", assets.named)
+widget_assets_key = web.AppKey("widget_assets", WidgetAssets)
+
+
+def setup_widget_assets(app: web.Application, dist: Path = widget.DIST) -> None:
+    """Read the build once; the ``/widget/`` routes (http/endpoints.py) serve it."""
+    app[widget_assets_key] = WidgetAssets(dist)
+
+
+async def stable_widget(request: web.Request) -> web.Response:
+    """``GET /widget/widget.js``: the current build, short cache."""
+    return await request.app[widget_assets_key].stable(request)
+
+
+async def widget_file(request: web.Request) -> web.Response:
+    """``GET /widget/{name}``: hashed builds for ever, vendor and demo files briefly."""
+    return await request.app[widget_assets_key].named(request)
