@@ -11,6 +11,7 @@ from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster
 from chatserver.chat.service import ChatService
+from chatserver.chat.services import build_services
 from chatserver.http.middleware import setup_middlewares
 from chatserver.http.routes import setup_routes, setup_templates
 from chatserver.lifecycle import (
@@ -40,11 +41,11 @@ def create_app(settings: Settings) -> web.Application:
     chat = ChatService(settings, store, roster, archive, Notifier(sio), handle_times=measured)
     app[keys.settings_key], app[keys.engine_key], app[keys.db_key] = settings, engine, db
     app[keys.store_key], app[keys.sio_key], app[keys.chat_key] = store, sio, chat
-    app[keys.roster_version_key] = version
+    app[keys.roster_version_key], app[keys.services_key] = version, build_services(chat, db)
     setup_templates(app)
     setup_routes(app)
     setup_middlewares(app)
-    setup_socketio(app, sio, chat, db)
+    setup_socketio(app, sio, app[keys.services_key])
     app.on_shutdown.append(begin_drain)  # before socketio_ctx's disconnect_all
     contexts = [database_ctx, store_ctx, socketio_ctx(sio), sweeper_ctx, staff_access_ctx]
     app.cleanup_ctx.extend(contexts)

@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from chatserver.chat.service import ChatService
+from chatserver.chat.services import Services
 from chatserver.live.store import LiveStore
 from chatserver.realtime.staffaccess import StaffAccessKeeper
 from nabij.settings import Settings
@@ -20,5 +21,7 @@ db_key = web.AppKey("db", async_sessionmaker[Any])
 store_key = web.AppKey("store", LiveStore)
 sio_key = web.AppKey("sio", socketio.AsyncServer)
 chat_key = web.AppKey("chat", ChatService)
+#: The service layer the namespaces call (chat/services.py); ``chat_key`` is its ``flow``.
+services_key = web.AppKey("services", Services)
 staff_access_key = web.AppKey("staff_access", StaffAccessKeeper)
 roster_version_key = web.AppKey("roster_version", RosterVersion)

@@ -10,7 +10,6 @@ from contextlib import suppress
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.chat.processes import beat, run_heartbeat
 from chatserver.chat.sweeper import Sweeper
 from chatserver.realtime.staffaccess import RECHECK_INTERVAL_S
 
@@ -61,9 +60,10 @@ async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     counts belongs to a process the others know (chat/processes.py).
     """
     chat, interval = app[keys.chat_key], app[keys.settings_key].sweep_interval_s
-    sweeper, stop = Sweeper(chat, app[keys.db_key]), asyncio.Event()
-    await beat(chat, interval)
-    heartbeat = asyncio.create_task(run_heartbeat(chat, interval, stop))
+    processes = app[keys.services_key].processes
+    sweeper, stop = Sweeper(chat, app[keys.db_key], processes), asyncio.Event()
+    await processes.beat(interval)
+    heartbeat = asyncio.create_task(processes.run_heartbeat(interval, stop))
     task = asyncio.create_task(sweeper.run(interval, stop))
     yield
     stop.set()
