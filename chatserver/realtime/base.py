@@ -109,8 +109,7 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             self.chat.inflight -= 1
         if declared.name == "message:send":
             self.chat.metrics.delivery.observe(time.perf_counter() - started)
-        ack: Ack = msgspec.to_builtins(reply)
-        return ack
+        return {"ok": True, **msgspec.to_builtins(reply)}
 
     def _refused(self, error: ProtocolError) -> Ack:
         self.chat.metrics.errors.labels(code=error.code).inc()

@@ -2,7 +2,7 @@
 
 A payload is decoded strictly before its handler runs (realtime/events.py): a wrong type,
 a missing or unknown key is ``invalid``, with a message made from the declaration. An ack
-is a ``Reply``: its fields, ``ok: true`` first, are what the client gets, encoded as the
+is a ``Reply``: ``ok: true`` and then its fields are what the client gets, encoded as the
 JSON the widget and the console read. docs/protocol.md's payload tables are generated from
 these classes (``python -m chatserver.realtime.protocoldoc``).
 """
@@ -139,9 +139,7 @@ class BlockVisitor(Payload):
 
 
 class Reply(msgspec.Struct, kw_only=True):
-    """An ``ok: true`` ack; subclasses add its fields (docs/protocol.md §3.1)."""
-
-    ok: Literal[True] = True
+    """An ``ok: true`` ack: ``ok`` first, then the fields a subclass declares (§3.1)."""
 
 
 class Done(Reply):
