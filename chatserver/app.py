@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -14,6 +15,7 @@ from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
 from chatserver.chat.roster import Roster
 from chatserver.chat.service import ChatService
+from chatserver.chat.services import build_services
 from chatserver.chat.teamview import TeamView
 from chatserver.http.middleware import setup_middlewares
 from chatserver.http.routes import setup_routes, setup_templates
@@ -26,7 +28,7 @@ from chatserver.lifecycle import (
 )
 from chatserver.live.factory import create_store
 from chatserver.live.store import LiveStore
-from chatserver.messagebox.service import MessageBox
+from chatserver.messagebox.service import MessageBox, PendingSink
 from chatserver.messagebox.threads import BoxKeys, Retention
 from chatserver.realtime.server import create_sio, setup_socketio, socketio_ctx
 from nabij.db import create_engine, make_sessionmaker
@@ -47,13 +49,14 @@ def create_app(settings: Settings) -> web.Application:
     chat = ChatService(settings, store, roster, archive, Notifier(sio), handle_times=measured)
     app[keys.settings_key], app[keys.engine_key], app[keys.db_key] = settings, engine, db
     app[keys.store_key], app[keys.sio_key], app[keys.chat_key] = store, sio, chat
-    app[keys.roster_version_key] = version
+    app[keys.roster_version_key], app[keys.services_key] = version, build_services(chat, db)
     app[keys.team_view_key] = TeamView(db, store, roster, chat.notifier, chat.clock)
-    app[keys.messagebox_key] = message_box(settings, db, store, roster, chat)
+    pending = chat.notifier.notify_registration_pending
+    app[keys.messagebox_key] = message_box(settings, db, store, roster, chat.clock, pending)
     setup_templates(app)
     setup_routes(app)
     setup_middlewares(app)
-    setup_socketio(app, sio, chat, db)
+    setup_socketio(app, sio, app[keys.services_key])
     app.on_shutdown.append(begin_drain)  # before socketio_ctx's disconnect_all
     contexts = [database_ctx, store_ctx, socketio_ctx(sio), sweeper_ctx, staff_access_ctx]
     app.cleanup_ctx.extend(contexts)
@@ -65,7 +68,8 @@ def message_box(
     db: async_sessionmaker[Any],
     store: LiveStore,
     roster: Roster,
-    chat: ChatService,
+    clock: Callable[[], float],
+    registration_pending: PendingSink,
 ) -> MessageBox:
     """The message box, keyed by the server secret, answering into the experts' consoles."""
     return MessageBox(
@@ -74,7 +78,7 @@ def message_box(
         roster=roster,
         keys=BoxKeys.of(settings.secret_key.reveal()),
         retention=Retention(settings.message_retention_days),
-        clock=chat.clock,
+        clock=clock,
         timezone=settings.timezone,
-        registration_pending=chat.notifier.notify_registration_pending,
+        registration_pending=registration_pending,
     )

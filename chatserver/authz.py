@@ -16,7 +16,6 @@ secret from a link: a calendar feed or one-time password link; no session checke
 
 from __future__ import annotations
 
-import inspect
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,34 +24,17 @@ from pathlib import Path
 from aiohttp import web
 
 from chatserver.http.declared import router_routes, undeclared
+from chatserver.realtime.events import EVENTS, socket_access
 
 #: The actors the matrix is checked for; a visitor has no HTTP session, only a chat token.
 ROLES = ("anonymous", "visitor", "expert", "coordinator", "admin")
 STAFF_ROLES = ("expert", "coordinator", "admin")
 
-#: ``namespace event`` → the weakest access that is allowed. ``/visitor`` sockets are
-#: anonymous until ``chat:request`` (or a resume token) gives them a conversation.
-SOCKET_ACCESS: dict[str, str] = {
-    "/visitor chat:request": "public",
-    "/visitor message:send": "visitor",
-    "/visitor typing": "visitor",
-    "/visitor chat:end": "visitor",
-    "/visitor feedback:send": "visitor",
-    "/staff presence:set": "expert",
-    "/staff chats:sync": "expert",
-    "/staff chat:accept": "expert",
-    "/staff message:send": "expert",
-    "/staff typing": "expert",
-    "/staff chat:end": "expert",
-    "/staff chat:transfer": "expert",
-    "/staff alert:raise": "expert",
-    "/staff alert:ack": "coordinator",
-    "/staff visitor:block": "expert",
-    "/staff chat:watch": "coordinator",
-    "/staff chat:unwatch": "expert",
-    "/staff chat:takeover": "coordinator",
-    "/staff chats:overview": "coordinator",
-}
+#: ``namespace event`` → the weakest access that is allowed: read from the one declaration
+#: of each socket event, which the namespaces enforce (chatserver/realtime/events.py).
+#: ``/visitor`` sockets are anonymous until ``chat:request`` (or a resume token) gives
+#: them a conversation.
+SOCKET_ACCESS: dict[str, str] = socket_access()
 
 #: What a socket event's level means beyond the role check, for the document.
 SOCKET_NOTES: dict[str, str] = {
@@ -124,16 +106,8 @@ def http_routes(app: web.Application) -> list[str]:
 
 
 def socket_events() -> list[str]:
-    """Every ``namespace event`` handled by the two namespaces (their ``on_*`` methods)."""
-    from chatserver.realtime.staff import StaffNamespace
-    from chatserver.realtime.visitor import VisitorNamespace
-
-    events = []
-    for namespace, cls in (("/visitor", VisitorNamespace), ("/staff", StaffNamespace)):
-        for name, _ in inspect.getmembers(cls, inspect.isfunction):
-            if name.startswith("on_") and name not in ("on_connect", "on_disconnect"):
-                events.append(f"{namespace} {name[3:].replace('_', ':')}")
-    return sorted(events)
+    """Every ``namespace event`` the namespaces dispatch (their declarations)."""
+    return sorted(e.key for e in EVENTS)
 
 
 def missing_rows(app: web.Application) -> list[str]:

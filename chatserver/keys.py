@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from chatserver.chat.service import ChatService
+from chatserver.chat.services import Services
 from chatserver.chat.teamview import TeamView
 from chatserver.live.store import LiveStore
 from chatserver.messagebox.service import MessageBox
@@ -23,6 +24,8 @@ store_key = web.AppKey("store", LiveStore)
 sio_key = web.AppKey("sio", socketio.AsyncServer)
 chat_key = web.AppKey("chat", ChatService)
 team_view_key = web.AppKey("team_view", TeamView)
+#: The service layer the namespaces call (chat/services.py); ``chat_key`` is its ``flow``.
+services_key = web.AppKey("services", Services)
 staff_access_key = web.AppKey("staff_access", StaffAccessKeeper)
 roster_version_key = web.AppKey("roster_version", RosterVersion)
 messagebox_key = web.AppKey("messagebox", MessageBox)

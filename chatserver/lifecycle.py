@@ -10,7 +10,6 @@ from contextlib import suppress
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.chat.processes import beat, run_heartbeat
 from chatserver.chat.sweeper import Sweeper
 from chatserver.realtime.staffaccess import RECHECK_INTERVAL_S
 
@@ -61,10 +60,11 @@ async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     counts belongs to a process the others know (chat/processes.py).
     """
     chat, interval = app[keys.chat_key], app[keys.settings_key].sweep_interval_s
-    sweeper = Sweeper(chat, app[keys.db_key], app[keys.messagebox_key])
+    processes = app[keys.services_key].processes
+    sweeper = Sweeper(chat, app[keys.db_key], app[keys.messagebox_key], processes)
     stop = asyncio.Event()
-    await beat(chat, interval)
-    heartbeat = asyncio.create_task(run_heartbeat(chat, interval, stop))
+    await processes.beat(interval)
+    heartbeat = asyncio.create_task(processes.run_heartbeat(interval, stop))
     task = asyncio.create_task(sweeper.run(interval, stop))
     yield
     stop.set()

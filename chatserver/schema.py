@@ -33,9 +33,12 @@ MAX_CLIENT_ID_CHARS: Final = 64
 MAX_ROW_ID: Final = 2**31 - 1
 
 #: No NUL anywhere: PostgreSQL text refuses it, and no person types one.
-NO_NUL: Final = r"^[^\x00]*$"
-#: Not blank and no NUL: at least one character that is neither space nor NUL.
-NOT_BLANK: Final = r"^[^\x00]*[^\x00\s][^\x00]*$"
+NO_NUL: Final = r"^[^\x00]*+$"
+#: Not blank and no NUL: at least one character that is neither space nor NUL. Written so
+#: that each character has one way to match (``\s`` holds no NUL): linear time, where
+#: ``[^\x00]*[^\x00\s][^\x00]*`` backtracked quadratically on a body ending in NUL
+#: (7 ms for 2000 characters, before any rate limit applies).
+NOT_BLANK: Final = r"^\s*+[^\x00\s][^\x00]*+$"
 #: An id made by the server (hex tokens, conversation ids): ASCII letters and digits.
 ASCII_ID: Final = r"^[0-9A-Za-z]+$"
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from chatserver.chat.alerts import coordinators_online
-from chatserver.keys import chat_key, db_key
+from chatserver.chat.accounts import StaffAccounts
+from chatserver.chat.alerts import Alerts
+from chatserver.keys import chat_key, services_key
 from tests.harness import Nabij, NabijFactory, Peer
 
 NOTE = "Ze noemt een mes in huis"
@@ -144,5 +145,9 @@ async def test_the_count_is_null_when_the_database_cannot_say(nabij: Nabij) -> N
     """The alert is stored before the count: a failing count must not fail the raise."""
     await coordinator(nabij)
     chat = nabij.app[chat_key]
-    assert await coordinators_online(chat, nabij.app[db_key], exclude=0) == 1
-    assert await coordinators_online(chat, unreachable_database, exclude=0) is None
+    assert await nabij.app[services_key].alerts.coordinators_online(exclude=0) == 1
+    accounts = StaffAccounts(
+        unreachable_database, chat.store, chat.notifier, chat.settings, chat.clock
+    )
+    alerts = Alerts(chat.store, chat.notifier, accounts, chat)
+    assert await alerts.coordinators_online(exclude=0) is None

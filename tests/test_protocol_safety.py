@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatserver.keys import store_key
-from chatserver.realtime.base import handler_name
 from tests.harness import Nabij, NabijFactory, assert_refused
-
-
-def test_event_names_map_to_handler_methods() -> None:
-    assert handler_name("chat:request") == "on_chat_request"
-    assert handler_name("message:send") == "on_message_send"
-    assert handler_name("typing") == "on_typing"
 
 
 @pytest.mark.parametrize(

@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 
+from chatserver.chat.accounts import StaffAccounts
+from chatserver.chat.notify import Notifier
 from chatserver.chat.service import ChatService
 from chatserver.chat.wire import alert_payload
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Alert, Conversation
+from chatserver.live.store import LiveStore
 from nabij.vocab import role_at_least
-from staffing.experts import list_staff
 
 logger = logging.getLogger(__name__)
 
@@ -37,82 +40,98 @@ MAX_OPEN_ALERTS = 200
 ALERTS_PER_EXPERT_PER_HOUR = 20
 
 
-async def check_raise_alert(
-    chat: ChatService, expert_id: int, expert_name: str, conversation_id: str, note: str
-) -> Alert:
-    """Raise an alert about a chat the expert holds; ``rate_limited`` beyond the limits."""
-    conversation = await chat.access_expert_conversation(expert_id, conversation_id)
-    limited = await chat.store.hit_rate_limit(
-        f"alert:{expert_id}", ALERTS_PER_EXPERT_PER_HOUR, 3600, chat.clock()
-    )
-    if limited:
-        raise ProtocolError("rate_limited", "Too many alerts; phone your mentor.")
-    return await do_raise_alert(chat, conversation, expert_id, expert_name, note)
+@dataclass(frozen=True)
+class RaisedAlert:
+    """A stored alert, and how many coordinators have a console open (None: unknown)."""
+
+    alert: Alert
+    coordinators_online: int | None
 
 
-async def do_raise_alert(
-    chat: ChatService, conversation: Conversation, expert_id: int, expert_name: str, note: str
-) -> Alert:
-    """Store the alert, then show it to the coordinators online (stored first: never lost)."""
-    now = chat.clock()
-    alert = Alert(
-        alert_id=secrets.token_hex(8),
-        conversation_id=conversation.id,
-        expert_id=expert_id,
-        expert_name=expert_name,
-        note=note,
-        raised_at=now,
-        expires_at=now + ALERT_TTL_S,
-    )
-    if await chat.store.add_alert(alert, now, MAX_OPEN_ALERTS) == "full":
-        raise ProtocolError("rate_limited", "Too many open alerts; phone your mentor.")
-    logger.info(
-        "alert raised alert=%s conversation=%s expert=%s",
-        alert.alert_id,
-        conversation.id,
-        expert_id,
-    )
-    await chat.notifier.notify_alert_raised(alert_payload(alert, conversation))
-    return alert
+class Alerts:
+    """Raise, list and acknowledge mentor alerts (see the module docstring)."""
 
+    def __init__(
+        self, store: LiveStore, notifier: Notifier, accounts: StaffAccounts, flow: ChatService
+    ) -> None:
+        self._store = store
+        self._notifier = notifier
+        self._accounts = accounts
+        self._flow = flow
 
-async def coordinators_online(chat: ChatService, db: Any, exclude: int) -> int | None:
-    """How many coordinators and admins but ``exclude`` have a console connected now.
-
-    None when the database or the store cannot say: the alert is stored already, and an
-    error here would make the expert raise it twice.
-    """
-    try:
-        async with db() as session:
-            staff = await list_staff(session, active_only=True)
-        ids = [u.id for u in staff if role_at_least(u.role, "coordinator") and u.id != exclude]
-        states = await chat.store.expert_states(ids)
-    except (DBAPIError, RedisError, OSError) as exc:
-        logger.warning("coordinators online unknown error=%s", type(exc).__name__)
-        return None
-    return sum(1 for state in states if state.connections > 0)
-
-
-async def open_alerts_for(chat: ChatService, expert_id: int, role: str) -> list[dict[str, Any]]:
-    """Every open alert for a coordinator or admin; an expert's own for anyone else."""
-    alerts = await chat.store.open_alerts(chat.clock())
-    if not role_at_least(role, "coordinator"):
-        alerts = [a for a in alerts if a.expert_id == expert_id]
-    return [alert_payload(a, await chat.store.get_conversation(a.conversation_id)) for a in alerts]
-
-
-async def do_ack_alert(
-    chat: ChatService, coordinator_id: int, coordinator_name: str, alert_id: str
-) -> Alert:
-    """Close an open alert (once; ``not_found`` after) and tell everyone who picked it up.
-
-    The caller has checked the coordinator role.
-    """
-    alert = await chat.store.ack_alert(alert_id, chat.clock())
-    if alert is None:
-        raise ProtocolError(
-            "not_found", "No open alert with this id: it was picked up already or expired."
+    async def check_raise_alert(
+        self, expert_id: int, expert_name: str, conversation_id: str, note: str
+    ) -> RaisedAlert:
+        """Raise an alert about a chat the expert holds; ``rate_limited`` beyond the limits."""
+        conversation = await self._flow.access_expert_conversation(expert_id, conversation_id)
+        limited = await self._store.hit_rate_limit(
+            f"alert:{expert_id}", ALERTS_PER_EXPERT_PER_HOUR, 3600, self._flow.clock()
         )
-    logger.info("alert acknowledged alert=%s by=%s", alert.alert_id, coordinator_id)
-    await chat.notifier.notify_alert_acked(alert, coordinator_name)
-    return alert
+        if limited:
+            raise ProtocolError("rate_limited", "Too many alerts; phone your mentor.")
+        alert = await self.do_raise_alert(conversation, expert_id, expert_name, note)
+        return RaisedAlert(alert, await self.coordinators_online(exclude=expert_id))
+
+    async def do_raise_alert(
+        self, conversation: Conversation, expert_id: int, expert_name: str, note: str
+    ) -> Alert:
+        """Store the alert, then show it to the coordinators online (stored first: never lost)."""
+        now = self._flow.clock()
+        alert = Alert(
+            alert_id=secrets.token_hex(8),
+            conversation_id=conversation.id,
+            expert_id=expert_id,
+            expert_name=expert_name,
+            note=note,
+            raised_at=now,
+            expires_at=now + ALERT_TTL_S,
+        )
+        if await self._store.add_alert(alert, now, MAX_OPEN_ALERTS) == "full":
+            raise ProtocolError("rate_limited", "Too many open alerts; phone your mentor.")
+        logger.info(
+            "alert raised alert=%s conversation=%s expert=%s",
+            alert.alert_id,
+            conversation.id,
+            expert_id,
+        )
+        await self._notifier.notify_alert_raised(alert_payload(alert, conversation))
+        return alert
+
+    async def coordinators_online(self, exclude: int) -> int | None:
+        """How many coordinators and admins but ``exclude`` have a console connected now.
+
+        None when the database or the store cannot say: the alert is stored already, and an
+        error here would make the expert raise it twice.
+        """
+        try:
+            staff = await self._accounts.active_staff()
+            ids = [u.id for u in staff if role_at_least(u.role, "coordinator") and u.id != exclude]
+            states = await self._store.expert_states(ids)
+        except (DBAPIError, RedisError, OSError) as exc:
+            logger.warning("coordinators online unknown error=%s", type(exc).__name__)
+            return None
+        return sum(1 for state in states if state.connections > 0)
+
+    async def open_alerts_for(self, expert_id: int, role: str) -> list[dict[str, Any]]:
+        """Every open alert for a coordinator or admin; an expert's own for anyone else."""
+        alerts = await self._store.open_alerts(self._flow.clock())
+        if not role_at_least(role, "coordinator"):
+            alerts = [a for a in alerts if a.expert_id == expert_id]
+        store = self._store
+        return [alert_payload(a, await store.get_conversation(a.conversation_id)) for a in alerts]
+
+    async def do_ack_alert(
+        self, coordinator_id: int, coordinator_name: str, alert_id: str
+    ) -> Alert:
+        """Close an open alert (once; ``not_found`` after) and tell everyone who picked it up.
+
+        The event table (realtime/events.py) has checked the coordinator role.
+        """
+        alert = await self._store.ack_alert(alert_id, self._flow.clock())
+        if alert is None:
+            raise ProtocolError(
+                "not_found", "No open alert with this id: it was picked up already or expired."
+            )
+        logger.info("alert acknowledged alert=%s by=%s", alert.alert_id, coordinator_id)
+        await self._notifier.notify_alert_acked(alert, coordinator_name)
+        return alert

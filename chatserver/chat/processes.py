@@ -15,8 +15,10 @@ import asyncio
 import logging
 from contextlib import suppress
 
+from chatserver.chat.notify import Notifier
 from chatserver.chat.service import ChatService
 from chatserver.live.models import ReleasedSockets
+from chatserver.live.store import LiveStore
 
 #: The heartbeat lives at least this long, so a slow moment is not taken for death.
 MIN_HEARTBEAT_TTL_S = 5.0
@@ -31,82 +33,99 @@ def heartbeat_ttl(interval_s: float) -> float:
     return max(HEARTBEAT_BEATS * interval_s, MIN_HEARTBEAT_TTL_S)
 
 
-async def run_heartbeat(chat: ChatService, interval_s: float, stop: asyncio.Event) -> None:
-    """Beat every ``interval_s`` until ``stop``; its own task, so a slow sweep cannot stall it.
+class Processes:
+    """This process's heartbeat, and the release of processes whose heartbeat stopped."""
 
-    A failing beat (Redis away) is logged and retried: other processes will take this one
-    for dead only after the heartbeat's time to live, and its sockets reconnect anyway.
-    """
-    while not stop.is_set():
-        await beat(chat, interval_s)
-        with suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval_s)
+    def __init__(self, store: LiveStore, notifier: Notifier, flow: ChatService) -> None:
+        self._store = store
+        self._notifier = notifier
+        self._flow = flow
+        #: Set after the first heartbeat: from then on a store that does not know this
+        #: process has lost it.
+        self.beaten = False
+        #: Set when the store turned out not to know this process, until it was told again.
+        self.forgotten = False
 
+    async def run_heartbeat(self, interval_s: float, stop: asyncio.Event) -> None:
+        """Beat every ``interval_s`` until ``stop``; its own task, so a slow sweep cannot
+        stall it.
 
-async def beat(chat: ChatService, interval_s: float) -> None:
-    """One heartbeat; a failure is logged, not raised (the next beat tries again).
+        A failing beat (Redis away) is logged and retried: other processes will take this
+        one for dead only after the heartbeat's time to live, and its sockets reconnect
+        anyway.
+        """
+        while not stop.is_set():
+            await self.beat(interval_s)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval_s)
 
-    A store that no longer knows this process (after its first beat) lost its data, or
-    released this process as dead: what this process's sockets hold is told to it again,
-    at every beat until that succeeds (a pooled connection from before a Redis restart
-    may fail once more).
-    """
-    try:
-        expires = chat.clock() + heartbeat_ttl(interval_s)
-        unknown = await chat.store.heartbeat(chat.process_id, expires)
-        chat.forgotten = chat.forgotten or (unknown and chat.beaten)
-        chat.beaten = True
-        if chat.forgotten:
-            await recover_forgotten_sockets(chat)
-            chat.forgotten = False
-    except Exception:
-        logger.exception("heartbeat failed process=%s", chat.process_id)
+    async def beat(self, interval_s: float) -> None:
+        """One heartbeat; a failure is logged, not raised (the next beat tries again).
 
+        A store that no longer knows this process (after its first beat) lost its data, or
+        released this process as dead: what this process's sockets hold is told to it
+        again, at every beat until that succeeds (a pooled connection from before a Redis
+        restart may fail once more).
+        """
+        process_id = self._flow.process_id
+        try:
+            expires = self._flow.clock() + heartbeat_ttl(interval_s)
+            unknown = await self._store.heartbeat(process_id, expires)
+            self.forgotten = self.forgotten or (unknown and self.beaten)
+            self.beaten = True
+            if self.forgotten:
+                await self.recover_forgotten_sockets()
+                self.forgotten = False
+        except Exception:
+            logger.exception("heartbeat failed process=%s", process_id)
 
-async def recover_forgotten_sockets(chat: ChatService) -> None:
-    """Re-assert this process's consoles; end the visitors' chats the store lost.
+    async def recover_forgotten_sockets(self) -> None:
+        """Re-assert this process's consoles; end the visitors' chats the store lost.
 
-    Consoles are asked to resync: their chats that the store lost have ended. Chats the
-    store still has (a process only taken for dead) go on.
-    """
-    experts = await chat.reassert_consoles()
-    lost = [
-        conversation_id
-        for conversation_id in chat.notifier.local_conversations()
-        if await chat.store.get_conversation(conversation_id) is None
-    ]
-    for conversation_id in lost:
-        await chat.notifier.notify_conversation_lost(conversation_id)
-    for sid in chat.notifier.local_consoles():
-        await chat.notifier.notify_resync(sid)
-    logger.warning(
-        "live store had forgotten this process process=%s experts=%d lost_conversations=%d",
-        chat.process_id,
-        experts,
-        len(lost),
-    )
-
-
-async def release_dead_processes(chat: ChatService) -> list[ReleasedSockets]:
-    """Claim processes whose heartbeat expired and start the grace for what they held.
-
-    This process beats first: whatever kept it from beating (a stall, a test's clock
-    jumping ahead), a process that is sweeping is alive and never releases itself.
-    """
-    await beat(chat, chat.settings.sweep_interval_s)
-    released = await chat.store.claim_dead_processes(chat.clock())
-    for dead in released:
-        # A process that stopped cleanly had closed its sockets: nothing to release.
-        held = bool(dead.conversations or dead.experts)
-        logger.log(
-            logging.WARNING if held else logging.INFO,
-            "process gone process=%s conversations=%d experts=%d",
-            dead.process_id,
-            len(dead.conversations),
-            len(dead.experts),
+        Consoles are asked to resync: their chats that the store lost have ended. Chats the
+        store still has (a process only taken for dead) go on.
+        """
+        experts = await self._flow.reassert_consoles()
+        lost = [
+            conversation_id
+            for conversation_id in self._notifier.local_conversations()
+            if await self._store.get_conversation(conversation_id) is None
+        ]
+        for conversation_id in lost:
+            await self._notifier.notify_conversation_lost(conversation_id)
+        for sid in self._notifier.local_consoles():
+            await self._notifier.notify_resync(sid)
+        logger.warning(
+            "live store had forgotten this process process=%s experts=%d lost_conversations=%d",
+            self._flow.process_id,
+            experts,
+            len(lost),
         )
-        for conversation_id in dead.conversations:
-            await chat.visitor_gone(conversation_id)
-        for expert_id in dead.experts:
-            await chat.expert_gone(expert_id)
-    return released
+
+    async def release_dead_processes(self) -> list[ReleasedSockets]:
+        """Claim processes whose heartbeat expired and start the grace for what they held.
+
+        This process beats first: whatever kept it from beating (a stall, a test's clock
+        jumping ahead), a process that is sweeping is alive and never releases itself.
+        """
+        await self.beat(self._flow.settings.sweep_interval_s)
+        released = await self._store.claim_dead_processes(self._flow.clock())
+        for dead in released:
+            _log_released(dead)
+            for conversation_id in dead.conversations:
+                await self._flow.visitor_gone(conversation_id)
+            for expert_id in dead.experts:
+                await self._flow.expert_gone(expert_id)
+        return released
+
+
+def _log_released(dead: ReleasedSockets) -> None:
+    # A process that stopped cleanly had closed its sockets: nothing to release.
+    held = bool(dead.conversations or dead.experts)
+    logger.log(
+        logging.WARNING if held else logging.INFO,
+        "process gone process=%s conversations=%d experts=%d",
+        dead.process_id,
+        len(dead.conversations),
+        len(dead.experts),
+    )

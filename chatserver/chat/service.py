@@ -101,11 +101,6 @@ class ChatService:
         self.process_id = secrets.token_hex(8)
         #: The console sockets this process holds: told to the store again if it forgets.
         self.consoles = LocalConsoles()
-        #: Set after the first heartbeat: from then on a store that does not know this
-        #: process has lost it (chat/processes.py).
-        self.beaten = False
-        #: Set when the store turned out not to know this process, until it was told again.
-        self.forgotten = False
         self._published: SharedRead[tuple[float, dict[str, Any]]] = SharedRead(
             STATUS_CACHE_S, PUBLISHED_REUSE_S, generation=lambda: roster.version.generation
         )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver.chat.deadlines import Handler, handle_due
-from chatserver.chat.processes import release_dead_processes
+from chatserver.chat.processes import Processes
 from chatserver.chat.service import ChatService
 from chatserver.live.store import DEADLINE_KINDS
 from chatserver.messagebox.service import MessageBox
@@ -36,9 +36,15 @@ class Sweeper:
     """Ends abandoned chats, requeues lost experts' chats, erases content, drains the queue."""
 
     def __init__(
-        self, chat: ChatService, db: async_sessionmaker[Any], message_box: MessageBox
+        self,
+        chat: ChatService,
+        db: async_sessionmaker[Any],
+        message_box: MessageBox,
+        processes: Processes | None = None,
     ) -> None:
         self.chat = chat
+        #: The app's (chat/services.py); a sweeper of its own, as in tests, makes one.
+        self._processes = processes or Processes(chat.store, chat.notifier, chat)
         self._db = db
         self._message_box = message_box
         self._closed_since: float | None = None
@@ -68,7 +74,7 @@ class Sweeper:
     async def sweep(self) -> None:
         """Dead processes' sockets, held database writes, every kind of deadline, the queue."""
         store, now = self.chat.store, self.chat.clock()
-        await release_dead_processes(self.chat)
+        await self._processes.release_dead_processes()
         await self.chat.flush_outbox()
         lease_s = self.chat.settings.deadline_lease_s
         for kind, handler in self._handlers.items():

@@ -108,11 +108,6 @@ def staff_chat_payload(
     }
 
 
-def message_ack(message: Message) -> dict[str, Any]:
-    """The ack fields of a sent message: what the sender needs to mark it delivered."""
-    return {"id": message.id, "seq": message.seq, "sent_at": iso(message.sent_at)}
-
-
 def alert_payload(alert: Alert, conversation: Conversation | None) -> dict[str, Any]:
     """An open mentor alert (``alert:new``, ``chats:sync``): the note goes to staff only.
 

@@ -1,20 +1,34 @@
-"""What both namespaces share: event-name mapping, acks for every outcome, session access."""
+"""What both namespaces share: dispatch from the event table, acks for every outcome,
+session access.
+
+``trigger_event`` finds the event in the namespace's declarations (realtime/events.py),
+decodes its payload as declared, enforces its access, runs its handler and encodes the
+handler's ``Reply``. An event without a declaration is ``invalid``; there is no lookup of
+handler methods by name.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import msgspec
 import socketio
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 
-from chatserver.chat.service import ChatService
+from chatserver.chat.services import Services
 from chatserver.errors import Ack, ProtocolError
 from chatserver.realtime.packets import MALFORMED
 from chatserver.realtime.throttle import TokenBucket, typing_bucket
+from chatserver.schema import Payload, SchemaError, decode
+
+if TYPE_CHECKING:
+    from chatserver.realtime.events import Event
+
+P = TypeVar("P", bound=Payload)
 
 logger = logging.getLogger(__name__)
 
@@ -22,20 +36,29 @@ logger = logging.getLogger(__name__)
 LIFECYCLE_EVENTS = frozenset({"connect", "disconnect"})
 
 
-def handler_name(event: str) -> str:
-    """Map an event name of the protocol to its method: ``chat:request`` → ``on_chat_request``."""
-    return "on_" + event.replace(":", "_")
+def decode_payload(data: Any, payload_type: type[P]) -> P:
+    """``data`` as its declared type, or ProtocolError('invalid') saying what is wrong."""
+    try:
+        return decode(data, payload_type)
+    except SchemaError as exc:
+        raise ProtocolError("invalid", exc.message) from None
 
 
 class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     """A namespace whose acks are always ``{ok: ...}``: unknown events and errors included."""
 
-    def __init__(self, namespace: str, chat: ChatService) -> None:
+    #: The access levels this namespace can check (realtime/events.py).
+    ACCESS: frozenset[str] = frozenset()
+
+    def __init__(self, namespace: str, services: Services, events: Mapping[str, Event]) -> None:
         super().__init__(namespace)
-        self.chat = chat
+        unknown = {e.access for e in events.values()} - self.ACCESS
+        assert not unknown, f"{namespace} cannot check access {unknown}"
+        self.chat = services.flow
+        self.events = events
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        """Dispatch ``a:b`` events to ``on_a_b``; refuse unknown ones with ``invalid``.
+        """Dispatch a declared event; refuse any other with ``invalid``.
 
         ``connect`` and ``disconnect`` reach handlers only from the server itself: while it
         runs them the socket is not (or no longer) fully connected, whereas a client that
@@ -47,41 +70,46 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return await super().trigger_event(event, *args)
         if event == MALFORMED:
             return self._refused(ProtocolError("invalid", "The packet is malformed."))
-        known = _is_event_name(event) and event not in LIFECYCLE_EVENTS
-        handler = getattr(self, handler_name(event), None) if known else None
-        if handler is None:
+        declared = self.events.get(event) if isinstance(event, str) else None
+        if declared is None:
             logger.info("unknown event namespace=%s", self.namespace)
             return self._refused(ProtocolError("invalid", "Unknown event."))
         sid, *payload = args
         if len(payload) > 1:
             return ProtocolError("invalid", "Send one payload object.").ack()
-        return await self._answer(handler, sid, payload[0] if payload else None, event)
+        return await self._answer(declared, sid, payload[0] if payload else None)
 
     async def authorize(self, sid: str) -> None:
         """Check, before every event, that the socket may still act; raise ProtocolError."""
 
-    async def _answer(self, handler: Any, sid: str, data: Any, event: str) -> Ack:
-        """Run the handler; count refusals by code and time message delivery."""
+    async def check_access(self, sid: str, access: str) -> None:
+        """Raise ProtocolError unless this socket has ``access`` (one of ``ACCESS``)."""
+        raise NotImplementedError
+
+    async def _answer(self, declared: Event, sid: str, data: Any) -> Ack:
+        """Check, decode, run the handler; count refusals by code and time message delivery."""
         started = time.perf_counter()
         self.chat.inflight += 1
         try:
             await self.authorize(sid)
-            ack: Ack = await handler(sid, data)
+            payload = decode_payload(data, declared.payload)
+            await self.check_access(sid, declared.access)
+            reply = await declared.handler(self, sid, payload)
         except ProtocolError as exc:
-            logger.info("refused event=%s code=%s", event, exc.code)
+            logger.info("refused event=%s code=%s", declared.name, exc.code)
             return self._refused(exc)
         except (RedisError, DBAPIError, OSError) as exc:
             # Redis or the database is down or restarting: say so, never hang or crash.
-            logger.warning("event failed event=%s error=%s", event, type(exc).__name__)
+            logger.warning("event failed event=%s error=%s", declared.name, type(exc).__name__)
             return self._refused(ProtocolError("temporarily_unavailable"))
         except Exception:
-            logger.exception("event failed event=%s", event)
+            logger.exception("event failed event=%s", declared.name)
             return self._refused(ProtocolError("internal"))
         finally:
             self.chat.inflight -= 1
-        if event == "message:send":
+        if declared.name == "message:send":
             self.chat.metrics.delivery.observe(time.perf_counter() - started)
-        return ack
+        return {"ok": True, **msgspec.to_builtins(reply)}
 
     def _refused(self, error: ProtocolError) -> Ack:
         self.chat.metrics.errors.labels(code=error.code).inc()
@@ -122,7 +150,3 @@ def refuse(error: ProtocolError) -> socketio.exceptions.ConnectionRefusedError:
     """A connection refusal whose ``data`` is the ``{code, message}`` of ``error``."""
     details = error.ack()["error"]
     return socketio.exceptions.ConnectionRefusedError(details["message"], details)
-
-
-def _is_event_name(event: Any) -> bool:
-    return isinstance(event, str) and 0 < len(event) <= 40 and event.replace(":", "").isalpha()

@@ -12,17 +12,18 @@ import socketio
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.chat.notify import STAFF_CHANGED
-from chatserver.chat.service import ChatService
+from chatserver.chat.notify import STAFF, STAFF_CHANGED, VISITOR
+from chatserver.chat.services import Services
 from chatserver.realtime import libcompat
+from chatserver.realtime.events import events_of
 from chatserver.realtime.jsoncodec import PacketJson
 from chatserver.realtime.manager import InlineAsyncManager
 from chatserver.realtime.packets import StrictServer
-from chatserver.realtime.payloads import MAX_MESSAGE_CHARS
 from chatserver.realtime.redis_manager import ReconnectingRedisManager
 from chatserver.realtime.staff import StaffNamespace
 from chatserver.realtime.transport import with_checked_transport
 from chatserver.realtime.visitor import VisitorNamespace
+from chatserver.schema import MAX_MESSAGE_CHARS
 from nabij.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -61,12 +62,10 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
     return sio
 
 
-def setup_socketio(
-    app: web.Application, sio: socketio.AsyncServer, chat: ChatService, db: Any
-) -> None:
-    """Attach the server to the app and register both namespaces."""
-    staff = StaffNamespace(chat, db)
-    sio.register_namespace(VisitorNamespace(chat))
+def setup_socketio(app: web.Application, sio: socketio.AsyncServer, services: Services) -> None:
+    """Attach the server to the app and register both namespaces with their declared events."""
+    staff = StaffNamespace(services, events_of(STAFF))
+    sio.register_namespace(VisitorNamespace(services, events_of(VISITOR)))
     sio.register_namespace(staff)
     app[keys.staff_access_key] = staff.access
     if isinstance(sio.manager, ReconnectingRedisManager):

@@ -9,73 +9,39 @@ conversation checks that the expert holds it (``access_expert_conversation``).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from chatserver.chat.alerts import (
-    check_raise_alert,
-    coordinators_online,
-    do_ack_alert,
-    open_alerts_for,
-)
-from chatserver.chat.blocking import access_blockable_conversation, do_block_visitor
 from chatserver.chat.notify import STAFF, VISITOR, conversation_room, expert_room, watch_room
-from chatserver.chat.oversight import (
-    access_watchable_conversation,
-    active_chats_overview,
-    check_take_over,
-)
-from chatserver.chat.service import ChatService
-from chatserver.chat.wire import (
-    expert_client_key,
-    message_ack,
-    staff_chat_payload,
-    waiting_payload,
-)
-from chatserver.errors import Ack, ProtocolError, ok
+from chatserver.chat.services import Services
+from chatserver.chat.wire import staff_chat_payload
+from chatserver.errors import ProtocolError
 from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
 from chatserver.realtime.staffaccess import Access, StaffAccessKeeper
-from chatserver.staffauth import REVOKED_SESSION, token_from_cookie_header, user_for_token
-from nabij.vocab import role_at_least
-from staffing.experts import list_staff
+from chatserver.staffauth import token_from_cookie_header
+from nabij.vocab import ROLES, role_at_least
 from staffing.sessions import hash_token
+
+if TYPE_CHECKING:
+    from chatserver.realtime.events import Event
 
 #: How long a signed-out socket stays open after its refused event (for the ack to go out).
 SIGNED_OUT_CLOSE_DELAY_S = 0.1
-
-PRESENCE_FIELDS = {"available": p.Field(p.boolean)}
-CONVERSATION_FIELDS = {"conversation_id": p.Field(p.CONVERSATION_ID)}
-SEND_FIELDS = {
-    "conversation_id": p.Field(p.CONVERSATION_ID),
-    "client_id": p.Field(p.CLIENT_ID),
-    "body": p.Field(p.message_body),
-}
-TYPING_FIELDS = {"conversation_id": p.Field(p.CONVERSATION_ID), "is_typing": p.Field(p.boolean)}
-TRANSFER_FIELDS = {
-    "conversation_id": p.Field(p.CONVERSATION_ID),
-    "to_expert_id": p.Field(p.optional(p.integer(1, 2**31)), required=False),
-    "note": p.Field(p.text(0, p.MAX_NOTE_CHARS, strip=True), required=False, default=""),
-}
-BLOCK_FIELDS = {
-    "conversation_id": p.Field(p.CONVERSATION_ID),
-    "hashed_ip": p.Field(p.boolean, required=False, default=False),
-}
-ALERT_FIELDS = {
-    "conversation_id": p.Field(p.CONVERSATION_ID),
-    "note": p.Field(p.text(0, p.MAX_NOTE_CHARS, strip=True), required=False, default=""),
-}
-ALERT_ACK_FIELDS = {"alert_id": p.Field(p.ALERT_ID)}
 
 
 class StaffNamespace(ProtocolNamespace):
     """Signed-in experts, coordinators and admins."""
 
-    def __init__(self, chat: ChatService, db: Any) -> None:
-        super().__init__(STAFF, chat)
-        self._db = db
+    ACCESS = frozenset(ROLES)
+
+    def __init__(self, services: Services, events: Mapping[str, Event]) -> None:
+        super().__init__(STAFF, services, events)
+        self.services = services
+        self.accounts = services.accounts
         self._tasks: set[asyncio.Task[None]] = set()
         #: Keeps every socket's access in line with its account (realtime/staffaccess.py).
-        self.access = StaffAccessKeeper(self, db, chat)
+        self.access = StaffAccessKeeper(self, services.accounts, services.flow)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Refuse other origins and a missing or invalid session; join the expert's rooms.
@@ -87,7 +53,7 @@ class StaffNamespace(ProtocolNamespace):
         if origin is not None and origin not in self.chat.settings.own_origins:
             raise refuse(ProtocolError("forbidden", "Open the console from Nabij itself."))
         token = token_from_cookie_header(str(environ.get("HTTP_COOKIE", "")))
-        user = await user_for_token(self._db, token)
+        user = await self.accounts.user_for_token(token)
         if user is None or token is None:
             raise refuse(ProtocolError("unauthorized"))
         access = Access.of(user)
@@ -116,10 +82,19 @@ class StaffNamespace(ProtocolNamespace):
 
         The close waits a moment so that the ``unauthorized`` ack still reaches the client.
         """
-        session_hash = await self.session_value(sid, "session_hash")
-        if await self.chat.store.is_marked(REVOKED_SESSION, session_hash, self.chat.clock()):
+        if await self.accounts.is_revoked(await self.session_value(sid, "session_hash")):
             self._close_later(sid)
             raise ProtocolError("unauthorized", "You have been signed out.")
+
+    async def check_access(self, sid: str, access: str) -> None:
+        """The account's role now (kept in line by StaffAccessKeeper) must reach ``access``.
+
+        Every signed-in console is at least an expert, so ``expert`` events read nothing.
+        """
+        if access == "expert":
+            return
+        if not role_at_least(await self.session_value(sid, "role"), access):
+            raise ProtocolError("forbidden", f"This needs the {access} role.")
 
     def _close_later(self, sid: str) -> None:
         task = asyncio.create_task(self._close_soon(sid))
@@ -142,24 +117,24 @@ class StaffNamespace(ProtocolNamespace):
             for room in self.rooms(sid):
                 if room == "coordinators" or room.startswith("watch:"):
                     await self.leave_room(sid, room)
-        await self.chat.notifier.notify_session_changed(sid, access.payload())
+        await self.accounts.notify_session_changed(sid, access.payload())
 
     async def end_session(self, sid: str, reason: str) -> None:
         """Signed out (``signed_out``) or deactivated: say so, then close the socket."""
-        await self.chat.notifier.notify_session_ended(sid, reason)
+        await self.accounts.notify_session_ended(sid, reason)
         self._close_later(sid)
 
     async def _expert(self, sid: str) -> int:
         expert_id: int = await self.session_value(sid, "expert_id")
         return expert_id
 
-    async def on_presence_set(self, sid: str, data: Any) -> Ack:
+    async def set_presence(self, sid: str, payload: p.SetPresence) -> p.PresenceSet:
         """``presence:set {available}``; only on shift can one become available."""
-        values = p.parse(data, PRESENCE_FIELDS)
-        available = await self.chat.check_set_presence(await self._expert(sid), values["available"])
-        return ok(available=available)
+        expert_id = await self._expert(sid)
+        available = await self.chat.check_set_presence(expert_id, payload.available)
+        return p.PresenceSet(available=available)
 
-    async def on_chats_sync(self, sid: str, data: Any) -> Ack:
+    async def sync(self, sid: str, payload: p.Nothing) -> p.Synced:
         """``chats:sync``: the expert's active chats with their messages, the queue, alerts,
         whether the expert is available (kept across a reload within the grace), and the
         account as the socket has it now (``user``, as in ``session:changed``): a page
@@ -168,154 +143,115 @@ class StaffNamespace(ProtocolNamespace):
         ``alerts`` are the open mentor alerts: all of them for a coordinator or admin (so
         one raised while nobody was online is seen at sign-in), the expert's own otherwise.
         """
-        p.parse(data, {})
-        expert_id = await self._expert(sid)
-        chats = [
-            staff_chat_payload(c, m, await self.chat.sender_names(c, m))
-            for c, m in await self.chat.staff_chats(expert_id)
-        ]
-        waiting = await self.chat.store.queue()
         role = await self.session_value(sid, "role")
-        return ok(
-            chats=chats,
-            waiting=[waiting_payload(c) for c in waiting],
-            alerts=await open_alerts_for(self.chat, expert_id, role),
-            available=await self.chat.expert_available(expert_id),
+        desk = await self.services.desk.desk(await self._expert(sid), role)
+        return p.Synced(
+            chats=desk.chats,
+            waiting=desk.waiting,
+            alerts=desk.alerts,
+            available=desk.available,
             user=(await self.session_value(sid, "access")).payload(),
         )
 
-    async def on_chat_accept(self, sid: str, data: Any) -> Ack:
+    async def accept(self, sid: str, payload: p.OneConversation) -> p.Accepted:
         """``chat:accept {conversation_id}``: take a waiting chat; ``taken`` if too late."""
-        values = p.parse(data, CONVERSATION_FIELDS)
-        conversation = await self.chat.check_accept(
-            await self._expert(sid), values["conversation_id"]
-        )
-        return ok(conversation_id=conversation.id)
-
-    async def on_message_send(self, sid: str, data: Any) -> Ack:
-        """``message:send {conversation_id, client_id, body}`` → ``{ok, id, seq, sent_at}``."""
-        values = p.parse(data, SEND_FIELDS)
         expert_id = await self._expert(sid)
-        conversation = await self.chat.access_expert_conversation(
-            expert_id, values["conversation_id"]
-        )
+        conversation = await self.chat.check_accept(expert_id, payload.conversation_id)
+        return p.Accepted(conversation_id=conversation.id)
+
+    async def send_message(self, sid: str, payload: p.SendStaffMessage) -> p.MessageSent:
+        """``message:send {conversation_id, client_id, body}`` → ``{ok, id, seq, sent_at}``."""
+        expert_id = await self._expert(sid)
         await self.throttle_message(sid)
-        client_key = expert_client_key(expert_id, values["client_id"])
-        message = await self.chat.do_send_message(
-            conversation, "expert", client_key, values["body"], skip_sid=sid
+        message = await self.services.desk.do_send_message(
+            expert_id, payload.conversation_id, payload.client_id, payload.body, skip_sid=sid
         )
-        return ok(**message_ack(message))
+        return p.message_sent(message)
 
-    async def on_typing(self, sid: str, data: Any) -> Ack:
+    async def typing(self, sid: str, payload: p.StaffTyping) -> p.Done:
         """``typing {conversation_id, is_typing}``: shown to the visitor."""
-        values = p.parse(data, TYPING_FIELDS)
         await self.throttle_typing(sid)
-        conversation = await self.chat.access_expert_conversation(
-            await self._expert(sid), values["conversation_id"]
-        )
-        await self.chat.notifier.notify_typing_to_visitor(conversation.id, values["is_typing"])
-        return ok()
+        expert_id = await self._expert(sid)
+        await self.services.desk.do_typing(expert_id, payload.conversation_id, payload.is_typing)
+        return p.Done()
 
-    async def on_chat_end(self, sid: str, data: Any) -> Ack:
+    async def end_chat(self, sid: str, payload: p.OneConversation) -> p.Done:
         """``chat:end {conversation_id}``: end a chat this expert holds."""
-        values = p.parse(data, CONVERSATION_FIELDS)
-        conversation = await self.chat.access_expert_conversation(
-            await self._expert(sid), values["conversation_id"]
-        )
-        await self.chat.do_end_chat(conversation.id, "expert", "expert_ended")
-        return ok()
+        expert_id = await self._expert(sid)
+        await self.services.desk.do_end_chat(expert_id, payload.conversation_id)
+        return p.Done()
 
-    async def on_chat_transfer(self, sid: str, data: Any) -> Ack:
+    async def transfer(self, sid: str, payload: p.TransferChat) -> p.Transferred:
         """``chat:transfer {conversation_id, to_expert_id?, note?}`` → ``{ok, to_expert}``."""
-        values = p.parse(data, TRANSFER_FIELDS)
         moved = await self.chat.check_transfer(
             await self._expert(sid),
-            values["conversation_id"],
-            values["to_expert_id"],
-            values["note"],
+            payload.conversation_id,
+            payload.to_expert_id,
+            payload.note.strip(),
         )
-        return ok(to_expert={"id": moved.expert_id, "display_name": moved.expert_name})
+        to_expert = p.ExpertRef(id=moved.expert_id, display_name=moved.expert_name)
+        return p.Transferred(to_expert=to_expert)
 
-    async def on_alert_raise(self, sid: str, data: Any) -> Ack:
+    async def raise_alert(self, sid: str, payload: p.RaiseAlert) -> p.AlertRaised:
         """``alert:raise {conversation_id, note}``: kept open until a coordinator acks it.
 
         The ack says how many coordinators have a console connected now
         (``coordinators_online``; null when that cannot be known).
         """
-        values = p.parse(data, ALERT_FIELDS)
-        expert_id = await self._expert(sid)
-        alert = await check_raise_alert(
-            self.chat,
-            expert_id,
+        raised = await self.services.alerts.check_raise_alert(
+            await self._expert(sid),
             await self.session_value(sid, "display_name"),
-            values["conversation_id"],
-            values["note"],
+            payload.conversation_id,
+            payload.note.strip(),
         )
-        online = await coordinators_online(self.chat, self._db, exclude=expert_id)
-        return ok(alert_id=alert.alert_id, coordinators_online=online)
+        return p.AlertRaised(
+            alert_id=raised.alert.alert_id, coordinators_online=raised.coordinators_online
+        )
 
-    async def on_alert_ack(self, sid: str, data: Any) -> Ack:
+    async def ack_alert(self, sid: str, payload: p.AckAlert) -> p.AlertAcked:
         """``alert:ack {alert_id}``: a coordinator picks an alert up; ``not_found`` the 2nd time."""
-        values = p.parse(data, ALERT_ACK_FIELDS)
-        coordinator_id = await self._coordinator(sid)
-        name = await self.session_value(sid, "display_name")
-        alert = await do_ack_alert(self.chat, coordinator_id, name, values["alert_id"])
-        return ok(alert_id=alert.alert_id, conversation_id=alert.conversation_id)
-
-    async def _coordinator(self, sid: str) -> int:
-        if not role_at_least(await self.session_value(sid, "role"), "coordinator"):
-            raise ProtocolError("forbidden", "This needs the coordinator role.")
-        return await self._expert(sid)
-
-    async def on_chat_watch(self, sid: str, data: Any) -> Ack:
-        """``chat:watch {conversation_id}``: a coordinator reads along (messages, ending)."""
-        values = p.parse(data, CONVERSATION_FIELDS)
-        await self._coordinator(sid)
-        conversation, messages = await access_watchable_conversation(
-            self.chat, values["conversation_id"]
+        alert = await self.services.alerts.do_ack_alert(
+            await self._expert(sid), await self.session_value(sid, "display_name"), payload.alert_id
         )
-        await self.enter_room(sid, watch_room(conversation.id))
-        names = await self.chat.sender_names(conversation, messages)
-        return ok(chat=staff_chat_payload(conversation, messages, names))
+        return p.AlertAcked(alert_id=alert.alert_id, conversation_id=alert.conversation_id)
 
-    async def on_chat_unwatch(self, sid: str, data: Any) -> Ack:
+    async def watch(self, sid: str, payload: p.OneConversation) -> p.Watching:
+        """``chat:watch {conversation_id}``: a coordinator reads along (messages, ending)."""
+        watched = await self.services.oversight.access_watched_chat(payload.conversation_id)
+        await self.enter_room(sid, watch_room(watched.conversation.id))
+        chat = staff_chat_payload(watched.conversation, watched.messages, watched.names)
+        return p.Watching(chat=chat)
+
+    async def unwatch(self, sid: str, payload: p.OneConversation) -> p.Done:
         """``chat:unwatch {conversation_id}``: stop reading along."""
-        values = p.parse(data, CONVERSATION_FIELDS)
-        await self.leave_room(sid, watch_room(values["conversation_id"]))
-        return ok()
+        await self.leave_room(sid, watch_room(payload.conversation_id))
+        return p.Done()
 
-    async def on_chat_takeover(self, sid: str, data: Any) -> Ack:
+    async def take_over(self, sid: str, payload: p.OneConversation) -> p.Done:
         """``chat:takeover {conversation_id}``: a coordinator takes an expert's chat over."""
-        values = p.parse(data, CONVERSATION_FIELDS)
-        coordinator_id = await self._coordinator(sid)
-        await check_take_over(self.chat, coordinator_id, values["conversation_id"])
-        await self.leave_room(sid, watch_room(values["conversation_id"]))
-        return ok()
+        coordinator_id = await self._expert(sid)
+        await self.services.oversight.check_take_over(coordinator_id, payload.conversation_id)
+        await self.leave_room(sid, watch_room(payload.conversation_id))
+        return p.Done()
 
-    async def on_chats_overview(self, sid: str, data: Any) -> Ack:
+    async def overview(self, sid: str, payload: p.Nothing) -> p.Overview:
         """``chats:overview``: every active chat of the team, with its expert (coordinators)."""
-        p.parse(data, {})
-        await self._coordinator(sid)
-        async with self._db() as session:
-            staff = [(u.id, u.display_name) for u in await list_staff(session, active_only=True)]
-        return ok(chats=await active_chats_overview(self.chat, staff))
+        return p.Overview(chats=await self.services.oversight.active_chats_overview())
 
-    async def on_visitor_block(self, sid: str, data: Any) -> Ack:
+    async def block_visitor(self, sid: str, payload: p.BlockVisitor) -> p.Done:
         """``visitor:block {conversation_id, hashed_ip?}``: end an abusive chat and block it.
 
         The expert holding the chat, or a coordinator. With ``hashed_ip`` the visitor's
         address is refused for 24 hours too (see chatserver/chat/blocking.py).
         """
-        values = p.parse(data, BLOCK_FIELDS)
-        actor_id = await self._expert(sid)
-        conversation = await access_blockable_conversation(
-            self.chat, actor_id, await self.session_value(sid, "role"), values["conversation_id"]
+        await self.services.blocking.check_block_visitor(
+            await self._expert(sid),
+            await self.session_value(sid, "role"),
+            payload.conversation_id,
+            await self._visitor_address_keys(payload.conversation_id),
+            payload.hashed_ip,
         )
-        keys = await self._visitor_address_keys(conversation.id)
-        await do_block_visitor(
-            self.chat, self._db, actor_id, conversation, keys, values["hashed_ip"]
-        )
-        return ok()
+        return p.Done()
 
     async def _visitor_address_keys(self, conversation_id: str) -> list[str]:
         """The hashed addresses of the conversation's visitor sockets on this instance."""

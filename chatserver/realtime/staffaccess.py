@@ -37,15 +37,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from chatserver.chat.accounts import StaffAccounts
 from chatserver.chat.service import ChatService
 from chatserver.live.models import ExpertProfile
-from chatserver.staffauth import REVOKED_SESSION
-from nabij.db import utcnow
-from staffing.experts import staff_by_ids
 from staffing.models import StaffUser
-from staffing.sessions import live_session_hashes
 
 if TYPE_CHECKING:
     from chatserver.realtime.staff import StaffNamespace
@@ -98,11 +94,11 @@ class StaffAccessKeeper:
     """Keeps this process's console sockets in line with their accounts (see module doc)."""
 
     def __init__(
-        self, namespace: StaffNamespace, db: async_sessionmaker[Any], chat: ChatService
+        self, namespace: StaffNamespace, accounts: StaffAccounts, flow: ChatService
     ) -> None:
         self._namespace = namespace
-        self._db = db
-        self._chat = chat
+        self._accounts = accounts
+        self._chat = flow
         self._lock = asyncio.Lock()
         self._failing = False
         self._closed = False
@@ -117,9 +113,9 @@ class StaffAccessKeeper:
         Code without the app (the CLI) only commits: every server's periodic check does
         the rest within the interval.
         """
-        await mark_revoked(self._chat, ended_sessions)
+        await self._accounts.mark_revoked(ended_sessions)
         await self.refresh({user_id})
-        await self._chat.notifier.notify_staff_changed(user_id)
+        await self._accounts.notify_account_changed(user_id)
 
     async def changed_elsewhere(self, user_id: int) -> None:
         """Another process changed ``user_id`` (its nudge): check that account's consoles."""
@@ -166,7 +162,7 @@ class StaffAccessKeeper:
 
     async def _sockets(self, user_ids: Collection[int] | None) -> list[_Socket]:
         found = []
-        for sid in self._chat.notifier.local_consoles():
+        for sid in self._accounts.local_consoles():
             try:
                 session = await self._namespace.get_session(sid)
             except KeyError:  # gone since the room was read
@@ -182,10 +178,9 @@ class StaffAccessKeeper:
     async def _read(
         self, sockets: list[_Socket], named: set[int]
     ) -> tuple[dict[int, StaffUser], set[str]]:
-        async with self._db() as session:
-            users = await staff_by_ids(session, {s.expert_id for s in sockets} | named)
-            live = await live_session_hashes(session, {s.session_hash for s in sockets}, utcnow())
-        return users, live
+        return await self._accounts.accounts_and_sessions(
+            {s.expert_id for s in sockets} | named, {s.session_hash for s in sockets}
+        )
 
     async def _apply(
         self,
@@ -218,12 +213,5 @@ class StaffAccessKeeper:
             await self._chat.do_update_profile(access.profile)
 
     async def _sign_out(self, socket: _Socket, reason: str) -> None:
-        await mark_revoked(self._chat, [socket.session_hash])
+        await self._accounts.mark_revoked([socket.session_hash])
         await self._namespace.end_session(socket.sid, reason)
-
-
-async def mark_revoked(chat: ChatService, session_hashes: Iterable[str]) -> None:
-    """Refuse every later event of sockets signed in with these sessions, on any process."""
-    now, ttl = chat.clock(), chat.settings.session_max_age_s
-    for session_hash in session_hashes:
-        await chat.store.mark(REVOKED_SESSION, session_hash, ttl, now)
