@@ -115,7 +115,7 @@ async def test_a_whole_chat_on_a_strict_csp_host_site(
     await _opens_counted(nabij, 1)
     await ui.click("label[for=nabij-audience-victim]")
     await ui.type("#nabij-nickname", "Sam")
-    await ui.click(".start")
+    await ui.tap_start()
     # Nothing measured yet: the position, and no made-up wait (tests/test_wait_estimate.py).
     await ui.wait_text(".chat-status", r"^Je bent nummer 1 in de wachtrij\.$")
     await assert_accessible(browser, "queued")
@@ -362,6 +362,7 @@ async def test_english_left_in_yellow_at_320_px_and_at_200_percent_zoom(
     start = await ui.find(".start")
     await browser.script("arguments[0].scrollIntoView();", start)
     await browser.run(start.click)
+    await ui.click(".safety .skip")
     await ui.wait_text(".chat-status", "Anna is here for you")
 
 

@@ -22,7 +22,6 @@ export function errorText(t, error, field) {
   const code = error && error.code;
   const fields = (error && error.fields) || {};
   if (code === "invalid" && field && typeof fields[field] === "string") return fields[field];
-  if (code === "invalid" && typeof (error && error.message) === "string" && error.message) return error.message;
   return t.boxErrors[code] || t.boxErrors.other;
 }
 

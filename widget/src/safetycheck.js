@@ -23,7 +23,7 @@ export function safetyView(t, ui) {
   ui.safetySkip = h("button", { type: "button", class: "link skip", text: t.safetySkip });
   ui.safetyAsk = h("div", { class: "answers" }, ...ui.safetyButtons, ui.safetySkip);
   ui.tipsTitle = h("h3", { id: "nabij-tips-title", tabindex: "-1", text: t.safetyTipsTitle });
-  ui.safetyStart = h("button", { type: "button", class: "primary start", text: t.safetyStart });
+  ui.safetyStart = h("button", { type: "button", class: "primary safety-start", text: t.safetyStart });
   ui.safetyTips = h(
     "div",
     { class: "tips", hidden: true },
