@@ -200,3 +200,9 @@ export function addPending(data) {
   renderPending();
   offerRegistration(data.conversation_id, () => openRegistration(pending.get(data.registration_id) || reg));
 }
+
+/** A registration made without a chat (an answered message box thread): pending at once. */
+export function addPendingRegistration(reg) {
+  pending.set(reg.id, reg);
+  renderPending();
+}
