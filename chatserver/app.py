@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver import keys
 from chatserver.chat.deadlines import content_retention
@@ -21,6 +24,9 @@ from chatserver.lifecycle import (
     sweeper_ctx,
 )
 from chatserver.live.factory import create_store
+from chatserver.live.store import LiveStore
+from chatserver.messagebox.service import MessageBox
+from chatserver.messagebox.threads import BoxKeys, Retention
 from chatserver.realtime.server import create_sio, setup_socketio, socketio_ctx
 from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings
@@ -41,6 +47,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.settings_key], app[keys.engine_key], app[keys.db_key] = settings, engine, db
     app[keys.store_key], app[keys.sio_key], app[keys.chat_key] = store, sio, chat
     app[keys.roster_version_key] = version
+    app[keys.messagebox_key] = message_box(settings, db, store, roster, chat)
     setup_templates(app)
     setup_routes(app)
     setup_middlewares(app)
@@ -49,3 +56,23 @@ def create_app(settings: Settings) -> web.Application:
     contexts = [database_ctx, store_ctx, socketio_ctx(sio), sweeper_ctx, staff_access_ctx]
     app.cleanup_ctx.extend(contexts)
     return app
+
+
+def message_box(
+    settings: Settings,
+    db: async_sessionmaker[Any],
+    store: LiveStore,
+    roster: Roster,
+    chat: ChatService,
+) -> MessageBox:
+    """The message box, keyed by the server secret, answering into the experts' consoles."""
+    return MessageBox(
+        db=db,
+        store=store,
+        roster=roster,
+        keys=BoxKeys.of(settings.secret_key.reveal()),
+        retention=Retention(settings.message_retention_days),
+        clock=chat.clock,
+        timezone=settings.timezone,
+        registration_pending=chat.notifier.notify_registration_pending,
+    )

@@ -60,6 +60,15 @@ HTTP_ACCESS: dict[str, str] = {
     "POST /api/quick-replies": "coordinator",
     "DELETE /api/quick-replies/{reply_id}": "coordinator",
     "GET /api/staff/online": "expert",
+    # The message box: visitors leave a message (public) and read it with its pickup code.
+    "POST /api/messages": "public",
+    "POST /api/messages/thread": "token",
+    "POST /api/messages/reply": "token",
+    "POST /api/messages/close": "token",
+    "GET /api/staff/messages": "expert",
+    "GET /api/staff/messages/{thread_id}": "expert",
+    "POST /api/staff/messages/{thread_id}/claim": "expert",
+    "POST /api/staff/messages/{thread_id}/answer": "expert",
     "GET /api/staff": "expert",
     # The roster, team, audit and own-shift pages, and the one-time password link page.
     "GET /roster": "coordinator",
@@ -113,6 +122,10 @@ HTTP_ACCESS: dict[str, str] = {
 CSRF_EXEMPT: dict[str, str] = {
     "POST /api/auth/login": "creates the session the token would be bound to",
     "POST /api/events/widget-open": "cookie-free counter posted by host sites (origin-checked)",
+    "POST /api/messages": "cookie-free message box of the widget (origin-checked)",
+    "POST /api/messages/thread": "cookie-free, the pickup code is the credential",
+    "POST /api/messages/reply": "cookie-free, the pickup code is the credential",
+    "POST /api/messages/close": "cookie-free, the pickup code is the credential",
     "POST /socket.io/": "the socket transport; sockets check Origin and the session at connect",
 }
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from chatserver.chat.service import ChatService
 from chatserver.live.store import LiveStore
+from chatserver.messagebox.service import MessageBox
 from chatserver.realtime.staffaccess import StaffAccessKeeper
 from nabij.settings import Settings
 from staffing.rosterversion import RosterVersion
@@ -22,3 +23,4 @@ sio_key = web.AppKey("sio", socketio.AsyncServer)
 chat_key = web.AppKey("chat", ChatService)
 staff_access_key = web.AppKey("staff_access", StaffAccessKeeper)
 roster_version_key = web.AppKey("roster_version", RosterVersion)
+messagebox_key = web.AppKey("messagebox", MessageBox)

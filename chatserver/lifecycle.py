@@ -61,7 +61,8 @@ async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     counts belongs to a process the others know (chat/processes.py).
     """
     chat, interval = app[keys.chat_key], app[keys.settings_key].sweep_interval_s
-    sweeper, stop = Sweeper(chat, app[keys.db_key]), asyncio.Event()
+    sweeper = Sweeper(chat, app[keys.db_key], app[keys.messagebox_key])
+    stop = asyncio.Event()
     await beat(chat, interval)
     heartbeat = asyncio.create_task(run_heartbeat(chat, interval, stop))
     task = asyncio.create_task(sweeper.run(interval, stop))

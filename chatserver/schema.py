@@ -48,22 +48,26 @@ PATTERN_PHRASES: Final = {
 
 
 def text(min_length: int, max_length: int, pattern: str = NO_NUL) -> Any:
-    """A string of ``min_length``..``max_length`` characters matching ``pattern``."""
+    """A string of ``min_length``..``max_length`` characters matching ``pattern``.
+
+    For types made at run time; a named type is written out as ``Annotated[str, Meta(...)]``
+    (below) so that mypy sees a ``str``.
+    """
     return Annotated[str, Meta(min_length=min_length, max_length=max_length, pattern=pattern)]
 
 
 def whole_number(low: int, high: int) -> Any:
-    """A JSON integer in ``low``..``high`` (a boolean is not an integer)."""
+    """A JSON integer in ``low``..``high`` (a boolean is not an integer); see ``text``."""
     return Annotated[int, Meta(ge=low, le=high)]
 
 
-ConversationId = text(32, 32, ASCII_ID)
-ClientId = text(1, MAX_CLIENT_ID_CHARS)
+ConversationId = Annotated[str, Meta(min_length=32, max_length=32, pattern=ASCII_ID)]
+ClientId = Annotated[str, Meta(min_length=1, max_length=MAX_CLIENT_ID_CHARS, pattern=NO_NUL)]
 #: ``secrets.token_hex(8)``, as chatserver/chat/alerts.py makes them.
-AlertId = text(16, 16, ASCII_ID)
-MessageBody = text(1, MAX_MESSAGE_CHARS, NOT_BLANK)
-Note = text(0, MAX_NOTE_CHARS)
-RowId = whole_number(1, MAX_ROW_ID)
+AlertId = Annotated[str, Meta(min_length=16, max_length=16, pattern=ASCII_ID)]
+MessageBody = Annotated[str, Meta(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=NOT_BLANK)]
+Note = Annotated[str, Meta(min_length=0, max_length=MAX_NOTE_CHARS, pattern=NO_NUL)]
+RowId = Annotated[int, Meta(ge=1, le=MAX_ROW_ID)]
 
 
 class Payload(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -82,6 +82,8 @@ class Settings:
     visitor_sockets_per_address: int = 20
     #: Conversation records older than this many months are deleted (registrations stay).
     record_retention_months: int = 24
+    #: A message-box thread is deleted this many days after its last message at the latest.
+    message_retention_days: int = 14
     #: In exports that leave the team, counts from 1 to below this show as "<5".
     small_cell_threshold: int = 5
     #: Bearer token for ``/metrics``; without one only loopback callers may scrape.
@@ -245,6 +247,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env, "VISITOR_SOCKETS_PER_ADDRESS", _positive_int, 20
         ),
         record_retention_months=_optional(env, "RECORD_RETENTION_MONTHS", _positive_int, 24),
+        message_retention_days=_optional(env, "MESSAGE_RETENTION_DAYS", _positive_int, 14),
         small_cell_threshold=_optional(env, "SMALL_CELL_THRESHOLD", _positive_int, 5),
         metrics_token=_optional(env, "METRICS_TOKEN", _metrics_token, None),
         event_loop=_optional(env, "EVENT_LOOP", _event_loop, "auto"),

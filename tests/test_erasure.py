@@ -19,7 +19,7 @@ import pytest
 
 from chatserver import lifecycle
 from chatserver.chat.sweeper import Sweeper
-from chatserver.keys import chat_key, db_key, store_key
+from chatserver.keys import chat_key, db_key, messagebox_key, store_key
 from chatserver.live.store import LiveStore
 from tests.content import memory_content, redis_content, redis_ttls
 from tests.harness import Nabij, NabijFactory, Peer
@@ -158,7 +158,7 @@ async def test_one_poisoned_id_does_not_cost_the_rest_of_its_batch(
         assert (await expert.call("chat:end", {"conversation_id": cid}))["ok"]
     await asyncio.sleep(nabij.app[chat_key].settings.reconnect_grace_s + 0.1)
 
-    await Sweeper(chat, nabij.app[db_key]).sweep()  # one pass, one batch of four
+    await Sweeper(chat, nabij.app[db_key], nabij.app[messagebox_key]).sweep()  # one batch of four
     assert [await store.get_conversation(cid) for cid in chats] == [None] * 3
     assert [r.getMessage() for r in _deadline_warnings(caplog)] == [
         "deadline failed kind=erase key=poisoned error=RuntimeError"

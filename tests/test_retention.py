@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from chatserver.chat.sweeper import Sweeper
-from chatserver.keys import chat_key, db_key
+from chatserver.keys import chat_key, db_key, messagebox_key
 from registration.models import ConversationRecord, Registration
 from registration.records import months_before, save_conversation_record
 from tests.harness import NabijFactory
@@ -47,7 +47,7 @@ async def test_old_conversation_records_are_pruned_registrations_kept(
                 expert_id=expert_id, status="done", source="manual", contact_date=old_contact
             )
         )
-    await Sweeper(nabij.app[chat_key], nabij.app[db_key]).sweep()
+    await Sweeper(nabij.app[chat_key], nabij.app[db_key], nabij.app[messagebox_key]).sweep()
     async with nabij.app[db_key]() as session:
         kept = sorted((await session.scalars(select(ConversationRecord.id))).all())
         registrations = await session.scalar(select(func.count()).select_from(Registration))

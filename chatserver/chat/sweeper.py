@@ -19,12 +19,15 @@ from chatserver.chat.deadlines import Handler, handle_due
 from chatserver.chat.processes import release_dead_processes
 from chatserver.chat.service import ChatService
 from chatserver.live.store import DEADLINE_KINDS
+from chatserver.messagebox.service import MessageBox
 from registration.records import months_before, prune_conversation_records
 from staffing.patterns import extend_patterns
 from staffing.sessions import purge_expired_login_sessions
 
 #: How often expired staff sessions are deleted and recurring shifts generated ahead.
 UPKEEP_INTERVAL_S = 3600
+#: How often message-box threads past their retention are deleted (by one process).
+MESSAGE_PURGE_INTERVAL_S = 60
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +35,12 @@ logger = logging.getLogger(__name__)
 class Sweeper:
     """Ends abandoned chats, requeues lost experts' chats, erases content, drains the queue."""
 
-    def __init__(self, chat: ChatService, db: async_sessionmaker[Any]) -> None:
+    def __init__(
+        self, chat: ChatService, db: async_sessionmaker[Any], message_box: MessageBox
+    ) -> None:
         self.chat = chat
         self._db = db
+        self._message_box = message_box
         self._closed_since: float | None = None
         self._upkeep_at = 0.0
         self._handlers: dict[str, Handler] = {
@@ -68,6 +74,7 @@ class Sweeper:
         for kind, handler in self._handlers.items():
             await handle_due(store, kind, handler, now, lease_s)
         await self._sweep_queue(now)
+        await self._purge_messages(now)
         if now - self._upkeep_at >= UPKEEP_INTERVAL_S:
             self._upkeep_at = now
             await self._purge_sessions(now)
@@ -83,6 +90,15 @@ class Sweeper:
     async def _erase(self, conversation_id: str) -> None:
         await self.chat.store.erase(conversation_id)
         logger.info("conversation erased conversation=%s", conversation_id)
+
+    async def _purge_messages(self, now: float) -> None:
+        """Delete message-box threads past their retention; one process a minute does it.
+
+        An expired thread is already unreadable (threads.thread_for_code); this makes it
+        gone. The database is durable, so a missed minute is caught up by the next one.
+        """
+        if await self.chat.store.claim_once("upkeep:messagebox", MESSAGE_PURGE_INTERVAL_S, now):
+            await self._message_box.purge_expired(now)
 
     async def _extend_patterns(self, now: float) -> None:
         """Generate recurring shifts ahead; one process per hour does it (the store decides)."""

@@ -13,13 +13,14 @@ from chatserver import keys
 from chatserver.http.csrf import SAFE_METHODS, csrf_token_middleware
 from chatserver.http.headers import header_text_middleware
 from chatserver.http.jsonapi import APIError, json_error
+from chatserver.http.messages import VISITOR_PATHS
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 #: Cookie-free endpoints that widget host sites may POST to; the handler checks the origin.
-CROSS_SITE_POSTS = frozenset({"/api/events/widget-open"})
+CROSS_SITE_POSTS = frozenset({"/api/events/widget-open", *VISITOR_PATHS})
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

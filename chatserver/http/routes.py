@@ -14,6 +14,7 @@ from chatserver.http import (
     console,
     events,
     loginpages,
+    messages,
     ops,
     pages,
     passwordlink,
@@ -66,6 +67,23 @@ def setup_routes(app: web.Application) -> None:
     setup_roster_page_routes(app)
     setup_widget_routes(app)
     setup_ops_routes(app)
+    setup_message_routes(app)
+
+
+def setup_message_routes(app: web.Application) -> None:
+    """The message box: the visitor's routes (cross-origin for host sites) and the staff's."""
+    for path, handler in (
+        ("/api/messages", messages.leave_handler),
+        ("/api/messages/thread", messages.thread_handler),
+        ("/api/messages/reply", messages.reply_handler),
+        ("/api/messages/close", messages.close_handler),
+    ):
+        app.router.add_post(path, handler)
+        app.router.add_route("OPTIONS", path, messages.preflight)
+    app.router.add_get("/api/staff/messages", messages.staff_list_handler)
+    app.router.add_get("/api/staff/messages/{thread_id}", messages.staff_thread_handler)
+    app.router.add_post("/api/staff/messages/{thread_id}/claim", messages.staff_claim_handler)
+    app.router.add_post("/api/staff/messages/{thread_id}/answer", messages.staff_answer_handler)
 
 
 def setup_ops_routes(app: web.Application) -> None:

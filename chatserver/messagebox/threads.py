@@ -304,9 +304,7 @@ def _free_for(expert_id: int, on_shift: Collection[int]) -> ColumnElement[bool]:
     held_elsewhere = [i for i in on_shift if i != expert_id]
     if not held_elsewhere:
         return true()
-    return or_(
-        MessageThread.claimed_by.is_(None), MessageThread.claimed_by.not_in(held_elsewhere)
-    )
+    return or_(MessageThread.claimed_by.is_(None), MessageThread.claimed_by.not_in(held_elsewhere))
 
 
 async def claim_thread(

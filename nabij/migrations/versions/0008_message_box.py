@@ -120,7 +120,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     """Downgrade the schema."""
     with op.batch_alter_table("thread_messages", schema=None) as batch_op:
