@@ -70,10 +70,12 @@ test("a refusal reads as the issue says, in both languages", () => {
   assert.equal(errorText(nl, undefined), nl.boxErrors.other);
 });
 
-test("an invalid field shows the server's message at that field only", () => {
-  const error = { code: "invalid", message: "Not Found", fields: { body: "Te lang: hooguit 2000 tekens." } };
-  assert.equal(errorText(nl, error, "body"), "Te lang: hooguit 2000 tekens.");
+test("an invalid field shows a message at that field only, in the visitor's language", () => {
+  const error = { code: "invalid", message: "Invalid body", fields: { body: "Invalid body: too long." } };
+  assert.equal(errorText(nl, error, "body"), "Je bericht mag niet leeg zijn en hooguit 2000 tekens hebben.");
+  assert.equal(errorText(en, error, "body"), "Your message cannot be empty and may have at most 2000 characters.");
   assert.equal(errorText(nl, error, "code"), nl.boxErrors.other);
+  assert.equal(errorText(nl, { code: "invalid", fields: { lang: "Invalid lang" } }, "lang"), "Invalid lang");
   assert.equal(errorText(nl, { code: "invalid", fields: { body: 3 } }, "body"), nl.boxErrors.other);
 });
 

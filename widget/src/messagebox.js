@@ -21,7 +21,10 @@ export function normalizeCode(text) {
 export function errorText(t, error, field) {
   const code = error && error.code;
   const fields = (error && error.fields) || {};
-  if (code === "invalid" && field && typeof fields[field] === "string") return fields[field];
+  // The server names the field in English; our own words for it, where we have them.
+  if (code === "invalid" && field && typeof fields[field] === "string") {
+    return t.boxErrors[`invalid_${field}`] || fields[field];
+  }
   return t.boxErrors[code] || t.boxErrors.other;
 }
 

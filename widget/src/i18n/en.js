@@ -147,6 +147,8 @@ export default {
   boxErrors: {
     empty: "Please write a message first.",
     emptyCode: "Please enter your code.",
+    invalid_body: "Your message cannot be empty and may have at most 2000 characters.",
+    invalid_code: "This does not look like one of our codes. Please check it.",
     not_found:
       "We find no message with this code. Check the code; after 14 days or once closed, a message is deleted.",
     rate_limited: "Too many attempts. Please try again later.",

@@ -148,6 +148,8 @@ export default {
   boxErrors: {
     empty: "Schrijf eerst een bericht.",
     emptyCode: "Vul je code in.",
+    invalid_body: "Je bericht mag niet leeg zijn en hooguit 2000 tekens hebben.",
+    invalid_code: "Dit lijkt geen code van ons. Controleer de code.",
     not_found:
       "We vinden geen bericht met deze code. Controleer de code; na 14 dagen of na sluiten is een bericht gewist.",
     rate_limited: "Te veel pogingen. Probeer het later opnieuw.",

@@ -1,0 +1,195 @@
+"""Issue 17 in real browsers: the message box round trip (a visitor leaves a message, an
+expert claims and answers it in the console, the visitor reads the answer with the code,
+replies and closes it), the safety step and the feedback after an expert ends a chat.
+
+The widget and the console against the real service in headless Chromium, as shipped
+(demo page at ``/``, default settings); screenshots under var/test-screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from selenium.webdriver.common.keys import Keys
+
+from tests.browser import Browser, BrowserFactory, describe
+from tests.consolehelp import shows, sign_in
+from tests.harness import Nabij
+from tests.test_widget_quick_exit import DEFAULT_EXIT_URL, _current_url_becomes
+from tests.widget_ui import WidgetUI
+
+pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
+
+CODE = re.compile(r"^[a-z]+(-[a-z]+)+-\d+$")
+
+
+async def assert_accessible(browser: Browser, state: str) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violation on the page, widget included."""
+    violations = await browser.axe()
+    assert violations == [], f"{state}:\n{describe(violations)}"
+
+
+async def _leave_message(ui: WidgetUI, browser: Browser, body: str) -> str:
+    await ui.click(".launcher")
+    await ui.wait_text(".closed h3", "^Er is nu niemand vrij$")
+    await assert_accessible(browser, "closed with the message box")
+    await ui.click(".box-leave")
+    await ui.click("label[for=nabij-box-audience-victim]")
+    await ui.click(".leave-form [type=submit]")
+    await ui.wait_text("#nabij-leave-error", "^Schrijf eerst een bericht.$")
+    assert (await ui.focused())["id"] == "nabij-box-body"
+    await ui.type("#nabij-box-body", body)
+    await ui.wait_text("#nabij-box-counter", f"^{len(body)} van 2000 tekens$")
+    await assert_accessible(browser, "leave a message")
+    await ui.click(".leave-form [type=submit]")
+    code = await ui.wait_text(".pickup-code", r"\d")
+    assert CODE.match(code), code
+    assert (await ui.focused())["id"] == "nabij-code-title"
+    await assert_accessible(browser, "the code")
+    await browser.screenshot("voice-message-code")
+    return code
+
+
+async def _read(ui: WidgetUI, code: str) -> None:
+    await ui.click(".box-code")
+    # Any case and spacing: the way someone copies it from a scrap of paper.
+    await ui.type("#nabij-code", "  " + code.upper().replace("-", " ") + " ")
+    await ui.click(".code-form [type=submit]")
+    await ui.find(".thread-part")
+
+
+async def test_a_message_left_while_nobody_is_free_is_answered_and_read_with_its_code(
+    nabij: Nabij, browser_factory: BrowserFactory
+) -> None:
+    await nabij.add_expert("anna")  # on shift, not available: "nobody free"
+    visitor, console = await browser_factory(), await browser_factory()
+    await visitor.open(f"{nabij.url}/")
+    ui = WidgetUI(visitor)
+    code = await _leave_message(ui, visitor, "Mijn partner leest mijn telefoon. Wat kan ik doen?")
+    storage = await visitor.script(
+        "return [document.cookie, sessionStorage.length, localStorage.length];"
+    )
+    assert storage == ["", 0, 0]  # the code is shown once and kept nowhere
+
+    await ui.click(".code .primary")
+    await _read(ui, code)
+    await ui.wait_text(".thread-state", "^We hebben nog niet geantwoord")
+    await ui.wait_text(".thread .msg.mine", "Mijn partner leest mijn telefoon")
+
+    await sign_in(console, nabij, "anna")
+    await shows(console, "#box-count", "^1$")
+    await shows(console, "#box-list .box-item", r"Slachtoffer · Nederlands · wacht 0 min")
+    await console.click("#box-list .box-claim")
+    await shows(console, "#box-messages", "Mijn partner leest mijn telefoon")
+    await assert_accessible(console, "console with a claimed message")
+    await console.click("#box-send")
+    await shows(console, "#box-error", "Schrijf eerst een antwoord")
+    await console.type("#box-answer", "Fijn dat je schrijft. Wis na het lezen je geschiedenis.")
+    await console.click("#box-send")
+    await shows(console, "#notice", "Antwoord verstuurd")
+    await shows(console, "#box-count", "^0$")
+    await shows(console, "#pending-count", "^1$")
+    await console.screenshot("voice-console-answered")
+
+    await ui.click(".read .back")
+    await _read(ui, code)
+    await ui.wait_text(".thread-state", "^We hebben geantwoord.$")
+    await ui.wait_text(".thread .msg.theirs", "^Anna\nFijn dat je schrijft")
+    await assert_accessible(visitor, "the answered thread")
+    await ui.type("#nabij-reply", "Dank je, dat ga ik doen.")
+    await ui.click(".reply-form [type=submit]")
+    await ui.wait_text(".thread .msg.mine", "Dank je, dat ga ik doen.")
+    await visitor.screenshot("voice-message-thread")
+
+    await ui.click(".box-close")
+    assert "primary" not in (await ui.focused())["cls"]  # "no, keep it" has the focus
+    await ui.click(".read .confirm .primary")
+    await ui.wait_text(".closed-note", "^Het gesprek is gesloten en gewist.$")
+    await ui.click(".read .back")
+    await _read_refused(ui, code)
+
+
+async def _read_refused(ui: WidgetUI, code: str) -> None:
+    await ui.click(".box-code")
+    await ui.type("#nabij-code", code)
+    await ui.click(".code-form [type=submit]")
+    await ui.wait_text("#nabij-code-error", "^We vinden geen bericht met deze code")
+    assert (await ui.focused())["id"] == "nabij-code"
+
+
+async def test_the_quick_exit_from_the_message_box_leaves_nothing_behind(
+    nabij: Nabij, browser: Browser
+) -> None:
+    await nabij.add_expert("anna")
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    code = await _leave_message(ui, browser, "Kort bericht.")
+    await ui.click(".code .primary")
+    await _read(ui, code)
+    await ui.wait_text(".thread .msg.mine", "Kort bericht.")
+    await browser.keys(Keys.ESCAPE, Keys.ESCAPE)  # the thread shown, its code in memory
+    assert await _current_url_becomes(browser, DEFAULT_EXIT_URL) == DEFAULT_EXIT_URL
+    await browser.open(f"{nabij.url}/")
+    await ui.click(".launcher")
+    await ui.wait_text(".closed h3", "^Er is nu niemand vrij$")
+    assert await ui.texts(".thread .msg") == []
+    assert await browser.script("return [sessionStorage.length, document.cookie];") == [0, ""]
+
+
+async def _skip_unless_the_server_takes_safety(nabij: Nabij) -> str:
+    """The server side of the safety check lands apart from this client side.
+
+    Returns the probe's conversation id (its chat:assigned is not the browser's).
+    """
+    probe = await nabij.visitor()
+    ack = await probe.call("chat:request", {"audience": "unknown", "lang": "nl", "safety": "safe"})
+    if ack["ok"]:
+        assert (await probe.call("chat:end"))["ok"]
+        return str(ack["conversation_id"])
+    assert ack["error"]["code"] == "invalid", ack
+    pytest.skip("chat:request does not take `safety` yet (the server side is not merged)")
+
+
+async def test_skipping_the_safety_step_starts_the_chat_without_an_answer(
+    nabij: Nabij, browser: Browser
+) -> None:
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await ui.click(".launcher")
+    await ui.click(".start")
+    await ui.wait_text(".safety h3", "^Kun je nu veilig chatten\\? Kan er iemand meekijken\\?$")
+    assert (await ui.focused())["id"] == "nabij-safety-title"
+    await assert_accessible(browser, "the safety step")
+    await browser.screenshot("voice-safety-step")
+    await ui.click(".safety .skip")
+    assigned = await expert.next("chat:assigned")
+    assert assigned.get("safety") is None
+    await ui.wait_text(".chat-status", "Anna is er voor je")
+
+
+@pytest.mark.parametrize("answer", ["safe", "unsure"])
+async def test_the_safety_answer_reaches_the_expert_and_unsure_shows_the_tips_first(
+    nabij: Nabij, browser: Browser, answer: str
+) -> None:
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    probe = await _skip_unless_the_server_takes_safety(nabij)
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await ui.click(".launcher")
+    await ui.click(".start")
+    await ui.click(f".safety [data-answer={answer}]")
+    if answer == "unsure":
+        await ui.wait_text(".tips", "Snel weg")
+        await ui.wait_text(".tips", "privévenster")
+        assert (await ui.focused())["id"] == "nabij-tips-title"
+        await assert_accessible(browser, "the safety tips")
+        await browser.screenshot("voice-safety-tips")
+        await ui.click(".safety-start")
+    assigned = await expert.until("chat:assigned", lambda data: data["conversation_id"] != probe)
+    assert assigned["safety"] == answer
+    await ui.wait_text(".chat-status", "Anna is er voor je")
