@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import Browser, BrowserFactory, describe

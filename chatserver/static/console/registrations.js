@@ -31,7 +31,9 @@ function regLine(reg) {
   const who = reg.visitor_audience ? ` · ${T["audience." + reg.visitor_audience]}` : "";
   const whose = reg.expert_id !== ME && colleagues.has(reg.expert_id)
     ? ` · ${colleagues.get(reg.expert_id)}` : "";
-  return `${reg.contact_date} · ${type} · ${reg.duration_minutes} min${who}${whose}`;
+  // A message box answer has no duration yet: the expert fills it in.
+  const minutes = Number.isInteger(reg.duration_minutes) ? ` · ${reg.duration_minutes} min` : "";
+  return `${reg.contact_date} · ${type}${minutes}${who}${whose}`;
 }
 
 function renderPending() {
