@@ -9,6 +9,7 @@ The widget and the console against the real service in headless Chromium, as shi
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from selenium.webdriver.common.keys import Keys
@@ -192,3 +193,65 @@ async def test_the_safety_answer_reaches_the_expert_and_unsure_shows_the_tips_fi
     assigned = await expert.until("chat:assigned", lambda data: data["conversation_id"] != probe)
     assert assigned["safety"] == answer
     await ui.wait_text(".chat-status", "Anna is er voor je")
+
+
+async def _chat_with_anna(nabij: Nabij, browser: Browser) -> tuple[WidgetUI, Any, str]:
+    await nabij.add_expert("anna")
+    expert = await nabij.staff("anna")
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await ui.start_chat()
+    conversation_id = str((await expert.next("chat:assigned"))["conversation_id"])
+    await ui.wait_text(".chat-status", "Anna is er voor je")
+    return ui, expert, conversation_id
+
+
+async def test_after_the_expert_ends_the_chat_the_visitor_may_give_a_mark_or_skip(
+    nabij: Nabij, browser: Browser
+) -> None:
+    ui, expert, conversation_id = await _chat_with_anna(nabij, browser)
+    assert (await expert.call("chat:end", {"conversation_id": conversation_id}))["ok"]
+    await ui.wait_text(".ended-reason", "^Anna heeft het gesprek beëindigd.$")
+    await ui.wait_text(".feedback legend", "^Welk rapportcijfer geef je dit gesprek\\?$")
+    await assert_accessible(browser, "the feedback questions")
+    await browser.screenshot("voice-feedback")
+    await ui.click("label[for=nabij-mark-8]")
+    await ui.click("label[for=nabij-helped-a_bit]")
+    await ui.click("label[for=nabij-recommend-yes]")
+    await ui.click(".feedback [type=submit]")
+    await ui.wait_text(".thanks", "^Dank je wel voor je antwoord.$")
+    assert (await ui.focused())["cls"] == "thanks"
+    assert not await ui.visible(".feedback")
+    assert await browser.script("return Object.keys(sessionStorage);") == []
+
+
+async def test_the_visitors_own_end_asks_too_and_one_tap_skips_it(
+    nabij: Nabij, browser: Browser
+) -> None:
+    ui, _, _ = await _chat_with_anna(nabij, browser)
+    await ui.click(".end")
+    await ui.click(".confirm-end")
+    await ui.wait_text(".ended-reason", "^Je hebt het gesprek beëindigd.$")
+    await ui.find(".feedback")
+    await ui.click(".feedback .skip")
+    assert not await ui.visible(".feedback")
+    assert not await ui.visible(".thanks")
+    assert (await ui.focused())["id"] == "nabij-ended-title"
+
+
+async def test_no_feedback_when_no_expert_ever_took_the_chat(
+    nabij: Nabij, browser: Browser
+) -> None:
+    await nabij.add_expert("anna", capacity=1)
+    expert = await nabij.staff("anna")
+    other = await nabij.visitor()
+    assert (await other.call("chat:request", {"audience": "unknown", "lang": "nl"}))["ok"]
+    await expert.next("chat:assigned")
+    await browser.open(f"{nabij.url}/")
+    ui = WidgetUI(browser)
+    await ui.start_chat()
+    await ui.wait_text(".chat-status", "^Je bent nummer 1 in de wachtrij")
+    await ui.click(".end")
+    await ui.click(".confirm-end")
+    await ui.wait_text(".ended-reason", "^Je hebt het gesprek beëindigd.$")
+    assert not await ui.visible(".feedback")

@@ -27,16 +27,17 @@ export function feedbackPayload({ mark, helped, recommend }) {
 
 export function feedbackView(t, ui) {
   ui.feedbackSend = h("button", { type: "submit", class: "primary", text: t.feedbackSend });
-  ui.feedbackSkip = h("button", { type: "button", class: "secondary", text: t.feedbackSkip });
+  ui.feedbackSkip = h("button", { type: "button", class: "link skip", text: t.feedbackSkip });
   ui.feedbackForm = h(
     "form",
     { class: "feedback", novalidate: true, "aria-labelledby": "nabij-feedback-title", hidden: true },
     h("h4", { id: "nabij-feedback-title", text: t.feedbackTitle }),
     h("p", { class: "hint", text: t.feedbackIntro }),
+    ui.feedbackSkip, // one tap, before the questions: nobody has to scroll past them to say no
     group("mark", t.feedbackMark, MARKS.map((m) => [String(m), String(m)]), "marks"),
     group("helped", t.feedbackHelped, HELPED.map((v) => [v, t.feedbackHelpedAnswers[v]])),
     group("recommend", t.feedbackRecommend, RECOMMEND.map((v) => [v, t.feedbackRecommendAnswers[v]])),
-    h("div", { class: "actions" }, ui.feedbackSend, ui.feedbackSkip),
+    ui.feedbackSend,
   );
   ui.feedbackThanks = h("p", { class: "thanks", role: "status", tabindex: "-1", hidden: true });
   return [ui.feedbackForm, ui.feedbackThanks];

@@ -111,7 +111,7 @@ export default {
   feedbackRecommend: "Would you recommend us to someone in the same situation?",
   feedbackRecommendAnswers: { yes: "Yes", no: "No" },
   feedbackSend: "Send",
-  feedbackSkip: "Skip",
+  feedbackSkip: "No thanks, skip",
   feedbackThanks: "Thank you for your answer.",
   // Message box (widget/src/messagebox.js), when the chat is closed or nobody is free.
   boxLeave: "Leave a message",

@@ -105,14 +105,14 @@ export default {
   safetyStart: "Start de chat",
   // Visitor feedback (widget/src/feedback.js), in the ended view.
   feedbackTitle: "Wil je iets over dit gesprek zeggen?",
-  feedbackIntro: "Alle vragen zijn niet verplicht. We bewaren je antwoord zonder dit gesprek, zonder tijd en zonder naam.",
+  feedbackIntro: "Geen van de vragen is verplicht. We bewaren je antwoord zonder dit gesprek, zonder tijd en zonder naam.",
   feedbackMark: "Welk rapportcijfer geef je dit gesprek?",
   feedbackHelped: "Heeft dit gesprek je geholpen?",
   feedbackHelpedAnswers: { yes: "Ja", a_bit: "Een beetje", no: "Nee" },
   feedbackRecommend: "Zou je ons aanraden aan iemand in dezelfde situatie?",
   feedbackRecommendAnswers: { yes: "Ja", no: "Nee" },
   feedbackSend: "Verstuur",
-  feedbackSkip: "Sla over",
+  feedbackSkip: "Liever niet, sla over",
   feedbackThanks: "Dank je wel voor je antwoord.",
   // Message box (widget/src/messagebox.js), when the chat is closed or nobody is free.
   boxLeave: "Laat een bericht achter",
