@@ -3,7 +3,7 @@
 import { NO_CHAT, UNKNOWN, launcherText, opening } from "./availability.js";
 import { Connection } from "./connection.js";
 import { h, setText, show } from "./dom.js";
-import { FEEDBACK_WINDOW_MS, asksFeedback, chosen, feedbackPayload } from "./feedback.js";
+import { FeedbackAsk, asksFeedback } from "./feedback.js";
 import { formatHours, formatOpening, formatTime, waitText } from "./format.js";
 import { catalogue } from "./i18n/index.js";
 import { MessageBox } from "./messagebox.js";
@@ -43,6 +43,7 @@ class Widget {
     this.opening = UNKNOWN;
     this.hours = [];
     this.box = new MessageBox(t, config, ui, this);
+    this.feedback = new FeedbackAsk(t, ui, () => ui.views.ended.querySelector("h3").focus());
     this.wire();
     this.stopEscape = watchEscape(() => this.quickExit(), () => this.escapeOnce());
     this.refreshStatus();
@@ -60,7 +61,6 @@ class Widget {
       this.askSafety();
     });
     this.wireSafety();
-    this.wireFeedback();
     ui.composer.addEventListener("submit", (e) => {
       e.preventDefault();
       this.sendMessage();
@@ -76,7 +76,7 @@ class Widget {
     ui.cancelEnd.addEventListener("click", () => this.askEnd(false));
     ui.confirmEnd.addEventListener("click", () => this.endChat());
     ui.newChat.addEventListener("click", () => {
-      this.closeFeedback(true);
+      this.feedback.close(true);
       this.showStart(true);
       this.refreshStatus(); // it may have closed during the chat that just ended
     });
@@ -91,18 +91,6 @@ class Widget {
     }
     ui.safetySkip.addEventListener("click", () => this.startChat(undefined));
     ui.safetyStart.addEventListener("click", () => this.startChat(this.safety));
-  }
-
-  wireFeedback() {
-    const { ui } = this;
-    ui.feedbackForm.addEventListener("submit", (e) => {
-      e.preventDefault();
-      this.sendFeedback();
-    });
-    ui.feedbackSkip.addEventListener("click", () => {
-      this.closeFeedback(true);
-      this.ui.views.ended.querySelector("h3").focus();
-    });
   }
 
   // -- the panel --------------------------------------------------------------------
@@ -450,40 +438,8 @@ class Widget {
     if (keep) this.conn = null; // the chat is over: only feedback:send may still go out
     this.dropConnection();
     this.setView("ended");
-    this.offerFeedback(keep);
+    this.feedback.offer(keep);
     if (this.isOpen()) this.ui.views.ended.querySelector("h3").focus();
-  }
-
-  // -- the visitor's verdict, on the ended chat's socket -----------------------------
-
-  offerFeedback(conn) {
-    this.closeFeedback(false);
-    this.ui.feedbackForm.reset();
-    show(this.ui.feedbackForm, !!conn);
-    setText(this.ui.feedbackThanks, "");
-    if (!conn) return;
-    conn.quiet();
-    this.feedbackConn = conn;
-    this.feedbackTimer = setTimeout(() => this.closeFeedback(true), FEEDBACK_WINDOW_MS);
-  }
-
-  closeFeedback(hideForm) {
-    clearTimeout(this.feedbackTimer);
-    if (this.feedbackConn) this.feedbackConn.close();
-    this.feedbackConn = null;
-    if (hideForm) show(this.ui.feedbackForm, false);
-  }
-
-  // Whatever the answer (sent, already sent, too late), thank and move on.
-  async sendFeedback() {
-    const conn = this.feedbackConn;
-    if (!conn) return;
-    const payload = feedbackPayload(chosen(this.ui.feedbackForm));
-    if (Object.keys(payload).length) await conn.call("feedback:send", payload);
-    if (conn !== this.feedbackConn) return; // skipped, timed out or left meanwhile
-    this.closeFeedback(true);
-    setText(this.ui.feedbackThanks, this.t.feedbackThanks);
-    this.ui.feedbackThanks.focus();
   }
 
   // Forget the conversation here: no token, no text left in the page.
@@ -520,7 +476,7 @@ class Widget {
     this.stopEscape();
     clearTimeout(this.typingTimer);
     clearTimeout(this.shownTimer);
-    this.closeFeedback(true);
+    this.feedback.close(true);
     if (this.conn) this.conn.close();
     this.conn = null;
     this.host.remove();

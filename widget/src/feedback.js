@@ -2,7 +2,7 @@
 // (the evaluation's client survey), sent once with feedback:send on the same socket.
 // Never after the quick exit, never when the system ended the chat, never when no
 // expert ever took it.
-import { h } from "./dom.js";
+import { h, setText, show } from "./dom.js";
 
 export const MARKS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 export const HELPED = ["yes", "a_bit", "no"];
@@ -63,4 +63,51 @@ export function chosen(form) {
     return input ? input.value : undefined;
   };
   return { mark: value("mark"), helped: value("helped"), recommend: value("recommend") };
+}
+
+/** The questions in the ended view, on the ended chat's socket (kept quiet until then). */
+export class FeedbackAsk {
+  constructor(t, ui, onSkip) {
+    Object.assign(this, { t, ui });
+    this.conn = null;
+    ui.feedbackForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.send();
+    });
+    ui.feedbackSkip.addEventListener("click", () => {
+      this.close(true);
+      onSkip();
+    });
+  }
+
+  /** Ask, on `conn`; with no connection (an ending that does not ask) only reset the view. */
+  offer(conn) {
+    this.close(false);
+    this.ui.feedbackForm.reset();
+    show(this.ui.feedbackForm, !!conn);
+    setText(this.ui.feedbackThanks, "");
+    if (!conn) return;
+    conn.quiet();
+    this.conn = conn;
+    this.timer = setTimeout(() => this.close(true), FEEDBACK_WINDOW_MS);
+  }
+
+  close(hideForm) {
+    clearTimeout(this.timer);
+    if (this.conn) this.conn.close();
+    this.conn = null;
+    if (hideForm) show(this.ui.feedbackForm, false);
+  }
+
+  // Whatever the answer (sent, already sent, too late), thank and move on.
+  async send() {
+    const conn = this.conn;
+    if (!conn) return;
+    const payload = feedbackPayload(chosen(this.ui.feedbackForm));
+    if (Object.keys(payload).length) await conn.call("feedback:send", payload);
+    if (conn !== this.conn) return; // skipped, timed out or left meanwhile
+    this.close(true);
+    setText(this.ui.feedbackThanks, this.t.feedbackThanks);
+    this.ui.feedbackThanks.focus();
+  }
 }
