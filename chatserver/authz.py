@@ -136,6 +136,7 @@ SOCKET_ACCESS: dict[str, str] = {
     "/visitor message:send": "visitor",
     "/visitor typing": "visitor",
     "/visitor chat:end": "visitor",
+    "/visitor feedback:send": "visitor",
     "/staff presence:set": "expert",
     "/staff chats:sync": "expert",
     "/staff chat:accept": "expert",

@@ -12,6 +12,8 @@ FOCUS_CODES: Final = ("victim", "perpetrator", "relative", "professional")
 
 #: Languages a chat can be held in (the widget's languages; experts list theirs).
 LANGUAGES: Final = ("nl", "en")
+#: The visitor's answer to "can you chat safely now?" (DESIGN.md "Safety check").
+SAFETY_ANSWERS: Final = ("safe", "unsure", "unsafe")
 
 #: Staff roles, least to most privileged; each includes the rights of the ones before it.
 ROLES: Final = ("expert", "coordinator", "admin")

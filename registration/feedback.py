@@ -16,13 +16,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.counters import increment
 from registration.export import small_cell
-from registration.models import ConversationRecord, FeedbackAnswer, SafetyAnswerCount
+from registration.messagefigures import message_report
+from registration.models import FeedbackAnswer, SafetyAnswerCount
 from registration.periods import Period
 
 HELPED: Final = ("yes", "a_bit", "no")
@@ -129,18 +131,6 @@ async def feedback_report(
     return feedback_figures(list((await session.execute(query)).scalars()), answered_chats)
 
 
-async def answered_chats_in(session: AsyncSession, start: dt.datetime, end: dt.datetime) -> int:
-    """How many chats requested in [start, end) were answered (the response rate's base)."""
-    query = (
-        select(func.count())
-        .select_from(ConversationRecord)
-        .where(ConversationRecord.requested_at >= start)
-        .where(ConversationRecord.requested_at < end)
-        .where(ConversationRecord.outcome == "answered")
-    )
-    return int((await session.execute(query)).scalar_one())
-
-
 async def safety_counts(session: AsyncSession, period: Period) -> dict[str, int]:
     """How many chats began with each safety answer on the days of ``period``."""
     query = (
@@ -185,3 +175,20 @@ def _helped_share(figures: FeedbackFigures) -> float | None:
     """Helped at least a bit: ``yes`` and ``a_bit`` together."""
     yes, a_bit = figures.share(figures.helped, "yes"), figures.share(figures.helped, "a_bit")
     return None if yes is None or a_bit is None else yes + a_bit
+
+
+async def voice_report(
+    session: AsyncSession, period: Period, tz: ZoneInfo, answered_chats: int, threshold: int
+) -> dict[str, Any]:
+    """The visitor's own voice in ``period``: verdicts, safety answers, messages left.
+
+    Beside the chat report (``/api/reports/chat``); ``answered_chats`` is its count of
+    answered chats, the base of the verdicts' response rate.
+    """
+    figures = await feedback_report(session, period, answered_chats)
+    messages = await message_report(session, period, tz)
+    return {
+        "feedback": feedback_as_dict(figures, threshold),
+        "safety": await safety_counts(session, period),
+        "messages": messages.as_dict(),
+    }

@@ -98,3 +98,20 @@ class SafetyAnswerCount(Base):
     #: ``safe``, ``unsure``, ``unsafe`` or ``skipped``.
     answer: Mapped[str] = mapped_column(String(8), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MessageRecord(Base):
+    """The figures of one message left in the message box: left, answered, picked up.
+
+    Content-free, like ConversationRecord, and it outlives its thread.
+    """
+
+    __tablename__ = "message_records"
+
+    #: Random, never shown, never derived from the code.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    left_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    first_answer_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: When the visitor first read an answer with their code.
+    picked_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

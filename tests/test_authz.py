@@ -45,6 +45,7 @@ SOCKET_SAMPLES: dict[str, Any] = {
     "/visitor message:send": {"client_id": "c1", "body": "hallo"},
     "/visitor typing": {"is_typing": True},
     "/visitor chat:end": None,
+    "/visitor feedback:send": {"mark": 8},
     "/staff presence:set": {"available": False},
     "/staff chats:sync": None,
     "/staff chat:accept": {"conversation_id": NOWHERE},

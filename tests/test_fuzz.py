@@ -56,6 +56,7 @@ FIELDS = (
     "first", "last", "contact_date", "duration_minutes", "referral_other", "note", "reason",
     "conversation_id", "client_id", "is_typing", "available", "audience", "lang",
     "to_expert_id", "alert_id", "mark", "weekdays", "start", "end", "status", "code",
+    "safety", "helped", "recommend",
 )  # fmt: skip
 #: Path placeholders: a harmless id first, then non-ASCII digits (``²`` passes isdigit,
 #: ``٣`` reads as 3), too many digits, zero, a percent-encoded surrogate, invalid UTF-8.

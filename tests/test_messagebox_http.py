@@ -14,9 +14,9 @@ import aiohttp
 import pytest
 
 from chatserver.keys import chat_key, db_key, messagebox_key
-from chatserver.messagebox.models import MessageRecord
 from chatserver.messagebox.service import WRONG_CODES_PER_HOUR
 from nabij.db import Base
+from registration.models import MessageRecord
 from tests.harness import Nabij, json_body
 
 FIRST = "Ik weet niet of ik moet blijven. Hij was vanavond weer dreigend."

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from chatserver.messagebox.models import MessageRecord, MessageThread, ThreadMessage
+from chatserver.messagebox.models import MessageThread, ThreadMessage
 from chatserver.messagebox.threads import (
     BoxKeys,
     MessageBoxError,
@@ -26,7 +26,7 @@ from chatserver.messagebox.threads import (
     waiting_threads,
 )
 from nabij.db import Base
-from registration.models import Registration
+from registration.models import MessageRecord, Registration
 from staffing.experts import create_staff_user
 
 KEYS = BoxKeys.of("k" * 40)

@@ -14,6 +14,11 @@ from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from chatserver.chat.marks import (
+    BLOCKED_ADDRESS,
+    BLOCKED_CONVERSATION,
+    BLOCKED_CONVERSATION_ADDRESS,
+)
 from chatserver.chat.service import ChatService
 from chatserver.errors import ProtocolError
 from chatserver.live.models import Conversation
@@ -23,10 +28,6 @@ from staffing.audit import record_change
 logger = logging.getLogger(__name__)
 
 BLOCK_TTL_S = 24 * 3600
-BLOCKED_CONVERSATION = "blocked_conversation"
-#: The conversation's block also covers the address; its sockets mark it when next seen.
-BLOCKED_CONVERSATION_ADDRESS = "blocked_conversation_address"
-BLOCKED_ADDRESS = "blocked_address"
 
 
 async def access_blockable_conversation(

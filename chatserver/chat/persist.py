@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from chatserver.live.models import Conversation
 from registration.codes import AUDIENCE_TO_SEEKER
+from registration.feedback import Verdict, count_safety_answer, store_verdict
+from registration.models import ConversationRecord
 from registration.records import save_conversation_record
 from registration.registrations import create_pending_for_chat, registration_as_dict
 
@@ -78,6 +80,7 @@ class ConversationArchive:
         expert_id = conversation.expert_id or conversation.last_expert_id
         outcome = outcome_of(conversation)
         async with self._db.begin() as session:
+            first_time = await session.get(ConversationRecord, conversation.id) is None
             await save_conversation_record(
                 session,
                 conversation_id=conversation.id,
@@ -91,6 +94,10 @@ class ConversationArchive:
                 # means nobody became free, not that the roster had no one.
                 missed_reason="nobody_free" if outcome == "missed" else None,
             )
+            if first_time:  # a retry from the outbox must not count the answer twice
+                # A bare counter of the day the chat began: nothing links it to the record.
+                day = self._local_date(conversation.requested_at)
+                await count_safety_answer(session, conversation.safety or "skipped", day)
             if not conversation.was_answered or expert_id is None:
                 return None
             registration = await create_pending_for_chat(
@@ -107,6 +114,11 @@ class ConversationArchive:
             "conversation_id": conversation.id,
             "prefill": prefill,
         }
+
+    async def store_verdict(self, verdict: Verdict, at: dt.datetime) -> None:
+        """Keep a visitor's verdict with the local date of ``at`` only."""
+        async with self._db.begin() as session:
+            await store_verdict(session, verdict, at.astimezone(self._tz).date())
 
     def _local_date(self, epoch: float | None) -> dt.date:
         moment = _utc_or_none(epoch) or dt.datetime.now(dt.UTC)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from chatserver.chat import outbox
 from chatserver.chat.availability import Availability, assess, open_until
 from chatserver.chat.consoles import LocalConsoles
+from chatserver.chat.feedback import VisitorFeedback
 from chatserver.chat.handletimes import HandleTimes
 from chatserver.chat.notify import Notifier
 from chatserver.chat.persist import ConversationArchive
@@ -94,6 +95,7 @@ class ChatService:
         #: Measured chat lengths for the wait estimate; None: never an estimate.
         self.handle_times = handle_times
         self.clock = clock
+        self.feedback = VisitorFeedback(store, archive, clock)
         #: This process's id in the live store: its sockets are counted as its own, so
         #: others can release them if it dies (chat/processes.py). Random, says nothing.
         self.process_id = secrets.token_hex(8)
@@ -175,7 +177,9 @@ class ChatService:
 
     # -- visitor actions ------------------------------------------------------------------
 
-    async def check_request_chat(self, audience: str, lang: str, rate_key: str) -> RequestAccepted:
+    async def check_request_chat(
+        self, audience: str, lang: str, rate_key: str, safety: str | None = None
+    ) -> RequestAccepted:
         """Refuse when draining, rate limited or closed (recording a miss); else request."""
         if self.draining:
             raise ProtocolError("draining")
@@ -192,7 +196,7 @@ class ChatService:
         )
         if limited:
             raise ProtocolError("rate_limited")
-        return await self.do_request_chat(audience, lang, candidates, seats, now)
+        return await self.do_request_chat(audience, lang, candidates, seats, now, safety)
 
     async def _refuse_closed(
         self, current: Availability, audience: str, rate_key: str, now: float
@@ -213,12 +217,18 @@ class ChatService:
         )
 
     async def do_request_chat(
-        self, audience: str, lang: str, candidates: list[int], seats: int, now: float
+        self,
+        audience: str,
+        lang: str,
+        candidates: list[int],
+        seats: int,
+        now: float,
+        safety: str | None = None,
     ) -> RequestAccepted:
         """Create the conversation and assign it or queue it (atomic in the store)."""
         token = secrets.token_urlsafe(32)
         conversation = await self.store.create_conversation(
-            uuid.uuid4().hex, hash_token(token), audience, lang, now
+            uuid.uuid4().hex, hash_token(token), audience, lang, now, safety=safety
         )
         outcome = await self.store.request(conversation.id, candidates, now)
         logger.info("chat requested conversation=%s position=%d", conversation.id, outcome.position)
@@ -522,6 +532,7 @@ class ChatService:
         ended = await self.store.end(conversation_id, by, reason, now)
         if ended is None:
             return None
+        await self.feedback.allow_after(ended, now)
         logger.info("chat ended conversation=%s by=%s reason=%s", ended.id, by, reason)
         try:
             await self.notifier.notify_conversation_ended(ended)

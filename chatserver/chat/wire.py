@@ -102,6 +102,7 @@ def staff_chat_payload(
         "state": conversation.state,
         "requested_at": iso(conversation.requested_at),
         "assigned_at": iso(conversation.assigned_at),
+        "safety": conversation.safety,
         "last_seq": conversation.last_seq,
         "messages": [staff_message_payload(m, conversation.id, known) for m in messages],
     }

@@ -22,6 +22,7 @@ from registration.export import (
     export_rows,
     to_csv,
 )
+from registration.feedback import voice_report
 from registration.periods import Period, PeriodInputError, parse_period
 from registration.reports import (
     contact_report,
@@ -75,9 +76,11 @@ async def chat_handler(request: web.Request) -> web.Response:
     await require_staff(request, REPORT_ROLE)
     period = period_from_query(request)
     tz = request.app[keys.settings_key].timezone
+    threshold = request.app[keys.settings_key].small_cell_threshold
     async with request.app[keys.db_key]() as session:
         report = await chat_report(session, period, tz)
-    return web.json_response({"ok": True, **chat_report_as_dict(report)})
+        voice = await voice_report(session, period, tz, report.figures.answered, threshold)
+    return web.json_response({"ok": True, **chat_report_as_dict(report), **voice})
 
 
 def csv_response(rows: list[list[str]], filename: str) -> web.Response:

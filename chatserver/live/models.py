@@ -71,6 +71,9 @@ class Conversation:
     #: The expert who held it last; kept when it goes back to the queue, so the contact
     #: is still registered by whoever talked with the visitor.
     last_expert_id: int | None = None
+    #: The visitor's answer to "can you chat safely now?": safe, unsure, unsafe or None
+    #: (skipped). Shown to the expert; lives and dies with the conversation.
+    safety: str | None = None
 
     def with_last_seq(self, last_seq: int) -> Conversation:
         """A copy with ``last_seq`` changed: the memory store's per-message update.

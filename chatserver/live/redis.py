@@ -198,6 +198,7 @@ def _conversation(fields: dict[str, str]) -> Conversation:
         ended_at=_optional_float(fields.get("ended_at")),
         ended_by=fields.get("ended_by"),
         end_reason=fields.get("end_reason"),
+        safety=fields.get("safety"),
         was_answered=fields.get("was_answered") == "1",
         last_expert_id=None if last_expert_id is None else int(last_expert_id),
     )
@@ -377,10 +378,22 @@ class RedisLiveStore(LiveStore):
     # -- conversations and the queue ------------------------------------------------------
 
     async def create_conversation(
-        self, conversation_id: str, token_hash: str, audience: str, lang: str, now: float
+        self,
+        conversation_id: str,
+        token_hash: str,
+        audience: str,
+        lang: str,
+        now: float,
+        *,
+        safety: str | None = None,
     ) -> Conversation:
         conversation = Conversation(
-            id=conversation_id, audience=audience, lang=lang, state="waiting", requested_at=now
+            id=conversation_id,
+            audience=audience,
+            lang=lang,
+            state="waiting",
+            requested_at=now,
+            safety=safety,
         )
         fields: dict[FieldT, EncodableT] = {
             "id": conversation_id,
@@ -392,6 +405,8 @@ class RedisLiveStore(LiveStore):
             "was_answered": "0",
             "token": token_hash,
         }
+        if safety is not None:
+            fields["safety"] = safety
         ttl_ms = int(self._ttl_ms)
         async with self._redis.pipeline(transaction=True) as pipe:
             # A reused id starts afresh, as in the memory store: no stale fields or messages.

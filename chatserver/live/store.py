@@ -113,7 +113,14 @@ class LiveStore(abc.ABC):
 
     @abc.abstractmethod
     async def create_conversation(
-        self, conversation_id: str, token_hash: str, audience: str, lang: str, now: float
+        self,
+        conversation_id: str,
+        token_hash: str,
+        audience: str,
+        lang: str,
+        now: float,
+        *,
+        safety: str | None = None,
     ) -> Conversation:
         """Create a waiting conversation reachable by its visitor token's hash (not queued yet)."""
 

@@ -1,10 +1,10 @@
-"""The message box's tables: threads and their sealed messages, and content-free figures.
+"""The message box's tables: threads and their sealed messages.
 
 A thread lives at most ``NABIJ_MESSAGE_RETENTION_DAYS`` after its last message and is
 deleted for good when the visitor closes it. Its text is only ever stored sealed
-(sealing.py) and its pickup code only as a keyed hash (codes.py). ``MessageRecord`` keeps
-what the figures need (times, audience) and outlives the thread; nothing links a record to
-a registration, a code or an address.
+(sealing.py) and its pickup code only as a keyed hash (codes.py). What the figures need
+(times, audience) is registration.models.MessageRecord, which outlives the thread; nothing
+links a record to a registration, a code or an address.
 """
 
 from __future__ import annotations
@@ -15,20 +15,6 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nabij.db import Base, UTCDateTime
-
-
-class MessageRecord(Base):
-    """The figures of one left message: when it was left, answered and picked up."""
-
-    __tablename__ = "message_records"
-
-    #: Random, never shown, never derived from the code.
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    audience: Mapped[str] = mapped_column(String(16))
-    left_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
-    first_answer_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    #: When the visitor first read an answer with their code.
-    picked_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class MessageThread(Base):

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from chatserver.chat.blocking import BLOCKED_ADDRESS
+from chatserver.chat.marks import BLOCKED_ADDRESS
 from chatserver.live.store import LiveStore
 from chatserver.messagebox import threads
 from chatserver.messagebox.models import MessageThread

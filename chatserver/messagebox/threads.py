@@ -21,10 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.messagebox.codes import code_hash, new_code, normalize
-from chatserver.messagebox.models import MessageRecord, MessageThread, ThreadMessage
+from chatserver.messagebox.models import MessageThread, ThreadMessage
 from chatserver.messagebox.sealing import Sealer
 from registration.codes import AUDIENCE_TO_SEEKER
-from registration.models import Registration
+from registration.models import MessageRecord, Registration
 from registration.registrations import create_pending
 
 logger = logging.getLogger(__name__)

@@ -23,7 +23,8 @@ from chatserver.realtime import libcompat
 from chatserver.realtime import payloads as p
 from chatserver.realtime.base import ProtocolNamespace, refuse
 from chatserver.realtime.throttle import ConnectionCounter
-from nabij.vocab import AUDIENCES, LANGUAGES
+from nabij.vocab import AUDIENCES, LANGUAGES, SAFETY_ANSWERS
+from registration.feedback import HELPED, RECOMMEND, Verdict
 from staffing.sessions import hash_token
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 REQUEST_FIELDS = {
     "audience": p.Field(p.choice(AUDIENCES)),
     "lang": p.Field(p.choice(LANGUAGES), required=False, default="nl"),
+    "safety": p.Field(p.choice(SAFETY_ANSWERS), required=False, default=None),
 }
 SEND_FIELDS = {"client_id": p.Field(p.CLIENT_ID), "body": p.Field(p.message_body)}
 TYPING_FIELDS = {"is_typing": p.Field(p.boolean)}
@@ -42,6 +44,11 @@ END_FIELDS = {
     "reason": p.Field(p.choice(("ended", "quick_exit")), required=False, default="ended"),
 }
 END_REASONS = {"ended": "visitor_ended", "quick_exit": "visitor_quick_exit"}
+FEEDBACK_FIELDS = {
+    "mark": p.Field(p.optional(p.integer(1, 10)), required=False),
+    "helped": p.Field(p.optional(p.choice(HELPED)), required=False),
+    "recommend": p.Field(p.optional(p.choice(RECOMMEND)), required=False),
+}
 RESUME_FIELDS = {
     "token": p.Field(p.text(16, 128)),
     "last_seq": p.Field(p.integer(0, 10**9), required=False, default=0),
@@ -156,7 +163,9 @@ class VisitorNamespace(ProtocolNamespace):
             raise ProtocolError("invalid", "This connection already has a conversation.")
         rate_key = await self.session_value(sid, "rate_key")
         await check_visitor_allowed(self.chat, rate_key, current)
-        accepted = await self.chat.check_request_chat(values["audience"], values["lang"], rate_key)
+        accepted = await self.chat.check_request_chat(
+            values["audience"], values["lang"], rate_key, values["safety"]
+        )
         await self._attach(sid, accepted.conversation.id)
         await self.chat.notify_request_accepted(accepted)
         return ok(
@@ -201,4 +210,16 @@ class VisitorNamespace(ProtocolNamespace):
         values = p.parse(data, END_FIELDS)
         conversation = await self._own(sid)
         await self.chat.do_end_chat(conversation.id, "visitor", END_REASONS[values["reason"]])
+        return ok()
+
+    async def on_feedback_send(self, sid: str, data: Any) -> Ack:
+        """``feedback:send {mark?, helped?, recommend?}``: the verdict on the chat that ended.
+
+        Once per conversation, only after a normal ending (chat/feedback.py); kept without
+        the conversation, the expert or the time of day.
+        """
+        values = p.parse(data, FEEDBACK_FIELDS)
+        conversation_id = await self.session_value(sid, "conversation_id")
+        rate_key = await self.session_value(sid, "rate_key")
+        await self.chat.feedback.record(conversation_id, rate_key, Verdict(**values))
         return ok()
