@@ -292,8 +292,10 @@ async def test_keyboard_only_and_escape_once_hides_escape_twice_leaves(
     await press(browser, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP)
     assert (await ui.focused())["id"] == "nabij-audience-victim"
     await press(browser, Keys.TAB, Keys.TAB, Keys.ENTER)  # past the nickname, onto start
+    assert (await ui.focused())["id"] == "nabij-safety-title"
+    await press(browser, Keys.TAB, Keys.ENTER)  # the first answer: "Ja, ik kan veilig chatten"
     assigned = await expert.next("chat:assigned")
-    assert assigned["audience"] == "victim"
+    assert (assigned["audience"], assigned["safety"]) == ("victim", "safe")
     await browser.until(f"{_ACTIVE_IN_WIDGET} === 'nabij-message'")
     await press(browser, *"hallo", Keys.ENTER)
     assert (await expert.next("message:new"))["body"] == "hallo"

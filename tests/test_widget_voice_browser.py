@@ -13,11 +13,15 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.keys import Keys
+from sqlalchemy import select
 
+from chatserver.keys import db_key
+from registration.models import FeedbackAnswer, SafetyAnswerCount
 from tests.browser import Browser, BrowserFactory, describe
 from tests.consolehelp import shows, sign_in
 from tests.harness import Nabij
 from tests.test_widget_quick_exit import DEFAULT_EXIT_URL, _current_url_becomes
+from tests.waiting import eventually
 from tests.widget_ui import WidgetUI
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
@@ -193,6 +197,27 @@ async def test_the_safety_answer_reaches_the_expert_and_unsure_shows_the_tips_fi
     assigned = await expert.until("chat:assigned", lambda data: data["conversation_id"] != probe)
     assert assigned["safety"] == answer
     await ui.wait_text(".chat-status", "Anna is er voor je")
+    # Counted when the chat is archived, per day and without the chat.
+    ending = {"conversation_id": assigned["conversation_id"]}
+    assert (await expert.call("chat:end", ending))["ok"]
+    expected = 2 if answer == "safe" else 1  # the probe said "safe" too
+    await eventually(
+        lambda: _safety_counts(nabij),
+        what=f"the day's count of {answer!r} answers",
+        until=lambda counts: counts.get(answer, 0) == expected,
+    )
+    await ui.wait_text(".ended-reason", "^Anna heeft het gesprek beëindigd.$")
+
+
+async def _verdicts(nabij: Nabij) -> list[FeedbackAnswer]:
+    async with nabij.app[db_key]() as session:
+        return list((await session.execute(select(FeedbackAnswer))).scalars())
+
+
+async def _safety_counts(nabij: Nabij) -> dict[str, int]:
+    async with nabij.app[db_key]() as session:
+        rows = (await session.execute(select(SafetyAnswerCount))).scalars()
+        return {row.answer: row.count for row in rows}
 
 
 async def _chat_with_anna(nabij: Nabij, browser: Browser) -> tuple[WidgetUI, Any, str]:
@@ -222,6 +247,8 @@ async def test_after_the_expert_ends_the_chat_the_visitor_may_give_a_mark_or_ski
     await ui.wait_text(".thanks", "^Dank je wel voor je antwoord.$")
     assert (await ui.focused())["cls"] == "thanks"
     assert not await ui.visible(".feedback")
+    (stored,) = await _verdicts(nabij)
+    assert (stored.mark, stored.helped, stored.recommend) == (8, "a_bit", "yes")
     assert await browser.script("return Object.keys(sessionStorage);") == []
 
 
@@ -237,6 +264,7 @@ async def test_the_visitors_own_end_asks_too_and_one_tap_skips_it(
     assert not await ui.visible(".feedback")
     assert not await ui.visible(".thanks")
     assert (await ui.focused())["id"] == "nabij-ended-title"
+    assert await _verdicts(nabij) == []
 
 
 async def test_no_feedback_when_no_expert_ever_took_the_chat(
