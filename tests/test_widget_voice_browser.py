@@ -283,3 +283,25 @@ async def test_no_feedback_when_no_expert_ever_took_the_chat(
     await ui.click(".confirm-end")
     await ui.wait_text(".ended-reason", "^Je hebt het gesprek beëindigd.$")
     assert not await ui.visible(".feedback")
+
+
+async def test_the_expert_sees_an_unsafe_start_in_the_chat_header(
+    nabij: Nabij, browser_factory: BrowserFactory
+) -> None:
+    await nabij.add_expert("anna")
+    visitor, console = await browser_factory(), await browser_factory()
+    await sign_in(console, nabij, "anna")
+    await console.click("#available")
+    await console.until("document.getElementById('available').checked")
+    await visitor.open(f"{nabij.url}/")
+    ui = WidgetUI(visitor)
+    await ui.click(".launcher")
+    await ui.click(".start")
+    await ui.click(".safety [data-answer=unsafe]")
+    await ui.click(".safety-start")
+    await shows(console, ".chat-panel .chat-safety.at-risk", "^Bezoeker: niet veilig om te chatten")
+    await shows(console, ".chat-safety .safety-hint", "Snel weg")
+    await assert_accessible(console, "a chat that began unsafe")
+    await console.screenshot("voice-console-unsafe")
+    await console.run(console.driver.refresh)  # chats:sync carries it too
+    await shows(console, ".chat-panel .chat-safety.at-risk", "^Bezoeker: niet veilig om te chatten")
