@@ -305,3 +305,29 @@ async def test_the_expert_sees_an_unsafe_start_in_the_chat_header(
     await console.screenshot("voice-console-unsafe")
     await console.run(console.driver.refresh)  # chats:sync carries it too
     await shows(console, ".chat-panel .chat-safety.at-risk", "^Bezoeker: niet veilig om te chatten")
+
+
+async def test_the_report_page_fills_in_the_visitors_voice_beside_the_evaluation(
+    nabij: Nabij, browser: Browser
+) -> None:
+    await nabij.add_expert("cora", role="coordinator")
+    await sign_in(browser, nabij, "cora")
+    await browser.open(f"{nabij.url}/reports?kind=month&lang=nl")
+    await browser.until("document.getElementById('voice-status').textContent === ''")
+    figures = await browser.script(
+        "return [...document.querySelectorAll('#voice [data-v]')].map(c => c.textContent);"
+    )
+    assert figures and all(figures), figures  # every cell says something, if only "–"
+    period = await browser.script("return {...document.getElementById('voice').dataset};")
+    async with nabij.http(await nabij.login("cora")) as http:
+        query = {"from": period["from"], "to": period["to"]}
+        async with http.get(f"{nabij.url}/api/reports/chat", params=query) as response:
+            served = await response.json()
+    await assert_accessible(browser, "the report page")
+    await browser.script("document.getElementById('feedback').scrollIntoView();")
+    await browser.screenshot("voice-report")
+    if "feedback" not in served:
+        pytest.skip("the report JSON has no feedback section yet (the server side is not merged)")
+    await shows(browser, "#reference-mark", "^8,4 \\(2018\u20132020, n = 51\\); 8,1 in 2020$")
+    await shows(browser, "#mean-mark", "^te weinig antwoorden$")
+    assert await browser.script("return !document.getElementById('funnel-messages').hidden;")

@@ -33,12 +33,12 @@ test("below the threshold a mean or share reads 'too few answers'; an absent fig
   assert.equal(shown(null, "mark", NL), "te weinig antwoorden");
   assert.equal(shown(null, "share", EN), "too few answers");
   assert.equal(shown(null, "minutes", NL), "te weinig antwoorden");
-  assert.equal(shown(undefined, "share", NL), "—");
-  assert.equal(shown(null, "count", NL), "—");
+  assert.equal(shown(undefined, "share", NL), "–");
+  assert.equal(shown(null, "count", NL), "–");
 });
 
 test("the evaluation's marks as the reference, with a decimal comma in Dutch", () => {
   assert.equal(shown(REFERENCE, "reference", NL), "8,4 (2018–2020, n = 51); 8,1 in 2020");
   assert.equal(shown(REFERENCE, "reference", EN), "8.4 (2018–2020, n = 51); 8.1 in 2020");
-  assert.equal(shown(undefined, "reference", NL), "—");
+  assert.equal(shown(undefined, "reference", NL), "–");
 });

@@ -16,15 +16,15 @@ export function shown(value, kind, texts) {
   const number = (n, digits) =>
     new Intl.NumberFormat(texts.lang === "en" ? "en-GB" : "nl-NL", { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
   if (kind === "reference") {
-    if (!value || typeof value.mean_mark_2018_2020 !== "number") return "—";
+    if (!value || typeof value.mean_mark_2018_2020 !== "number") return "–";
     return texts.reference
       .replace("{mark}", number(value.mean_mark_2018_2020, 1))
       .replace("{n}", String(value.answers_2018_2020))
       .replace("{mark_2020}", number(value.mean_mark_2020, 1));
   }
-  if (value === undefined) return "—";
+  if (value === undefined) return "–";
   if (typeof value === "string") return value; // "<5": the small-number rule
-  if (value === null) return kind === "count" ? "—" : texts.tooFew;
+  if (value === null) return kind === "count" ? "–" : texts.tooFew;
   if (kind === "share") return `${number(value * 100, 0)}%`;
   if (kind === "mark") return number(value, 1);
   if (kind === "minutes") return texts.minutes.replace("{n}", number(value, 0));
