@@ -317,7 +317,7 @@ async def test_the_report_page_fills_in_the_visitors_voice_beside_the_evaluation
     figures = await browser.script(
         "return [...document.querySelectorAll('#voice [data-v]')].map(c => c.textContent);"
     )
-    assert figures and all(figures), figures  # every cell says something, if only "–"
+    assert figures and all(figures), figures  # every cell says something, if only a dash
     period = await browser.script("return {...document.getElementById('voice').dataset};")
     async with nabij.http(await nabij.login("cora")) as http:
         query = {"from": period["from"], "to": period["to"]}
