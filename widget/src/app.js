@@ -477,6 +477,7 @@ class Widget {
     clearTimeout(this.typingTimer);
     clearTimeout(this.shownTimer);
     this.feedback.close(true);
+    this.box.clear();
     if (this.conn) this.conn.close();
     this.conn = null;
     this.host.remove();

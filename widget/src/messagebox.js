@@ -59,6 +59,7 @@ export class MessageBox {
     const { ui } = this;
     ui.boxLeave.addEventListener("click", () => this.showLeave());
     ui.boxHaveCode.addEventListener("click", () => this.showRead());
+    ui.introHaveCode.addEventListener("click", () => this.showRead());
     for (const back of ui.boxBacks) back.addEventListener("click", () => this.back());
     ui.boxDone.addEventListener("click", () => this.back());
     ui.boxBody.addEventListener("input", () => this.count());

@@ -120,6 +120,8 @@ function introView(t, ui) {
     ui.start,
   );
   ui.busyNote = h("p", { class: "busy-note", hidden: true });
+  // Someone who left a message while we were closed comes back when we are open.
+  ui.introHaveCode = h("button", { type: "button", class: "link box-code-intro", text: t.boxHaveCode });
   return h(
     "section",
     { class: "view intro", hidden: true },
@@ -128,6 +130,7 @@ function introView(t, ui) {
     h("p", { text: t.introAnonymous }),
     h("p", { text: t.introKept }),
     ui.introForm,
+    ui.introHaveCode,
   );
 }
 
