@@ -19,10 +19,13 @@ from chatserver.keys import db_key
 from registration.models import FeedbackAnswer, SafetyAnswerCount
 from tests.browser import Browser, BrowserFactory, describe
 from tests.consolehelp import shows, sign_in
-from tests.harness import Nabij
+from tests.harness import Nabij, NabijFactory
+from tests.test_widget_browser import embedded
 from tests.test_widget_quick_exit import DEFAULT_EXIT_URL, _current_url_becomes
 from tests.waiting import eventually
-from tests.widget_ui import WidgetUI
+from tests.widget_ui import HostSite, WidgetUI, host_site
+
+__all__ = ["host_site"]
 
 pytestmark = pytest.mark.parametrize("stack", ["sqlite+memory"], indirect=True)
 
@@ -335,3 +338,27 @@ async def test_the_report_page_fills_in_the_visitors_voice_beside_the_evaluation
     await shows(browser, "#reference-mark", "^8,4 \\(2018\u20132020, n = 51\\); 8,1 in 2020$")
     await shows(browser, "#mean-mark", "^te weinig antwoorden$")
     assert await browser.script("return !document.getElementById('funnel-messages').hidden;")
+
+
+async def test_in_english_on_a_host_site_a_message_is_left_cross_origin_and_read_back(
+    nabij_factory: NabijFactory, host_site: HostSite, browser: Browser
+) -> None:
+    nabij = await embedded(nabij_factory, host_site)
+    await nabij.add_expert("anna")  # on shift, nobody available
+    await browser.open(host_site.page_url(lang="en"))
+    ui = WidgetUI(browser)
+    await ui.click(".launcher")
+    await ui.wait_text(".closed h3", "^Nobody is free right now$")
+    await ui.wait_text(".box-actions", "Leave a message")
+    await ui.click(".box-leave")
+    await ui.type("#nabij-box-body", "A message from another site.")
+    await ui.click(".leave-form [type=submit]")
+    code = await ui.wait_text(".pickup-code", r"\d")
+    await ui.wait_text(".code .steps", "Write this code down or remember it")
+    await ui.click(".code .primary")
+    await _read(ui, code)
+    await ui.wait_text(".thread-state", "^We have not answered yet")
+    await ui.click(".box-close")
+    await ui.click(".read .confirm .primary")
+    await ui.wait_text(".closed-note", "^The conversation is closed and deleted.$")
+    await assert_accessible(browser, "English, the thread closed")
