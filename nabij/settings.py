@@ -16,6 +16,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from nabij.settingtypes import Secret as Secret
+from nabij.settingtypes import SettingsError as SettingsError
+from nabij.whatsapp_settings import WhatsAppSettings, load_whatsapp
+
 #: Host names of a plain-HTTP development address on this machine.
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
 
@@ -23,34 +27,6 @@ ENV_PREFIX = "NABIJ_"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/nabij.sqlite3"
 
 T = TypeVar("T")
-
-
-class SettingsError(ValueError):
-    """A setting is missing or invalid; the message names the variable."""
-
-
-class Secret:
-    """A string that never shows itself in ``repr``, ``str`` or logs."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        """Return the secret value; call only where it is really used."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and secrets.compare_digest(self._value, other._value)
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 @dataclass(frozen=True)
@@ -90,6 +66,8 @@ class Settings:
     metrics_token: Secret | None = None
     #: ``auto`` (uvloop when installed), ``uvloop`` or ``asyncio``: the loop ``serve`` runs on.
     event_loop: str = "auto"
+    #: The WhatsApp channel (``NABIJ_WHATSAPP_*``); None: off.
+    whatsapp: WhatsAppSettings | None = None
 
     @property
     def cookie_secure(self) -> bool:
@@ -251,6 +229,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         small_cell_threshold=_optional(env, "SMALL_CELL_THRESHOLD", _positive_int, 5),
         metrics_token=_optional(env, "METRICS_TOKEN", _metrics_token, None),
         event_loop=_optional(env, "EVENT_LOOP", _event_loop, "auto"),
+        whatsapp=load_whatsapp(env),
     )
 
 
