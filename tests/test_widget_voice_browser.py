@@ -362,3 +362,25 @@ async def test_in_english_on_a_host_site_a_message_is_left_cross_origin_and_read
     await ui.click(".read .confirm .primary")
     await ui.wait_text(".closed-note", "^The conversation is closed and deleted.$")
     await assert_accessible(browser, "English, the thread closed")
+
+
+async def test_a_message_a_colleague_claimed_first_is_said_so_and_leaves_the_list(
+    nabij: Nabij, browser_factory: BrowserFactory
+) -> None:
+    await nabij.add_expert("anna")
+    await nabij.add_expert("bram")
+    visitor, console = await browser_factory(), await browser_factory()
+    await visitor.open(f"{nabij.url}/")
+    await _leave_message(WidgetUI(visitor), visitor, "Wie pakt dit op?")
+    await sign_in(console, nabij, "bram")
+    await shows(console, "#box-count", "^1$")
+    async with nabij.http(await nabij.login("anna")) as anna:
+        async with anna.get(f"{nabij.url}/api/staff/messages") as response:
+            (message,) = (await response.json())["messages"]
+        claim = f"{nabij.url}/api/staff/messages/{message['id']}/claim"
+        async with anna.post(claim, json={}) as response:
+            assert response.status == 200, await response.text()
+    await console.click("#box-list .box-claim")  # Bram's list is up to 20 s old
+    await shows(console, "#notice", "^Een collega heeft dit bericht al opgepakt.$")
+    await shows(console, "#box-count", "^0$")
+    assert await console.script("return document.getElementById('box-thread').hidden;")
