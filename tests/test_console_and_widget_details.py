@@ -133,7 +133,7 @@ async def test_a_new_chat_after_the_end_asks_again_whether_anyone_is_free(
     ui = WidgetUI(browser)
     await ui.click(".launcher")
     await ui.click("label[for=nabij-audience-victim]")
-    await ui.click(".start")
+    await ui.tap_start()
     conversation_id = (await anna.next("chat:assigned"))["conversation_id"]
     await ui.wait_text(".chat-status", "Anna is er voor je")
     assert (await anna.call("chat:end", {"conversation_id": conversation_id}))["ok"]

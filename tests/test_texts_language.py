@@ -35,6 +35,7 @@ KNOWN_PAGES = {
 SAME_IN_BOTH = {
     "Nabij", "Console", "Expert", "Professional", "Professionals", "Team", "Week",
     "Accounts", "Downloads", "n", "{label} (min:sec)",
+    "{n} min", "{n} d", "{mark} (2018\u20132020, n = {n}); {mark_2020} in 2020",
 }  # fmt: skip
 
 

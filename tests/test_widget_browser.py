@@ -115,7 +115,7 @@ async def test_a_whole_chat_on_a_strict_csp_host_site(
     await _opens_counted(nabij, 1)
     await ui.click("label[for=nabij-audience-victim]")
     await ui.type("#nabij-nickname", "Sam")
-    await ui.click(".start")
+    await ui.tap_start()
     # Nothing measured yet: the position, and no made-up wait (tests/test_wait_estimate.py).
     await ui.wait_text(".chat-status", r"^Je bent nummer 1 in de wachtrij\.$")
     await assert_accessible(browser, "queued")
@@ -292,8 +292,10 @@ async def test_keyboard_only_and_escape_once_hides_escape_twice_leaves(
     await press(browser, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP)
     assert (await ui.focused())["id"] == "nabij-audience-victim"
     await press(browser, Keys.TAB, Keys.TAB, Keys.ENTER)  # past the nickname, onto start
+    assert (await ui.focused())["id"] == "nabij-safety-title"
+    await press(browser, Keys.TAB, Keys.ENTER)  # the first answer: "Ja, ik kan veilig chatten"
     assigned = await expert.next("chat:assigned")
-    assert assigned["audience"] == "victim"
+    assert (assigned["audience"], assigned["safety"]) == ("victim", "safe")
     await browser.until(f"{_ACTIVE_IN_WIDGET} === 'nabij-message'")
     await press(browser, *"hallo", Keys.ENTER)
     assert (await expert.next("message:new"))["body"] == "hallo"
@@ -362,6 +364,7 @@ async def test_english_left_in_yellow_at_320_px_and_at_200_percent_zoom(
     start = await ui.find(".start")
     await browser.script("arguments[0].scrollIntoView();", start)
     await browser.run(start.click)
+    await ui.click(".safety .skip")
     await ui.wait_text(".chat-status", "Anna is here for you")
 
 

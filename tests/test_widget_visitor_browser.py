@@ -73,7 +73,7 @@ async def test_a_chat_refused_as_closed_turns_the_launcher_to_closed(
     await ui.find(".start")
     assert (await expert.call("presence:set", {"available": False}))["ok"]
 
-    await ui.click(".start")
+    await ui.tap_start()
     await ui.wait_text(".closed h3", "^Er is nu niemand vrij$")
     assert await browser.script(LAUNCHER_STATE_JS) == "nu niemand vrij"
     await ui.click(".hide")
@@ -131,7 +131,7 @@ async def test_unstaffed_then_busy_in_dutch_on_the_demo_page(
     await ui.click(".hide")
     await ui.wait_text(".launcher-state", "^nu druk$")
     await ui.click(".launcher")
-    await ui.click(".start")
+    await ui.tap_start()
     await ui.wait_text(
         ".chat-status", "^Je bent nummer 1 in de wachtrij. Geschatte wachttijd: ongeveer 5\u201330"
     )

@@ -107,7 +107,16 @@ class WidgetUI:
         """Open the widget and ask for a chat, as a visitor taps through it."""
         await self.click(".launcher")
         await self.click(f"label[for=nabij-audience-{audience}]")
+        await self.tap_start()
+
+    async def tap_start(self, safety: str | None = None) -> None:
+        """Tap Start, then answer the safety check with ``safety`` (or skip it)."""
         await self.click(".start")
+        await self.find(".view.safety")
+        if safety is None:
+            await self.click(".safety .skip")
+        else:
+            await self.click(f".safety [data-answer={safety}]")
 
     async def focused(self) -> dict[str, Any]:
         """The focused element, looking into the shadow root when the focus is there."""

@@ -88,6 +88,53 @@ REPORT_NL: Final[dict[str, str]] = {
     "report.field.number": "Kwartaal of maand",
     "report.field.from": "Van",
     "report.field.to": "Tot en met",
+    # Issue 17: the visitor's verdict, the safety check and the message box (filled in
+    # by static/reports/voice.js from GET /api/reports/chat).
+    "report.voice.loading": "De cijfers worden geladen…",
+    "report.voice.failed": "Deze cijfers zijn nu niet te laden.",
+    "report.voice.too_few": "te weinig antwoorden",
+    "report.voice.feedback": "Het oordeel van de bezoeker",
+    "report.voice.feedback_note": (
+        "Na een gesprek dat gewoon eindigde vraagt de widget om een rapportcijfer en twee"
+        " vragen, alle drie niet verplicht. Antwoorden worden bewaard met alleen de periode:"
+        " niet te koppelen aan een gesprek of een ervaringsdeskundige."
+    ),
+    "report.voice.ours": "Nabij, deze periode",
+    "report.voice.reference": "Evaluatie (cliënten casuïstiek)",
+    "report.voice.answers": "Aantal antwoorden",
+    "report.voice.answered_chats": "Beantwoorde chats",
+    "report.voice.response_rate": "Respons (% van beantwoorde chats)",
+    "report.voice.mean_mark": "Gemiddeld rapportcijfer",
+    "report.voice.reference_mark": "{mark} (2018–2020, n = {n}); {mark_2020} in 2020",  # noqa: RUF001 (a range)
+    "report.voice.share_helped": "Geholpen (ja of een beetje)",
+    "report.voice.share_recommending": "Zou ons aanraden",
+    "report.voice.marks": "Rapportcijfers",
+    "report.voice.mark": "Cijfer",
+    "report.voice.helped": "Heeft dit gesprek je geholpen?",
+    "report.voice.helped.yes": "Ja",
+    "report.voice.helped.a_bit": "Een beetje",
+    "report.voice.helped.no": "Nee",
+    "report.voice.recommend": "Zou je ons aanraden aan iemand in dezelfde situatie?",
+    "report.voice.recommend.yes": "Ja",
+    "report.voice.recommend.no": "Nee",
+    "report.voice.safety": "Kon de bezoeker veilig chatten?",
+    "report.voice.safety_note": (
+        "Het antwoord op de vraag voor het gesprek; geteld per periode, niet gekoppeld aan"
+        " een gesprek."
+    ),
+    "report.voice.safety.safe": "Veilig",
+    "report.voice.safety.unsure": "Niet zeker",
+    "report.voice.safety.unsafe": "Niet veilig",
+    "report.voice.safety.skipped": "Overgeslagen",
+    "report.voice.messages": "Berichten (Laat een bericht achter)",
+    "report.voice.messages.left": "Achtergelaten berichten",
+    "report.voice.messages.answered_in_time": "Beantwoord voor het eind van de volgende dienst",
+    "report.voice.messages.picked_up": "Antwoord gelezen door de bezoeker",
+    "report.voice.messages.median_answer_minutes": "Mediane tijd tot antwoord",
+    "report.voice.funnel_messages": "Berichten achtergelaten (naast de gemiste chats)",
+    "report.voice.n": "Aantal",
+    "report.voice.share": "Aandeel",
+    "report.voice.minutes": "{n} min",
 }
 
 REPORT_EN: Final[dict[str, str]] = {
@@ -165,6 +212,52 @@ REPORT_EN: Final[dict[str, str]] = {
     "report.field.number": "Quarter or month",
     "report.field.from": "From",
     "report.field.to": "Through",
+    # Issue 17: the visitor's verdict, the safety check and the message box (filled in
+    # by static/reports/voice.js from GET /api/reports/chat).
+    "report.voice.loading": "Loading the figures…",
+    "report.voice.failed": "These figures cannot be loaded right now.",
+    "report.voice.too_few": "too few answers",
+    "report.voice.feedback": "The visitor's verdict",
+    "report.voice.feedback_note": (
+        "After a chat that ended normally the widget asks for a mark and two questions, all"
+        " three optional. Answers are kept with the period only: they cannot be linked to a"
+        " chat or an expert."
+    ),
+    "report.voice.ours": "Nabij, this period",
+    "report.voice.reference": "Evaluation (casework clients)",
+    "report.voice.answers": "Answers",
+    "report.voice.answered_chats": "Answered chats",
+    "report.voice.response_rate": "Response (% of answered chats)",
+    "report.voice.mean_mark": "Mean mark",
+    "report.voice.reference_mark": "{mark} (2018–2020, n = {n}); {mark_2020} in 2020",  # noqa: RUF001 (a range)
+    "report.voice.share_helped": "Helped (yes or a bit)",
+    "report.voice.share_recommending": "Would recommend us",
+    "report.voice.marks": "Marks",
+    "report.voice.mark": "Mark",
+    "report.voice.helped": "Did this chat help you?",
+    "report.voice.helped.yes": "Yes",
+    "report.voice.helped.a_bit": "A bit",
+    "report.voice.helped.no": "No",
+    "report.voice.recommend": "Would you recommend us to someone in the same situation?",
+    "report.voice.recommend.yes": "Yes",
+    "report.voice.recommend.no": "No",
+    "report.voice.safety": "Could the visitor chat safely?",
+    "report.voice.safety_note": (
+        "The answer to the question before the chat; counted per period, not linked to a chat."
+    ),
+    "report.voice.safety.safe": "Safe",
+    "report.voice.safety.unsure": "Not sure",
+    "report.voice.safety.unsafe": "Not safe",
+    "report.voice.safety.skipped": "Skipped",
+    "report.voice.messages": "Messages (Leave a message)",
+    "report.voice.messages.left": "Messages left",
+    "report.voice.messages.answered_in_time": "Answered by the end of the next shift",
+    "report.voice.messages.picked_up": "Answer read by the visitor",
+    "report.voice.messages.median_answer_minutes": "Median time to answer",
+    "report.voice.funnel_messages": "Messages left (beside the missed chats)",
+    "report.voice.n": "Number",
+    "report.voice.share": "Share",
+    "report.voice.minutes": "{n} min",
 }
 
 MONTHS: Final = {

@@ -3,10 +3,13 @@
 import { NO_CHAT, UNKNOWN, launcherText, opening } from "./availability.js";
 import { Connection } from "./connection.js";
 import { h, setText, show } from "./dom.js";
+import { FeedbackAsk, asksFeedback } from "./feedback.js";
 import { formatHours, formatOpening, formatTime, waitText } from "./format.js";
 import { catalogue } from "./i18n/index.js";
+import { MessageBox } from "./messagebox.js";
 import { isRetryable, retryDelay, sleep } from "./retry.js";
 import { watchEscape } from "./safety.js";
+import { needsTips, resetSafety, safetyField } from "./safetycheck.js";
 import { clearState, loadState, saveState } from "./storage.js";
 import { adoptStyles, applyAccent } from "./theme.js";
 import { Transcript } from "./transcript.js";
@@ -16,6 +19,7 @@ import css from "./widget.css";
 export const HOST_ID = "nabij-widget";
 const TYPING_IDLE_MS = 3000;
 const TYPING_SHOWN_MS = 8000;
+const BOX_VIEWS = new Set(["leave", "code", "read"]);
 
 export function mount(config) {
   const host = h("div", { id: HOST_ID });
@@ -38,6 +42,8 @@ class Widget {
     this.transcript = new Transcript(ui.log, t);
     this.opening = UNKNOWN;
     this.hours = [];
+    this.box = new MessageBox(t, config, ui, this);
+    this.feedback = new FeedbackAsk(t, ui, () => ui.views.ended.querySelector("h3").focus());
     this.wire();
     this.stopEscape = watchEscape(() => this.quickExit(), () => this.escapeOnce());
     this.refreshStatus();
@@ -52,8 +58,9 @@ class Widget {
     ui.exit.addEventListener("click", () => this.quickExit());
     ui.introForm.addEventListener("submit", (e) => {
       e.preventDefault();
-      this.startChat();
+      this.askSafety();
     });
+    this.wireSafety();
     ui.composer.addEventListener("submit", (e) => {
       e.preventDefault();
       this.sendMessage();
@@ -69,11 +76,21 @@ class Widget {
     ui.cancelEnd.addEventListener("click", () => this.askEnd(false));
     ui.confirmEnd.addEventListener("click", () => this.endChat());
     ui.newChat.addEventListener("click", () => {
+      this.feedback.close(true);
       this.showStart(true);
       this.refreshStatus(); // it may have closed during the chat that just ended
     });
     ui.tryAgain.addEventListener("click", () => this.refreshStatus(true));
     ui.close.addEventListener("click", () => this.hide());
+  }
+
+  wireSafety() {
+    const { ui } = this;
+    for (const button of ui.safetyButtons) {
+      button.addEventListener("click", () => this.safetyAnswered(button.dataset.answer));
+    }
+    ui.safetySkip.addEventListener("click", () => this.startChat(undefined));
+    ui.safetyStart.addEventListener("click", () => this.startChat(this.safety));
   }
 
   // -- the panel --------------------------------------------------------------------
@@ -123,6 +140,10 @@ class Widget {
   focusView() {
     if (this.view === "chat") this.ui.message.focus();
     else this.ui.title.focus();
+  }
+
+  isBoxView() {
+    return BOX_VIEWS.has(this.view) && this.host.isConnected;
   }
 
   setView(name) {
@@ -206,15 +227,32 @@ class Widget {
     this.setView("closed");
   }
 
+  // -- the safety check, between the audience choice and the chat --------------------
+
+  askSafety() {
+    this.safety = undefined;
+    resetSafety(this.ui);
+    this.setView("safety");
+    this.ui.safetyTitle.focus();
+  }
+
+  safetyAnswered(answer) {
+    this.safety = safetyField(answer);
+    if (!needsTips(answer)) return this.startChat(this.safety);
+    show(this.ui.safetyAsk, false);
+    show(this.ui.safetyTips, true);
+    this.ui.tipsTitle.focus();
+  }
+
   // -- a new chat, or the same one after a reload -------------------------------------
 
-  async startChat() {
+  async startChat(safety) {
     const audience = this.ui.audience.querySelector("input:checked");
     const nickname = this.ui.nickname.value.trim();
     setText(this.ui.introError, "");
     this.beginChat(null);
     this.ui.status.textContent = this.t.connecting;
-    const ack = await this.requestChat(audience ? audience.value : "unknown");
+    const ack = await this.requestChat(audience ? audience.value : "unknown", safetyField(safety));
     if (!this.conn) return; // left (quick exit) while waiting for a retry
     if (ack.ok) return this.accepted(ack, nickname);
     this.conn.close();
@@ -235,10 +273,10 @@ class Widget {
   // Ask for a chat, retrying `draining` and `temporarily_unavailable` with a bounded
   // backoff. A draining process is about to close its sockets: retry on a new one, which
   // the load balancer sends to another process.
-  async requestChat(audience) {
+  async requestChat(audience, safety) {
     for (let attempt = 0; ; attempt += 1) {
       const conn = this.conn;
-      const ack = await conn.request(audience, this.config.lang);
+      const ack = await conn.request(audience, this.config.lang, safety);
       const delay = retryDelay(ack, attempt);
       if (delay === null || conn !== this.conn) return ack;
       if (ack.error.code === "temporarily_unavailable") this.notice(this.t.unavailable);
@@ -270,6 +308,7 @@ class Widget {
     show(this.ui.end, true);
     show(this.ui.confirm, false);
     this.assigned = false;
+    this.wasAssigned = false; // an expert had this chat at some point: it may ask for feedback
     this.expertName = null;
     show(this.ui.waitHint, false);
     this.setView("chat");
@@ -313,6 +352,7 @@ class Widget {
 
   assign(name) {
     this.assigned = true;
+    this.wasAssigned = true;
     this.expertName = name || null;
     if (name) this.transcript.named(name);
     this.ui.status.textContent = this.t.assigned(this.expertLabel());
@@ -394,8 +434,11 @@ class Widget {
     this.ui.endedReason.textContent =
       by === "visitor" ? text.visitor : by === "expert" ? text.expert(this.expertLabel()) : system;
     this.ui.endedAlternatives.replaceChildren(...alternatives(this.t, this.config));
+    const keep = asksFeedback(this.wasAssigned, by) ? this.conn : null;
+    if (keep) this.conn = null; // the chat is over: only feedback:send may still go out
     this.dropConnection();
     this.setView("ended");
+    this.feedback.offer(keep);
     if (this.isOpen()) this.ui.views.ended.querySelector("h3").focus();
   }
 
@@ -423,6 +466,7 @@ class Widget {
     if (this.conn) this.conn.abandon();
     this.conn = null;
     clearState();
+    this.box.clear();
     this.destroy();
     location.replace(this.config.exitUrl);
   }
@@ -432,6 +476,8 @@ class Widget {
     this.stopEscape();
     clearTimeout(this.typingTimer);
     clearTimeout(this.shownTimer);
+    this.feedback.close(true);
+    this.box.clear();
     if (this.conn) this.conn.close();
     this.conn = null;
     this.host.remove();

@@ -65,8 +65,10 @@ export class Connection {
     return true;
   }
 
-  async request(audience, lang) {
-    const ack = await this.call("chat:request", { audience, lang });
+  // `safety` (the safety check's answer) is left out when the visitor skipped it.
+  async request(audience, lang, safety) {
+    const payload = safety ? { audience, lang, safety } : { audience, lang };
+    const ack = await this.call("chat:request", payload);
     if (ack.ok) this.token = ack.token;
     return ack;
   }
@@ -118,6 +120,13 @@ export class Connection {
       this.socket.emit("chat:end", { reason: "quick_exit" }, () => {});
     }
     this.close();
+  }
+
+  // The chat ended but the socket stays for feedback:send: no chat events reach the
+  // widget any more (acks still do).
+  quiet() {
+    this.closed = true;
+    this.socket.off();
   }
 
   close() {

@@ -1,6 +1,9 @@
 // The widget's DOM, built once: a launcher and a dialog with one view per state. The
 // controller (app.js) only switches views and fills in text.
 import { h } from "./dom.js";
+import { feedbackView } from "./feedback.js";
+import { boxButtons, codeView, leaveView, readView } from "./messagebox.js";
+import { safetyView } from "./safetycheck.js";
 
 export const MAX_BODY = 2000; // the server's limit (chatserver/realtime/payloads.py)
 const AUDIENCES = ["victim", "perpetrator", "relative", "professional", "unknown"];
@@ -22,7 +25,11 @@ export function buildWidget(t, config) {
   ui.views = {
     closed: closedView(t, ui),
     intro: introView(t, ui),
+    safety: safetyView(t, ui),
     chat: chatView(t, ui),
+    leave: leaveView(t, ui),
+    code: codeView(t, ui),
+    read: readView(t, ui),
     ended: endedView(t, ui),
   };
   ui.panel = h(
@@ -78,6 +85,7 @@ function closedView(t, ui) {
     ui.closedTitle,
     ui.nextOpening,
     ui.tryAgain,
+    boxButtons(t, ui),
     ui.hoursTitle,
     ui.hours,
     h("p", { text: t.alternativesTitle }),
@@ -112,6 +120,8 @@ function introView(t, ui) {
     ui.start,
   );
   ui.busyNote = h("p", { class: "busy-note", hidden: true });
+  // Someone who left a message while we were closed comes back when we are open.
+  ui.introHaveCode = h("button", { type: "button", class: "link box-code-intro", text: t.boxHaveCode });
   return h(
     "section",
     { class: "view intro", hidden: true },
@@ -120,6 +130,7 @@ function introView(t, ui) {
     h("p", { text: t.introAnonymous }),
     h("p", { text: t.introKept }),
     ui.introForm,
+    ui.introHaveCode,
   );
 }
 
@@ -182,6 +193,7 @@ function endedView(t, ui) {
     h("h3", { id: "nabij-ended-title", tabindex: "-1", text: t.endedTitle }),
     ui.endedReason,
     h("p", { text: t.endedErased }),
+    ...feedbackView(t, ui),
     h("p", { text: t.alternativesTitle }),
     ui.endedAlternatives,
     h("div", { class: "actions" }, ui.newChat, ui.close),

@@ -70,6 +70,7 @@ export function addChat(data, focus, watching = false) {
     setWatching(chat, false); // taken over: from reading along to answering
   }
   chat.conv = data;
+  if ("safety" in data) showSafety(chat.panel, data.safety);
   for (const message of data.messages || []) appendMessage(chat, message);
   if (data.transferred_from) {
     const note = chat.panel.querySelector(".chat-note");
@@ -81,6 +82,16 @@ export function addChat(data, focus, watching = false) {
   if (focus || activeId === null) selectChat(data.conversation_id);
   $("chats-none").hidden = chats.size > 0;
   return chat;
+}
+
+/** The visitor's answer to the widget's safety check; unsure/unsafe: keep it short. */
+export function showSafety(panel, safety) {
+  const line = panel.querySelector(".chat-safety");
+  const known = ["safe", "unsure", "unsafe"].includes(safety);
+  line.textContent = known ? T["chat.safety." + safety] : "";
+  if (known && safety !== "safe") line.append(el("span", { className: "safety-hint" }, " " + T["chat.safety.hint"]));
+  line.className = "chat-safety" + (known && safety !== "safe" ? " at-risk" : "");
+  line.hidden = !known;
 }
 
 function buildChat(data) {

@@ -18,6 +18,7 @@ import {
   unreadCount,
 } from "./chats.js";
 import { emit, socket } from "./live.js";
+import { startMessageBox } from "./messagebox.js";
 import { alertAcked, syncMine } from "./myalerts.js";
 import { addAlert, alertClosed, loadOverview, syncAlerts } from "./oversight.js";
 import { addPending, loadRegistrations } from "./registrations.js";
@@ -228,3 +229,4 @@ setInterval(tickQueue, 15000);
 
 loadQuickReplies();
 loadRegistrations();
+startMessageBox();

@@ -31,7 +31,9 @@ function regLine(reg) {
   const who = reg.visitor_audience ? ` · ${T["audience." + reg.visitor_audience]}` : "";
   const whose = reg.expert_id !== ME && colleagues.has(reg.expert_id)
     ? ` · ${colleagues.get(reg.expert_id)}` : "";
-  return `${reg.contact_date} · ${type} · ${reg.duration_minutes} min${who}${whose}`;
+  // A message box answer has no duration yet: the expert fills it in.
+  const minutes = Number.isInteger(reg.duration_minutes) ? ` · ${reg.duration_minutes} min` : "";
+  return `${reg.contact_date} · ${type}${minutes}${who}${whose}`;
 }
 
 function renderPending() {
@@ -199,4 +201,10 @@ export function addPending(data) {
   chatOf.set(data.registration_id, data.conversation_id);
   renderPending();
   offerRegistration(data.conversation_id, () => openRegistration(pending.get(data.registration_id) || reg));
+}
+
+/** A registration made without a chat (an answered message box thread): pending at once. */
+export function addPendingRegistration(reg) {
+  pending.set(reg.id, reg);
+  renderPending();
 }
