@@ -6,7 +6,9 @@ chat report's JSON (``GET /api/reports/chat``) carries the three new sections.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 import aiohttp
@@ -81,3 +83,29 @@ async def test_the_chat_report_carries_the_visitors_voice(nabij: Nabij) -> None:
     assert report["feedback"]["reference"]["mean_mark_2020"] == 8.1
     assert report["safety"] == {"safe": 0, "unsure": 0, "unsafe": 1, "skipped": 0}
     assert (report["messages"]["left"], report["messages"]["answered"]) == (1, 0)
+
+
+async def test_the_voice_csv_hides_small_counts_and_the_codebook_names_every_figure(
+    nabij: Nabij,
+) -> None:
+    await nabij.add_expert("boss", role="coordinator", on_shift=False)
+    token = await nabij.login("boss")
+    today = utcnow().astimezone(nabij.app[settings_key].timezone).date()
+    async with nabij.app[db_key].begin() as session:
+        for mark in (9, 8, 7, 8, 10, 6):
+            await store_verdict(session, Verdict(mark=mark), today)
+        for _ in range(2):
+            await count_safety_answer(session, "unsure", today)
+    period = f"from={today.isoformat()}&to={today.isoformat()}"
+    async with aiohttp.ClientSession(headers={"Cookie": f"nabij_session={token}"}) as http:
+        response = await http.get(f"{nabij.url}/api/reports/voice.csv?{period}")
+        assert response.status == 200 and response.content_type == "text/csv"
+        rows = dict(csv.reader(io.StringIO(await response.text())))
+        codebook = await http.get(f"{nabij.url}/api/reports/codebook.csv")
+        described = {row[1] for row in csv.reader(io.StringIO(await codebook.text()))
+                     if row[0] == "figure"}  # fmt: skip
+    assert rows["feedback.answers"] == "6" and rows["feedback.mean_mark"] == "8.0"
+    assert rows["feedback.marks.8"] == "<5" and rows["safety.unsure"] == "<5"
+    assert rows["safety.unsafe"] == "0"
+    assert rows["feedback.reference.mean_mark_2018_2020"] == "8.4"
+    assert described == set(rows) - {"figure"}

@@ -298,6 +298,13 @@ REPORT_ROUTES: Final = (
         query=reports.BreakdownQuery,
     ),
     Route("GET", "/api/reports/codebook.csv", "coordinator", reports.codebook_handler),
+    Route(
+        "GET",
+        "/api/reports/voice.csv",
+        "coordinator",
+        reports.voice_handler,
+        query=reports.PeriodQuery,
+    ),
 )
 
 CODE_IS_CREDENTIAL: Final = "cookie-free, the pickup code is the credential"

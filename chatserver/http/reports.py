@@ -34,6 +34,7 @@ from registration.reports import (
     expert_report_as_dict,
     report_as_dict,
 )
+from registration.voicecsv import voice_codebook_rows, voice_rows
 from staffing.models import StaffUser
 
 logger = logging.getLogger(__name__)
@@ -140,4 +141,17 @@ async def breakdown_handler(
 
 async def codebook_handler(request: web.Request, user: StaffUser) -> web.Response:
     """``GET /api/reports/codebook.csv``: every export column and code with its label."""
-    return csv_response(codebook_rows(), "nabij-codeboek.csv")
+    return csv_response([*codebook_rows(), *voice_codebook_rows()], "nabij-codeboek.csv")
+
+
+async def voice_handler(request: web.Request, user: StaffUser, query: PeriodQuery) -> web.Response:
+    """``GET /api/reports/voice.csv?from&to``: the visitor's voice, one figure a row."""
+    period = period_of(query)
+    settings = request.app[keys.settings_key]
+    threshold = settings.small_cell_threshold
+    async with request.app[keys.db_key]() as session:
+        report = await chat_report(session, period, settings.timezone)
+        answered = report.figures.answered
+        voice = await voice_report(session, period, settings.timezone, answered, threshold)
+    logger.info("visitor voice exported by=%d", user.id)
+    return csv_response(voice_rows(voice, threshold), f"nabij-stem-{_stem(period)}.csv")
