@@ -168,10 +168,22 @@ class MemoryLiveStore(LiveStore):
     # -- conversations and the queue ------------------------------------------------------
 
     async def create_conversation(
-        self, conversation_id: str, token_hash: str, audience: str, lang: str, now: float
+        self,
+        conversation_id: str,
+        token_hash: str,
+        audience: str,
+        lang: str,
+        now: float,
+        *,
+        channel: str = "web",
     ) -> Conversation:
         conversation = Conversation(
-            id=conversation_id, audience=audience, lang=lang, state="waiting", requested_at=now
+            id=conversation_id,
+            audience=audience,
+            lang=lang,
+            state="waiting",
+            requested_at=now,
+            channel=channel,
         )
         self._purge_expired()
         live = self._live[conversation_id] = _Live(conversation, token_hash)

@@ -71,6 +71,8 @@ class Conversation:
     #: The expert who held it last; kept when it goes back to the queue, so the contact
     #: is still registered by whoever talked with the visitor.
     last_expert_id: int | None = None
+    #: How the visitor is reached (chat/channels.py): "web", the widget, unless named.
+    channel: str = "web"
 
     def with_last_seq(self, last_seq: int) -> Conversation:
         """A copy with ``last_seq`` changed: the memory store's per-message update.

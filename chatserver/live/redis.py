@@ -21,7 +21,8 @@ and by ``heartbeat`` for the conversations of the process's sockets; ``end`` set
 last time, with the erase deadline.
 
 - ``conv:{id}`` hash: the ``Conversation`` fields (an absent field is None; ``was_answered``
-  is "0"/"1"), plus ``token`` (the visitor token's hash) and ``visitors`` (the count of
+  is "0"/"1"; an absent ``channel`` is "web", as conversations kept before it was recorded),
+  plus ``token`` (the visitor token's hash) and ``visitors`` (the count of
   attached visitor connections).
 - ``token:{hash}`` string: the conversation id.
 - ``queue`` list of waiting conversation ids: RPUSH at the tail, LPUSH at the head on requeue.
@@ -200,6 +201,8 @@ def _conversation(fields: dict[str, str]) -> Conversation:
         end_reason=fields.get("end_reason"),
         was_answered=fields.get("was_answered") == "1",
         last_expert_id=None if last_expert_id is None else int(last_expert_id),
+        # Conversations created before channels were kept are the widget's.
+        channel=fields.get("channel", "web"),
     )
 
 
@@ -377,10 +380,22 @@ class RedisLiveStore(LiveStore):
     # -- conversations and the queue ------------------------------------------------------
 
     async def create_conversation(
-        self, conversation_id: str, token_hash: str, audience: str, lang: str, now: float
+        self,
+        conversation_id: str,
+        token_hash: str,
+        audience: str,
+        lang: str,
+        now: float,
+        *,
+        channel: str = "web",
     ) -> Conversation:
         conversation = Conversation(
-            id=conversation_id, audience=audience, lang=lang, state="waiting", requested_at=now
+            id=conversation_id,
+            audience=audience,
+            lang=lang,
+            state="waiting",
+            requested_at=now,
+            channel=channel,
         )
         fields: dict[FieldT, EncodableT] = {
             "id": conversation_id,
@@ -391,6 +406,7 @@ class RedisLiveStore(LiveStore):
             "last_seq": "0",
             "was_answered": "0",
             "token": token_hash,
+            "channel": channel,
         }
         ttl_ms = int(self._ttl_ms)
         async with self._redis.pipeline(transaction=True) as pipe:

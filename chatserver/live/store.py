@@ -113,9 +113,19 @@ class LiveStore(abc.ABC):
 
     @abc.abstractmethod
     async def create_conversation(
-        self, conversation_id: str, token_hash: str, audience: str, lang: str, now: float
+        self,
+        conversation_id: str,
+        token_hash: str,
+        audience: str,
+        lang: str,
+        now: float,
+        *,
+        channel: str = "web",
     ) -> Conversation:
-        """Create a waiting conversation reachable by its visitor token's hash (not queued yet)."""
+        """Create a waiting conversation reachable by its visitor token's hash (not queued yet).
+
+        ``channel``: how its visitor is reached (chat/channels.py), kept with it.
+        """
 
     @abc.abstractmethod
     async def get_conversation(self, conversation_id: str) -> Conversation | None:

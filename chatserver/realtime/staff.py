@@ -213,7 +213,7 @@ class StaffNamespace(ProtocolNamespace):
         conversation = await self.chat.access_expert_conversation(
             await self._expert(sid), values["conversation_id"]
         )
-        await self.chat.notifier.notify_typing_to_visitor(conversation.id, values["is_typing"])
+        await self.chat.notifier.notify_typing_to_visitor(conversation, values["is_typing"])
         return ok()
 
     async def on_chat_end(self, sid: str, data: Any) -> Ack:
