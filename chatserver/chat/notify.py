@@ -86,7 +86,9 @@ class Notifier:
     ) -> None:
         """Tell the visitor who they talk to and give the expert the chat so far.
 
-        ``names``: the display names of the experts who wrote ``messages``.
+        ``names``: the display names of the experts who wrote ``messages``. ``extra`` goes
+        to the expert's ``chat:assigned``; with ``transferred_from`` (a transfer, a take-over)
+        the visitor's channel learns that the chat was handed over.
         """
         assert conversation.expert_id is not None
         state = Assigned(conversation.expert_name, handed_over="transferred_from" in extra)
