@@ -60,9 +60,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     figures = asyncio.run(time_per_call(args.calls, args.repeat))
+    fastest, slowest, median = min(figures), max(figures), statistics.median(figures)
     print(
-        f"notify_message_new: median {statistics.median(figures):.2f} µs per call "
-        f"(fastest {min(figures):.2f}, slowest {max(figures):.2f}; {args.repeat} runs of {args.calls})"
+        f"notify_message_new: median {median:.2f} µs per call (fastest {fastest:.2f}, "
+        f"slowest {slowest:.2f}; {args.repeat} runs of {args.calls})"
     )
 
 
