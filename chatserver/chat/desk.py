@@ -66,7 +66,7 @@ class ExpertDesk:
     async def do_typing(self, expert_id: int, conversation_id: str, is_typing: bool) -> None:
         """``typing`` in a chat the expert holds: shown to the visitor."""
         conversation = await self._flow.access_expert_conversation(expert_id, conversation_id)
-        await self._notifier.notify_typing_to_visitor(conversation.id, is_typing)
+        await self._notifier.notify_typing_to_visitor(conversation, is_typing)
 
     async def do_end_chat(self, expert_id: int, conversation_id: str) -> None:
         """``chat:end`` of a chat the expert holds."""

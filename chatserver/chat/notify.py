@@ -1,9 +1,8 @@
 """Every server→client event goes out from here: pick the recipients, then emit.
 
-Rooms: ``/visitor`` has ``conv:{id}`` (the visitor's sockets); ``/staff`` has
-``expert:{id}`` (all consoles of one expert), ``staff`` (everyone signed in),
-``coordinators`` (coordinators and admins, who receive alerts and their closing) and
-``watch:{id}`` (the coordinators reading along with one conversation).
+Staff events go to the ``/staff`` rooms (chat/rooms.py). Whatever is for the visitor goes
+through the conversation's channel (chat/channels.py), the only part that knows how its
+visitor is reached: for the widget, the ``/visitor`` room ``conv:{id}``.
 """
 
 from __future__ import annotations
@@ -12,9 +11,17 @@ from collections.abc import Mapping
 from typing import Any
 
 import socketio
-from socketio.async_pubsub_manager import AsyncPubSubManager
 
-from chatserver.chat.waitestimate import WaitEstimate, wait_fields
+from chatserver.chat.channels import Assigned, Channels, Queued, Typing, WebChannel
+from chatserver.chat.rooms import (
+    STAFF,
+    VISITOR,
+    RoomEmitter,
+    conversation_room,
+    expert_room,
+    watch_room,
+)
+from chatserver.chat.waitestimate import WaitEstimate
 from chatserver.chat.wire import (
     message_payload,
     sender_payload,
@@ -22,75 +29,44 @@ from chatserver.chat.wire import (
     waiting_payload,
 )
 from chatserver.live.models import Alert, Conversation, Message
-from chatserver.realtime.libcompat import namespace_rooms, room_members
+from chatserver.realtime.libcompat import room_members
 from chatserver.realtime.redis_manager import ReconnectingRedisManager
 
-VISITOR = "/visitor"
-STAFF = "/staff"
+# The room names stay importable from here, where the namespaces have always found them.
+__all__ = [
+    "STAFF",
+    "STAFF_CHANGED",
+    "VISITOR",
+    "Notifier",
+    "conversation_room",
+    "expert_room",
+    "watch_room",
+]
+
 #: The nudge topic of a changed staff account (chatserver/realtime/staffaccess.py).
 STAFF_CHANGED = "staff_changed"
 
 
-def conversation_room(conversation_id: str) -> str:
-    """The ``/visitor`` room of one conversation."""
-    return f"conv:{conversation_id}"
-
-
-def expert_room(expert_id: int) -> str:
-    """The ``/staff`` room of all consoles of one expert."""
-    return f"expert:{expert_id}"
-
-
-def watch_room(conversation_id: str) -> str:
-    """The ``/staff`` room of the coordinators reading along with one conversation."""
-    return f"watch:{conversation_id}"
-
-
 class Notifier:
-    """Emits events; holds no state but the Socket.IO server."""
+    """Emits events; holds no state but the Socket.IO server and the visitor channels."""
 
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self.sio = sio
-        #: With a pub/sub manager (Redis) a room's members may be on other processes.
-        self._rooms_elsewhere = isinstance(sio.manager, AsyncPubSubManager)
-
-    async def _emit(
-        self, event: str, data: dict[str, Any], room: str, namespace: str, skip_sid: str | None
-    ) -> None:
-        if self._may_reach(room, namespace, skip_sid):
-            await self.sio.emit(event, data, to=room, namespace=namespace, skip_sid=skip_sid)
-
-    def _may_reach(self, room: str, namespace: str, skip_sid: str | None) -> bool:
-        """Whether ``room`` may hold a socket other than ``skip_sid``.
-
-        python-socketio builds and encodes a packet even for an empty room; of the three
-        emits of a relayed message two usually reach nobody (the sender's own room, the
-        watchers of an unwatched chat). With one process every socket is in this process's
-        rooms, so those emits are skipped; with a pub/sub manager they always go out. The
-        room's members are read, not copied as ``get_participants`` would: nothing awaits
-        while they are looked at.
-        """
-        if self._rooms_elsewhere:
-            return True
-        members = room_members(self.sio.manager, namespace, room)
-        return bool(members) and (len(members) > 1 or skip_sid not in members)
-
-    async def _to_visitor(
-        self, conversation_id: str, event: str, data: dict[str, Any], skip_sid: str | None = None
-    ) -> None:
-        await self._emit(event, data, conversation_room(conversation_id), VISITOR, skip_sid)
+        self._rooms = RoomEmitter(sio)
+        #: The visitor side of every conversation: the widget's room, or another channel.
+        self.channels = Channels(WebChannel(self._rooms))
 
     async def _to_expert(
         self, expert_id: int, event: str, data: dict[str, Any], skip_sid: str | None = None
     ) -> None:
-        await self._emit(event, data, expert_room(expert_id), STAFF, skip_sid)
+        await self._rooms.emit(event, data, expert_room(expert_id), STAFF, skip_sid)
 
     async def notify_conversation_queued(
-        self, conversation_id: str, position: int, wait: WaitEstimate | None
+        self, conversation: Conversation, position: int, wait: WaitEstimate | None
     ) -> None:
         """Tell a waiting visitor their place in the queue and the likely wait, if known."""
-        payload = {"position": position, **wait_fields(wait)}
-        await self._to_visitor(conversation_id, "chat:queued", payload)
+        state = Queued(position, wait)
+        await self.channels.of(conversation).deliver_state(conversation, state)
 
     async def notify_queue_changed(
         self, waiting: list[Conversation], *, coordinators_only: bool = False
@@ -110,11 +86,13 @@ class Notifier:
     ) -> None:
         """Tell the visitor who they talk to and give the expert the chat so far.
 
-        ``names``: the display names of the experts who wrote ``messages``.
+        ``names``: the display names of the experts who wrote ``messages``. ``extra`` goes
+        to the expert's ``chat:assigned``; with ``transferred_from`` (a transfer, a take-over)
+        the visitor's channel learns that the chat was handed over.
         """
         assert conversation.expert_id is not None
-        visitor = {"expert": {"display_name": conversation.expert_name}}
-        await self._to_visitor(conversation.id, "chat:assigned", visitor)
+        state = Assigned(conversation.expert_name, handed_over="transferred_from" in extra)
+        await self.channels.of(conversation).deliver_state(conversation, state)
         staff = {**staff_chat_payload(conversation, messages, names), **extra}
         await self._to_expert(conversation.expert_id, "chat:assigned", staff)
 
@@ -133,10 +111,10 @@ class Notifier:
         The consoles learn which expert wrote it: the one holding the chat right after the
         append (``conversation``) is the sender, but for a transfer racing the send.
         """
-        payload = message_payload(message)
-        await self._to_visitor(conversation.id, "message:new", payload, skip_sid)
+        channel = self.channels.of(conversation)
+        await channel.deliver_message(conversation, message, skip_sid)
         if conversation.expert_id is not None and conversation.state == "active":
-            staff = {**payload, "conversation_id": conversation.id}
+            staff = message_payload(message, conversation.id)
             if message.sender == "expert":
                 name = conversation.expert_name
                 holder = {conversation.expert_id: name} if name is not None else {}
@@ -147,7 +125,7 @@ class Notifier:
     async def _to_watchers(
         self, conversation_id: str, event: str, data: dict[str, Any], skip_sid: str | None = None
     ) -> None:
-        await self._emit(event, data, watch_room(conversation_id), STAFF, skip_sid)
+        await self._rooms.emit(event, data, watch_room(conversation_id), STAFF, skip_sid)
 
     async def notify_typing_to_expert(self, conversation: Conversation, is_typing: bool) -> None:
         """Show the expert that the visitor is typing."""
@@ -155,15 +133,15 @@ class Notifier:
             payload = {"conversation_id": conversation.id, "is_typing": is_typing}
             await self._to_expert(conversation.expert_id, "typing", payload)
 
-    async def notify_typing_to_visitor(self, conversation_id: str, is_typing: bool) -> None:
+    async def notify_typing_to_visitor(self, conversation: Conversation, is_typing: bool) -> None:
         """Show the visitor that the expert is typing."""
-        await self._to_visitor(conversation_id, "typing", {"is_typing": is_typing})
+        await self.channels.of(conversation).deliver_state(conversation, Typing(is_typing))
 
     async def notify_conversation_ended(self, conversation: Conversation) -> None:
         """Tell both sides the conversation ended, by whom and why."""
-        payload = {"by": conversation.ended_by, "reason": conversation.end_reason}
-        await self._to_visitor(conversation.id, "chat:ended", payload)
+        await self.channels.of(conversation).deliver_ending(conversation)
         if conversation.expert_id is not None:
+            payload = {"by": conversation.ended_by, "reason": conversation.end_reason}
             staff = {**payload, "conversation_id": conversation.id}
             await self._to_expert(conversation.expert_id, "chat:ended", staff)
             await self._to_watchers(conversation.id, "chat:ended", staff)
@@ -199,13 +177,7 @@ class Notifier:
 
     def local_conversations(self) -> list[str]:
         """The conversations with a visitor socket on this process (rooms are per process)."""
-        rooms = namespace_rooms(self.sio.manager, VISITOR)
-        # python-socketio keeps every socket in the room None too, and one per sid.
-        return [
-            room[5:]
-            for room, members in rooms.items()
-            if isinstance(room, str) and room.startswith("conv:") and members
-        ]
+        return self.channels.web.local_conversations()
 
     def local_consoles(self) -> list[str]:
         """The ``/staff`` sockets of this process."""
@@ -213,8 +185,7 @@ class Notifier:
 
     async def notify_conversation_lost(self, conversation_id: str) -> None:
         """The live store lost the conversation (Redis lost its data): the visitor starts anew."""
-        payload = {"by": "system", "reason": "lost"}
-        await self._to_visitor(conversation_id, "chat:ended", payload)
+        await self.channels.web.deliver_lost(conversation_id)
 
     async def notify_session_changed(self, sid: str, user: dict[str, Any]) -> None:
         """Tell one console that its account changed (role, name, focus, capacity)."""

@@ -511,7 +511,7 @@ class ChatService:
         times = await self.handle_times.recent() if self.handle_times is not None else []
         for position, conversation in enumerate(waiting, start=1):
             wait = estimate_wait(times, position, seats)
-            await self.notifier.notify_conversation_queued(conversation.id, position, wait)
+            await self.notifier.notify_conversation_queued(conversation, position, wait)
 
     # -- endings --------------------------------------------------------------------------
 

@@ -176,6 +176,7 @@ class MemoryLiveStore(LiveStore):
         now: float,
         *,
         safety: str | None = None,
+        channel: str = "web",
     ) -> Conversation:
         conversation = Conversation(
             id=conversation_id,
@@ -184,6 +185,7 @@ class MemoryLiveStore(LiveStore):
             state="waiting",
             requested_at=now,
             safety=safety,
+            channel=channel,
         )
         self._purge_expired()
         live = self._live[conversation_id] = _Live(conversation, token_hash)

@@ -74,6 +74,8 @@ class Conversation:
     #: The visitor's answer to "can you chat safely now?": safe, unsure, unsafe or None
     #: (skipped). Shown to the expert; lives and dies with the conversation.
     safety: str | None = None
+    #: How the visitor is reached (chat/channels.py): "web", the widget, unless named.
+    channel: str = "web"
 
     def with_last_seq(self, last_seq: int) -> Conversation:
         """A copy with ``last_seq`` changed: the memory store's per-message update.

@@ -21,7 +21,8 @@ and by ``heartbeat`` for the conversations of the process's sockets; ``end`` set
 last time, with the erase deadline.
 
 - ``conv:{id}`` hash: the ``Conversation`` fields (an absent field is None; ``was_answered``
-  is "0"/"1"), plus ``token`` (the visitor token's hash) and ``visitors`` (the count of
+  is "0"/"1"; an absent ``channel`` is "web", as conversations kept before it was recorded),
+  plus ``token`` (the visitor token's hash) and ``visitors`` (the count of
   attached visitor connections).
 - ``token:{hash}`` string: the conversation id.
 - ``queue`` list of waiting conversation ids: RPUSH at the tail, LPUSH at the head on requeue.
@@ -201,6 +202,8 @@ def _conversation(fields: dict[str, str]) -> Conversation:
         safety=fields.get("safety"),
         was_answered=fields.get("was_answered") == "1",
         last_expert_id=None if last_expert_id is None else int(last_expert_id),
+        # Conversations created before channels were kept are the widget's.
+        channel=fields.get("channel", "web"),
     )
 
 
@@ -386,6 +389,7 @@ class RedisLiveStore(LiveStore):
         now: float,
         *,
         safety: str | None = None,
+        channel: str = "web",
     ) -> Conversation:
         conversation = Conversation(
             id=conversation_id,
@@ -394,6 +398,7 @@ class RedisLiveStore(LiveStore):
             state="waiting",
             requested_at=now,
             safety=safety,
+            channel=channel,
         )
         fields: dict[FieldT, EncodableT] = {
             "id": conversation_id,
@@ -404,6 +409,7 @@ class RedisLiveStore(LiveStore):
             "last_seq": "0",
             "was_answered": "0",
             "token": token_hash,
+            "channel": channel,
         }
         if safety is not None:
             fields["safety"] = safety

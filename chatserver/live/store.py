@@ -121,8 +121,12 @@ class LiveStore(abc.ABC):
         now: float,
         *,
         safety: str | None = None,
+        channel: str = "web",
     ) -> Conversation:
-        """Create a waiting conversation reachable by its visitor token's hash (not queued yet)."""
+        """Create a waiting conversation reachable by its visitor token's hash (not queued yet).
+
+        ``channel``: how its visitor is reached (chat/channels.py), kept with it.
+        """
 
     @abc.abstractmethod
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
