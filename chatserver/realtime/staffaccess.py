@@ -182,9 +182,12 @@ class StaffAccessKeeper:
     async def _read(
         self, sockets: list[_Socket], named: set[int]
     ) -> tuple[dict[int, StaffUser], set[str]]:
+        # Sessions before accounts: deactivating an account deletes its sessions in the same
+        # commit, and the two reads are two statements. Accounts read first could see the
+        # account still active and then its sessions gone: "signed_out" for a deactivation.
         async with self._db() as session:
-            users = await staff_by_ids(session, {s.expert_id for s in sockets} | named)
             live = await live_session_hashes(session, {s.session_hash for s in sockets}, utcnow())
+            users = await staff_by_ids(session, {s.expert_id for s in sockets} | named)
         return users, live
 
     async def _apply(
