@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text
 from sqlalchemy.engine.url import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 import chatserver.messagebox.models  # noqa: F401 - registers tables
 import registration.models  # noqa: F401 - registers tables
@@ -20,14 +19,41 @@ import staffing.models  # noqa: F401 - registers tables
 from chatserver.live.memory import MemoryLiveStore
 from chatserver.live.redis import RedisLiveStore
 from chatserver.live.store import LiveStore
-from nabij.db import Base, create_engine, make_sessionmaker
+from nabij.db import create_engine, make_sessionmaker
 from staffing import passwords
+from tests.databases import (
+    SqliteTemplate,
+    create_postgres_database,
+    drop_made,
+    empty_postgres_database,
+)
 from tests.livestore import drop_prefix
 from tests.services import POSTGRES_ADMIN_URL, REDIS_URL, require
 
 pytest_plugins = ["tests.harness", "tests.browser"]
 
 TEST_DB_NAME = f"nabij_test_{os.getpid()}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist the ``faults`` tests run one after another on a single worker.
+
+    They kill and restart processes of their own and bound how soon a death is noticed;
+    two of them at once on two cores would test the machine rather than the code. The
+    group needs ``--dist loadgroup`` (pyproject.toml's addopts); without xdist it is inert.
+    """
+    for item in items:
+        if item.get_closest_marker("faults") is not None:
+            item.add_marker(pytest.mark.xdist_group("faults"))
+
+
+def pytest_sessionfinish() -> None:
+    """Drop the PostgreSQL databases this run (this xdist worker) made.
+
+    Here rather than in a fixture: ``DROP DATABASE`` waits for a checkpoint, slow when the
+    server is busy, and no test's timeout should pay for it.
+    """
+    drop_made()
 
 
 @pytest.fixture(autouse=True)
@@ -43,45 +69,37 @@ def fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
 
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
-    """URL of this run's own PostgreSQL database (created once, schema made once)."""
+    """URL of this run's own PostgreSQL database (created once, schema made once).
+
+    Under pytest-xdist each worker is its own process, so each has its own database. It is
+    dropped when the run ends (``pytest_sessionfinish``).
+    """
     return str(make_url(POSTGRES_ADMIN_URL).set(database=TEST_DB_NAME))
 
 
-async def _create_postgres_database(url: str) -> None:
-    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{TEST_DB_NAME}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{TEST_DB_NAME}"'))
-    await admin.dispose()
-    engine = create_async_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    await engine.dispose()
-
-
 _postgres_ready: list[bool] = []
+_sqlite_template = SqliteTemplate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_sqlite_template() -> Iterator[None]:
+    """The SQLite template lives for the run (one per xdist worker)."""
+    yield
+    _sqlite_template.close()
 
 
 async def _postgres_database(postgres_url: str) -> str:
     require("postgres")
     if not _postgres_ready:
-        await _create_postgres_database(postgres_url)
+        await create_postgres_database(POSTGRES_ADMIN_URL, postgres_url)
         _postgres_ready.append(True)
-    engine = create_async_engine(postgres_url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
+    else:
+        await empty_postgres_database(postgres_url)
     return postgres_url
 
 
 async def _sqlite_database(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'nabij.sqlite3'}"
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    await engine.dispose()
-    return url
+    return await _sqlite_template.copy_to(tmp_path / "nabij.sqlite3")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

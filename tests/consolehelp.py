@@ -53,6 +53,17 @@ async def sign_in_at(browser: Browser, url: str, username: str) -> None:
     await browser.until("window.io !== undefined && document.title.length > 0")
 
 
+#: True once the server confirmed the expert available: the box itself ticks at the click,
+#: before ``presence:set`` is answered, so waiting for the box races the server.
+CONFIRMED_AVAILABLE = "document.getElementById('presence-status').className === 'presence-on'"
+
+
+async def tick_available(browser: Browser) -> None:
+    """Tick "Beschikbaar" and wait until the server has the expert available (on shift)."""
+    await browser.click("#available")
+    await browser.until(CONFIRMED_AVAILABLE)
+
+
 async def add_staff(
     nabij: Nabij,
     username: str,

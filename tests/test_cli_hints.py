@@ -136,10 +136,23 @@ def _serve(port: int, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _free_with_the_next() -> int:
+    """A free port whose next one is free too: the hint offers ``port + 1``, which another
+    process (another test worker's server or client) may hold."""
+    while True:
+        port = unused_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+
+
 def test_a_taken_port_says_so_and_offers_a_command_that_works(
     env: dict[str, str],
 ) -> None:
-    port = unused_port()
+    port = _free_with_the_next()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()

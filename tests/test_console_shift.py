@@ -11,6 +11,7 @@ from selenium.webdriver.common.keys import Keys
 
 from tests.browser import Browser, BrowserFactory, describe
 from tests.consolehelp import (
+    CONFIRMED_AVAILABLE,
     COUNT_BEEPS,
     add_staff,
     answer_confirm,
@@ -36,7 +37,7 @@ async def _tick_available(browser: Browser) -> None:
     await browser.find("#available")
     if not await browser.script("return document.getElementById('available').checked;"):
         await browser.click("#available")
-    await browser.until("document.getElementById('available').checked")
+    await browser.until(CONFIRMED_AVAILABLE)
 
 
 async def _visitor(nabij: Nabij, audience: str = "victim", lang: str = "nl") -> tuple[Peer, str]:

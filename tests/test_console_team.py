@@ -14,6 +14,7 @@ from tests.consolehelp import (
     script_errors,
     short_number,
     sign_in,
+    tick_available,
 )
 from tests.harness import PASSWORD, Nabij
 
@@ -32,8 +33,7 @@ async def test_an_alert_reaches_the_coordinator_who_then_takes_the_chat_over(
     await sign_in(coordinator, nabij, "coco")
     assert await no_markup_rendered(expert, "#who")
     assert await expert.text("#who") == EXPERT_NAME
-    await expert.click("#available")
-    await expert.until("document.getElementById('available').checked")
+    await tick_available(expert)
 
     visitor = await nabij.visitor()
     ack = await visitor.call("chat:request", {"audience": "victim"})
@@ -110,8 +110,7 @@ async def test_pending_registrations_survive_reload_and_signing_out(
     await nabij.add_expert("anna")
     browser = await browser_factory()
     await sign_in(browser, nabij, "anna")
-    await browser.click("#available")
-    await browser.until("document.getElementById('available').checked")
+    await tick_available(browser)
     visitor = await nabij.visitor()
     await visitor.call("chat:request", {"audience": "professional"})
     await browser.find(".chat-panel:not([hidden])")
@@ -189,8 +188,7 @@ async def test_an_alert_waits_for_a_coordinator_who_picks_it_up_with_the_keyboar
     await add_staff(nabij, "coco", "Coco", role="coordinator")
     expert = await browser_factory()
     await sign_in(expert, nabij, "anna")
-    await expert.click("#available")
-    await expert.until("document.getElementById('available').checked")
+    await tick_available(expert)
     visitor = await nabij.visitor()
     assert (await visitor.call("chat:request", {"audience": "victim"}))["ok"]
     await expert.find(".chat-panel:not([hidden])")

@@ -37,7 +37,13 @@ from nabij.db import create_engine, make_sessionmaker
 from staffing.experts import create_staff_user
 from staffing.shifts import add_shift
 from tests.browser import SCREENSHOTS, WAIT_S, Browser, BrowserFactory
-from tests.consolehelp import answer_confirm, script_errors, short_number, sign_in_at
+from tests.consolehelp import (
+    answer_confirm,
+    script_errors,
+    short_number,
+    sign_in_at,
+    tick_available,
+)
 from tests.harness import PASSWORD, Peer
 from tests.processes import ServerProcess, peers
 from tests.waiting import eventually
@@ -134,8 +140,7 @@ class Night:
 async def _on_shift(browser: Browser, url: str, username: str, available: bool) -> None:
     await sign_in_at(browser, url, username)
     if available:
-        await browser.click("#available")
-        await browser.until("document.getElementById('available').checked")
+        await tick_available(browser)
 
 
 async def _both_experts_busy(night: Night) -> None:

@@ -13,10 +13,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from chatserver.keys import chat_key, db_key, messagebox_key
+from chatserver.keys import chat_key, db_key, messagebox_key, store_key
 from chatserver.messagebox.service import WRONG_CODES_PER_HOUR
 from nabij.db import Base
 from registration.models import MessageRecord
+from tests.content import memory_content, redis_content
 from tests.harness import Nabij, json_body
 
 FIRST = "Ik weet niet of ik moet blijven. Hij was vanavond weer dreigend."
@@ -33,7 +34,9 @@ async def _staff(nabij: Nabij, username: str) -> aiohttp.ClientSession:
     return nabij.http(await nabij.login(username))
 
 
-async def test_the_whole_round_trip_leaves_no_text_behind(nabij: Nabij) -> None:
+async def test_the_whole_round_trip_leaves_no_text_behind(
+    nabij: Nabij, stack: dict[str, str | None], redis_prefix: str
+) -> None:
     await nabij.add_expert("anna")
     status, left = await _post(
         nabij, "/api/messages", {"audience": "victim", "lang": "nl", "body": FIRST}
@@ -77,7 +80,12 @@ async def test_the_whole_round_trip_leaves_no_text_behind(nabij: Nabij) -> None:
     assert (status, closed["ok"]) == (200, True)
     status, gone = await _post(nabij, "/api/messages/thread", {"code": code})
     assert (status, gone["error"]["code"]) == (404, "not_found")
-    await _assert_no_text_at_rest(nabij, [FIRST, ANSWER, "Dank je", code])
+    needles = [FIRST, ANSWER, "Dank je", code]
+    await _assert_no_text_at_rest(nabij, needles)
+    if stack["redis_url"]:  # the text never reaches the live store at all
+        assert await redis_content(stack["redis_url"], redis_prefix, needles) == {}
+    else:
+        assert memory_content(nabij.app[store_key], needles) == []
 
 
 async def _assert_no_text_at_rest(nabij: Nabij, needles: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,43 +18,42 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, insert, inspect, select, text
+from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.engine.url import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 import chatserver.messagebox.models  # noqa: F401 - registers tables
 import registration.models  # noqa: F401 - registers tables
 from nabij.db import Base, create_engine
 from nabij.migrate import alembic_config, upgrade_database
 from staffing.models import StaffUser
+from tests.databases import create_empty_postgres_database, drop_schema
 from tests.services import POSTGRES_ADMIN_URL, require
 
 MIGRATION_DB_NAME = f"nabij_migr_{os.getpid()}"
 T = TypeVar("T")
 
 
+_migration_database_made: list[bool] = []
+
+
 @pytest.fixture
-async def empty_database_url(db_backend: str, tmp_path: Path) -> AsyncIterator[str]:
-    """A database without a single table (PostgreSQL: its own database, dropped after)."""
+async def empty_database_url(db_backend: str, tmp_path: Path) -> str:
+    """A database without a single table.
+
+    PostgreSQL: the run's own migration database, made once (dropped when the run ends)
+    and emptied for each test by dropping its schema; ``DROP DATABASE`` per test would
+    wait for a checkpoint each time.
+    """
     if db_backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
+        return f"sqlite+aiosqlite:///{tmp_path / 'migrations.sqlite3'}"
     require("postgres")
-    await _admin(f'DROP DATABASE IF EXISTS "{MIGRATION_DB_NAME}" WITH (FORCE)')
-    await _admin(f'CREATE DATABASE "{MIGRATION_DB_NAME}"')
-    try:
-        yield str(make_url(POSTGRES_ADMIN_URL).set(database=MIGRATION_DB_NAME))
-    finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{MIGRATION_DB_NAME}" WITH (FORCE)')
-
-
-async def _admin(statement: str) -> None:
-    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await admin.dispose()
+    url = str(make_url(POSTGRES_ADMIN_URL).set(database=MIGRATION_DB_NAME))
+    if _migration_database_made:
+        await drop_schema(url)
+    else:
+        await create_empty_postgres_database(POSTGRES_ADMIN_URL, url)
+        _migration_database_made.append(True)
+    return url
 
 
 async def _inspect(url: str, fn: Callable[[Connection], T]) -> T:

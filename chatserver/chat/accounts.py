@@ -52,10 +52,15 @@ class StaffAccounts:
     async def accounts_and_sessions(
         self, user_ids: Collection[int], session_hashes: Collection[str]
     ) -> tuple[dict[int, StaffUser], set[str]]:
-        """The accounts with these ids, and which of these sessions still exist (2 queries)."""
+        """The accounts with these ids, and which of these sessions still exist (2 queries).
+
+        Sessions before accounts: deactivating an account deletes its sessions in the same
+        commit, and the two reads are two statements. Accounts read first could see the
+        account still active and then its sessions gone: "signed_out" for a deactivation.
+        """
         async with self._db() as session:
-            users = await staff_by_ids(session, user_ids)
             live = await live_session_hashes(session, session_hashes, utcnow())
+            users = await staff_by_ids(session, user_ids)
         return users, live
 
     async def mark_revoked(self, session_hashes: Iterable[str]) -> None:
