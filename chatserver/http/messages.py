@@ -8,6 +8,8 @@ origins are refused. Experts list, claim and answer messages under ``/api/staff/
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from aiohttp import web
@@ -72,8 +74,13 @@ class AnswerBody(Body):
     body: MessageBody
 
 
-def _refused(exc: MessageBoxError) -> APIError:
-    return APIError(STATUS_OF.get(exc.code, 400), exc.code, exc.message)
+@contextmanager
+def refusals_as_http() -> Iterator[None]:
+    """A refusal of the message box as its HTTP answer (``STATUS_OF``), nothing changed."""
+    try:
+        yield
+    except MessageBoxError as exc:
+        raise APIError(STATUS_OF.get(exc.code, 400), exc.code, exc.message) from None
 
 
 def _box(request: web.Request) -> MessageBox:
@@ -122,46 +129,38 @@ async def preflight(request: web.Request) -> web.Response:
 
 async def leave_handler(request: web.Request, body: LeaveMessage) -> web.Response:
     """``{audience, lang, body}`` → ``{ok, code}``: the code is shown once, stored hashed."""
-    origin, payload = _host_site(request), body
-    try:
+    origin = _host_site(request)
+    with refusals_as_http():
         code = await _box(request).leave(
             request_address_key(request),
-            audience=payload.audience,
-            lang=payload.lang,
-            body=payload.body,
+            audience=body.audience,
+            lang=body.lang,
+            body=body.body,
         )
-    except MessageBoxError as exc:
-        raise _refused(exc) from None
     return _answer(request, origin, code=code)
 
 
 async def thread_handler(request: web.Request, body: CodeOnly) -> web.Response:
     """``{code}`` → ``{ok, thread}``; 404 ``not_found`` for a wrong or deleted code."""
-    origin, payload = _host_site(request), body
-    try:
-        shown = await _box(request).read(request_address_key(request), payload.code)
-    except MessageBoxError as exc:
-        raise _refused(exc) from None
+    origin = _host_site(request)
+    with refusals_as_http():
+        shown = await _box(request).read(request_address_key(request), body.code)
     return _answer(request, origin, thread=shown.as_dict(for_staff=False))
 
 
 async def reply_handler(request: web.Request, body: CodeAndBody) -> web.Response:
     """``{code, body}`` → ``{ok, thread}``: the visitor's one answer to the expert's reply."""
-    origin, payload = _host_site(request), body
-    try:
-        shown = await _box(request).reply(request_address_key(request), payload.code, payload.body)
-    except MessageBoxError as exc:
-        raise _refused(exc) from None
+    origin = _host_site(request)
+    with refusals_as_http():
+        shown = await _box(request).reply(request_address_key(request), body.code, body.body)
     return _answer(request, origin, thread=shown.as_dict(for_staff=False))
 
 
 async def close_handler(request: web.Request, body: CodeOnly) -> web.Response:
     """``{code}`` → ``{ok}``: the thread and every message of it are deleted for good."""
-    origin, payload = _host_site(request), body
-    try:
-        await _box(request).close(request_address_key(request), payload.code)
-    except MessageBoxError as exc:
-        raise _refused(exc) from None
+    origin = _host_site(request)
+    with refusals_as_http():
+        await _box(request).close(request_address_key(request), body.code)
     return _answer(request, origin)
 
 
@@ -178,19 +177,15 @@ async def staff_list_handler(request: web.Request, user: StaffUser) -> web.Respo
 
 async def staff_claim_handler(request: web.Request, user: StaffUser) -> web.Response:
     """Claim a message → ``{ok, thread}``; 409 ``taken`` when a colleague was first."""
-    try:
+    with refusals_as_http():
         shown = await _box(request).claim(user.id, _thread_id(request))
-    except MessageBoxError as exc:
-        raise _refused(exc) from None
     return web.json_response({"ok": True, "thread": shown.as_dict(for_staff=True)})
 
 
 async def staff_thread_handler(request: web.Request, user: StaffUser) -> web.Response:
     """A message this expert claimed → ``{ok, thread}``."""
-    try:
+    with refusals_as_http():
         shown = await _box(request).open_claimed(user.id, _thread_id(request))
-    except MessageBoxError as exc:
-        raise _refused(exc) from None
     return web.json_response({"ok": True, "thread": shown.as_dict(for_staff=True)})
 
 
@@ -198,9 +193,6 @@ async def staff_answer_handler(
     request: web.Request, user: StaffUser, body: AnswerBody
 ) -> web.Response:
     """``{body}`` → ``{ok, registration}``: the answer, and the pending registration it makes."""
-    payload = body
-    try:
-        registration = await _box(request).answer(user.id, _thread_id(request), payload.body)
-    except MessageBoxError as exc:
-        raise _refused(exc) from None
+    with refusals_as_http():
+        registration = await _box(request).answer(user.id, _thread_id(request), body.body)
     return web.json_response({"ok": True, "registration": registration})
