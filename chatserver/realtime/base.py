@@ -67,7 +67,13 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if event in LIFECYCLE_EVENTS and not self.server.manager.is_connected(
             args[0], self.namespace
         ):
-            return await super().trigger_event(event, *args)
+            # Counted like events: a disconnect's database write must finish before
+            # shutdown disposes the engine (lifecycle.database_ctx waits for it).
+            self.chat.inflight += 1
+            try:
+                return await super().trigger_event(event, *args)
+            finally:
+                self.chat.inflight -= 1
         if event == MALFORMED:
             return self._refused(ProtocolError("invalid", "The packet is malformed."))
         declared = self.events.get(event) if isinstance(event, str) else None
