@@ -10,7 +10,6 @@ from contextlib import suppress
 from aiohttp import web
 
 from chatserver import keys
-from chatserver.chat.service import ChatService
 from chatserver.chat.sweeper import Sweeper
 from chatserver.realtime.staffaccess import RECHECK_INTERVAL_S
 
@@ -33,18 +32,8 @@ async def begin_drain(app: web.Application) -> None:
     chat = app[keys.chat_key]
     chat.draining = True
     logger.info("draining events_in_progress=%d", chat.inflight)
-    if await events_settled(chat, ACK_DRAIN_TIMEOUT_S):
+    if await chat.events_settled(ACK_DRAIN_TIMEOUT_S):
         logger.warning("drain timed out events_in_progress=%d", chat.inflight)
-
-
-async def events_settled(chat: ChatService, timeout_s: float) -> int:
-    """Wait (at most ``timeout_s``) until no socket event or (dis)connect is being handled;
-    return how many still are."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while chat.inflight > 0 and loop.time() < deadline:
-        await asyncio.sleep(0.02)
-    return chat.inflight
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -56,7 +45,7 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     """
     yield
     chat = app[keys.chat_key]
-    if await events_settled(chat, ACK_DRAIN_TIMEOUT_S):
+    if await chat.events_settled(ACK_DRAIN_TIMEOUT_S):
         logger.warning("database closed with events in progress count=%d", chat.inflight)
     await chat.close_reads()
     await app[keys.engine_key].dispose()

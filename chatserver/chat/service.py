@@ -7,6 +7,7 @@ missed an emit (a dropped socket, Redis pub/sub being at-most-once) gets it on r
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -514,6 +515,15 @@ class ChatService:
             await self.notifier.notify_conversation_queued(conversation, position, wait)
 
     # -- endings --------------------------------------------------------------------------
+
+    async def events_settled(self, timeout_s: float) -> int:
+        """Wait (at most ``timeout_s``) until no socket event or (dis)connect is being
+        handled (``inflight``); return how many still are."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self.inflight > 0 and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        return self.inflight
 
     async def do_end_chat(self, conversation_id: str, by: str, reason: str) -> Conversation | None:
         """End the conversation once (the store schedules its erasure in that same step),
