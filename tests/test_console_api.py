@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -17,7 +18,7 @@ from chatserver.keys import db_key
 from chatserver.schema import decode, field_errors
 from registration.validation import RegistrationInputError, validate_registration
 from staffing.quickreplies import list_quick_replies
-from tests.harness import PASSWORD, Nabij
+from tests.harness import PASSWORD, Nabij, NabijFactory
 from tests.staffchanges import closed
 
 REPLY = {"title": "Welkom", "body": "Fijn dat je er bent."}
@@ -254,3 +255,13 @@ def test_every_message_the_form_can_get_from_the_registration_api_has_dutch() ->
         seen |= set(faults.values()) | set(refused.value.errors.values())
     assert seen <= set(NL_API_MESSAGES), seen - set(NL_API_MESSAGES)
     assert len(seen) >= 12
+
+
+async def test_the_console_page_names_the_teams_time_zone_for_its_clock_times(
+    nabij_factory: NabijFactory,
+) -> None:
+    nabij = await nabij_factory(timezone=ZoneInfo("America/Curacao"))
+    await nabij.add_expert("anna")
+    async with nabij.http(await nabij.login("anna")) as http:
+        html = await (await http.get(f"{nabij.url}/console")).text()
+    assert 'data-timezone="America/Curacao"' in html

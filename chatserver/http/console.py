@@ -45,6 +45,7 @@ async def console_page(request: web.Request, user: StaffUser) -> web.StreamRespo
     on_shift = await request.app[keys.team_view_key].is_on_shift(user.id)
     context = page_context(request, user, on_shift=on_shift)
     context["js_texts"] = js_texts(context["lang"])
+    context["timezone"] = request.app[keys.settings_key].timezone.key
     context["form"] = registration_form(context["lang"])
     response = aiohttp_jinja2.render_template("console/console.html", request, context)
     return staff_page_headers(response)

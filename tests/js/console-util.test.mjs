@@ -1,12 +1,14 @@
 // The chat console's helpers (chatserver/static/console/util.js): error texts for an ack,
-// short chat numbers, clock times in the staff member's own zone, the status line.
+// short chat numbers, clock times in the team's zone (whatever the browser's), the status line.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { FakeElement, fakeDocument } from "./fakedom.mjs";
 
 const TEXTS = { error: "Er ging iets mis.", "error.rate_limited": "Even rustig aan." };
-const console_ = Object.assign(new FakeElement("main"), { dataset: { userId: "42" } });
+const console_ = Object.assign(new FakeElement("main"), {
+  dataset: { userId: "42", timezone: "Europe/Amsterdam" },
+});
 const line = new FakeElement("p");
 globalThis.document = fakeDocument({
   byId: { "console-texts": JSON.stringify(TEXTS), "console-labels": '{"audience": []}', console: console_, notice: line },
@@ -14,7 +16,7 @@ globalThis.document = fakeDocument({
   lang: "nl",
 });
 globalThis.window = globalThis;
-process.env.TZ = "Europe/Amsterdam";
+process.env.TZ = "America/New_York"; // a browser elsewhere: the team's zone still counts
 const util = await import("../../chatserver/static/console/util.js");
 
 test("the console's texts, labels and own user id come from the page", () => {
@@ -37,12 +39,17 @@ test("a short number is three digits from the id's first six hex digits", () => 
   assert.equal(util.shortNumber("000007"), "#007");
 });
 
-test("clock times are in the staff member's zone, across both clock changes", () => {
+test("clock times are in the team's zone, across both clock changes", () => {
   assert.equal(util.timeOf("2026-03-29T00:59:00Z"), "01:59");
   assert.equal(util.timeOf("2026-03-29T01:00:00Z"), "03:00");
   assert.equal(util.timeOf("2026-10-25T00:30:00Z"), "02:30");
   assert.equal(util.timeOf("2026-10-25T01:30:00Z"), "02:30");
   assert.equal(util.timeOf("2026-10-25T02:30:00Z"), "03:30");
+});
+
+test("today is the team's date: 23:30 UTC on 31 December is already New Year in Amsterdam", () => {
+  assert.equal(util.teamToday(new Date("2026-12-31T23:30:00Z")), "2027-01-01");
+  assert.equal(util.teamToday(new Date("2026-12-31T22:30:00Z")), "2026-12-31");
 });
 
 test("new ids are unique and never empty", () => {

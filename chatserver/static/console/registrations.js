@@ -3,7 +3,7 @@
 // form opens only when the expert asks for it, never over a chat they are in.
 
 import { offerRegistration, registrationSaved } from "./chats.js";
-import { $, LABELS, T, api, el, errorText, fmt, notice } from "./util.js";
+import { $, LABELS, T, api, el, errorText, fmt, notice, teamToday } from "./util.js";
 
 const pending = new Map(); // registration id -> registration
 const drafts = new Map(); // registration id or "new" -> what was typed before closing
@@ -96,7 +96,7 @@ export function openRegistration(reg) {
   clearErrors();
   REG.reset();
   showVisitorAudience(reg);
-  const fresh = reg || { contact_date: new Date().toLocaleDateString("sv-SE"), duration_minutes: "" };
+  const fresh = reg || { contact_date: teamToday(), duration_minutes: "" };
   const values = drafts.get(draftKey()) || fresh;
   for (const name of TEXT_FIELDS) REG.elements[name].value = values[name] ?? "";
   for (const name of LIST_FIELDS) {

@@ -7,6 +7,9 @@ export { $, api, el };
 export const T = JSON.parse($("console-texts").textContent);
 export const LABELS = JSON.parse($("console-labels").textContent);
 export const ME = Number($("console").dataset.userId);
+// The team's time zone (NABIJ_TIMEZONE): chat times read as the roster and the audit log
+// do, whatever zone the browser is set to (undefined: the browser's, as a fallback).
+export const TEAM_ZONE = $("console").dataset.timezone || undefined;
 
 export const fmt = formatter(T);
 
@@ -35,7 +38,13 @@ export function newId() {
 
 export function timeOf(iso) {
   const date = new Date(iso);
-  return date.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+  const options = { hour: "2-digit", minute: "2-digit", timeZone: TEAM_ZONE };
+  return date.toLocaleTimeString(document.documentElement.lang, options);
+}
+
+/** Today in the team's zone as YYYY-MM-DD: the default date of a contact registered by hand. */
+export function teamToday(now = new Date()) {
+  return now.toLocaleDateString("sv-SE", { timeZone: TEAM_ZONE });
 }
 
 /** "#417": a short number that tells two chats of the same audience apart (tabs, alerts). */
