@@ -265,3 +265,12 @@ async def test_the_console_page_names_the_teams_time_zone_for_its_clock_times(
     async with nabij.http(await nabij.login("anna")) as http:
         html = await (await http.get(f"{nabij.url}/console")).text()
     assert 'data-timezone="America/Curacao"' in html
+
+
+async def test_me_says_whether_the_user_is_on_a_shift_now(nabij: Nabij) -> None:
+    await nabij.add_expert("anna")
+    await nabij.add_expert("bram", on_shift=False)
+    for username, on_shift in (("anna", True), ("bram", False)):
+        async with nabij.http(await nabij.login(username)) as http:
+            me = await (await http.get(f"{nabij.url}/api/me")).json()
+        assert (me["user"]["username"], me["on_shift"]) == (username, on_shift)

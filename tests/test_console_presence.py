@@ -4,6 +4,8 @@ elsewhere (deactivated, password reset) goes to the sign-in page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.browser import Browser
@@ -87,4 +89,21 @@ async def test_a_demoted_coordinator_s_console_drops_the_coordinator_cards(
     await browser.absent(".coordinator-only")
     assert await browser.text("#who") == "Coco V."
     await browser.screenshot("console-demoted")
+    assert script_errors(await browser.console_messages()) == []
+
+
+async def test_the_status_bar_follows_a_shift_that_ends_while_the_console_is_open(
+    nabij_factory: NabijFactory, browser: Browser
+) -> None:
+    nabij = await nabij_factory()
+    anna = await nabij.add_expert("anna", on_shift=False)
+    now = dt.datetime.now(dt.UTC)
+    await nabij.add_shift(anna, now - dt.timedelta(hours=1), now + dt.timedelta(seconds=4))
+    await sign_in(browser, nabij, "anna")
+    assert await browser.text("#shift-status") == "Je hebt nu dienst."
+    await browser.until(
+        "document.getElementById('shift-status').textContent.startsWith('Je hebt nu geen dienst')",
+        timeout=20,
+    )
+    assert await browser.script("return document.getElementById('available').disabled")
     assert script_errors(await browser.console_messages()) == []

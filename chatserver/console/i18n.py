@@ -397,6 +397,7 @@ JS_PREFIXES: Final = (
     "title.",
     "connection.",
     "overview.",
+    "shift.",
 )
 
 

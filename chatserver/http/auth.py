@@ -123,5 +123,6 @@ async def logout(request: web.Request) -> web.Response:
 
 
 async def me(request: web.Request, user: StaffUser) -> web.Response:
-    """The signed-in user."""
-    return web.json_response({"ok": True, "user": user_payload(user)})
+    """The signed-in user, and whether they are on a shift now (the console's status bar)."""
+    on_shift = await request.app[keys.team_view_key].is_on_shift(user.id)
+    return web.json_response({"ok": True, "user": user_payload(user), "on_shift": on_shift})

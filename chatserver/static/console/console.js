@@ -165,9 +165,34 @@ async function refreshSiteStatus() {
   }
 }
 
+// A shift that begins or ends while the page is open: the bar follows the roster (GET
+// /api/me), so it never says "Je hebt nu dienst" after the shift is over.
+function showShift(onShift) {
+  const console_ = $("console");
+  if ((console_.dataset.onShift === "true") === onShift) return;
+  console_.dataset.onShift = String(onShift);
+  $("shift-status").textContent = T[onShift ? "shift.on" : "shift.off"];
+  $("shift-status").className = onShift ? "on" : "off";
+  $("available").disabled = !onShift;
+  showPresence($("available").checked);
+}
+
+async function refreshShift() {
+  try {
+    const response = await fetch("/api/me", { credentials: "same-origin", cache: "no-store" });
+    const me = await response.json();
+    if (me.ok && typeof me.on_shift === "boolean") showShift(me.on_shift);
+  } catch (_) {
+    // Offline: the connection notice already says so.
+  }
+}
+
 $("available").addEventListener("change", () => setPresence($("available").checked));
 socket.on("presence:changed", (data) => showPresence(data.available));
-setInterval(refreshSiteStatus, 10000);
+setInterval(() => {
+  refreshSiteStatus();
+  refreshShift();
+}, 10000);
 
 // -- the account changed (role, name, focus, capacity) -------------------------------
 
