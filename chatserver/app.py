@@ -29,7 +29,7 @@ from chatserver.lifecycle import (
 from chatserver.live.factory import create_store
 from chatserver.live.store import LiveStore
 from chatserver.messagebox.service import MessageBox, PendingSink
-from chatserver.messagebox.threads import BoxKeys, Retention
+from chatserver.messagebox.threads import BoxKeys, MessageRetention
 from chatserver.realtime.server import create_sio, setup_socketio, socketio_ctx
 from nabij.db import create_engine, make_sessionmaker
 from nabij.settings import Settings
@@ -77,7 +77,7 @@ def message_box(
         store=store,
         roster=roster,
         keys=BoxKeys.of(settings.secret_key.reveal()),
-        retention=Retention(settings.message_retention_days),
+        retention=MessageRetention(settings.message_retention_days),
         clock=clock,
         timezone=settings.timezone,
         registration_pending=registration_pending,

@@ -21,7 +21,7 @@ Example::
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Final, TypeVar, get_type_hints
+from typing import Annotated, Any, Final, Literal, TypeVar, get_type_hints
 
 import msgspec
 from msgspec import Meta, inspect
@@ -50,20 +50,9 @@ PATTERN_PHRASES: Final = {
 }
 
 
-def text(min_length: int, max_length: int, pattern: str = NO_NUL) -> Any:
-    """A string of ``min_length``..``max_length`` characters matching ``pattern``.
-
-    For types made at run time; a named type is written out as ``Annotated[str, Meta(...)]``
-    (below) so that mypy sees a ``str``.
-    """
-    return Annotated[str, Meta(min_length=min_length, max_length=max_length, pattern=pattern)]
-
-
-def whole_number(low: int, high: int) -> Any:
-    """A JSON integer in ``low``..``high`` (a boolean is not an integer); see ``text``."""
-    return Annotated[int, Meta(ge=low, le=high)]
-
-
+#: nabij.vocab.AUDIENCES and LANGUAGES as types (tests/test_socket_events.py keeps them equal).
+Audience = Literal["victim", "perpetrator", "relative", "professional", "unknown"]
+Language = Literal["nl", "en"]
 ConversationId = Annotated[str, Meta(min_length=32, max_length=32, pattern=ASCII_ID)]
 ClientId = Annotated[str, Meta(min_length=1, max_length=MAX_CLIENT_ID_CHARS, pattern=NO_NUL)]
 #: ``secrets.token_hex(8)``, as chatserver/chat/alerts.py makes them.
@@ -193,8 +182,9 @@ def said(message: str) -> Meta:
     """Metadata telling a field's refusal in its own words: ``Annotated[int, said("…")]``.
 
     For forms whose pages translate the API's fixed messages (chatserver/console/api_texts.py):
-    the declaration keeps the wording those pages know. A typed alias (``Annotated[str,
-    Meta(...)]``, unlike ``text()``) keeps the field's type for mypy. See ``field_errors``.
+    the declaration keeps the wording those pages know. Write named types as
+    ``Annotated[str, Meta(...)]`` aliases, so that mypy keeps the field's type. See
+    ``field_errors``.
     """
     return Meta(extra={"message": message})
 

@@ -14,7 +14,7 @@ from chatserver.messagebox.models import MessageThread, ThreadMessage
 from chatserver.messagebox.threads import (
     BoxKeys,
     MessageBoxError,
-    Retention,
+    MessageRetention,
     answer_thread,
     claim_thread,
     close_by_visitor,
@@ -30,7 +30,7 @@ from registration.models import MessageRecord, Registration
 from staffing.experts import create_staff_user
 
 KEYS = BoxKeys.of("k" * 40)
-RETENTION = Retention(days=14)
+RETENTION = MessageRetention(days=14)
 T0 = dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC)
 TEXT = "Hij is vanavond weer boos geworden. Wat kan ik doen?"
 

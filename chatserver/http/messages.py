@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aiohttp import web
 from msgspec import Meta
@@ -23,7 +23,7 @@ from chatserver.http.params import path_id
 from chatserver.messagebox.codes import MAX_TYPED_CHARS
 from chatserver.messagebox.service import MessageBox, waiting_as_dict
 from chatserver.messagebox.threads import MessageBoxError
-from chatserver.schema import NO_NUL, MessageBody
+from chatserver.schema import NO_NUL, Audience, Language, MessageBody
 from staffing.models import StaffUser
 
 #: The visitor's routes, which host sites may call cross-origin.
@@ -31,8 +31,6 @@ VISITOR_PATHS = frozenset(
     {"/api/messages", "/api/messages/thread", "/api/messages/reply", "/api/messages/close"}
 )
 
-Audience = Literal["victim", "perpetrator", "relative", "professional", "unknown"]
-Language = Literal["nl", "en"]
 Code = Annotated[str, Meta(min_length=1, max_length=MAX_TYPED_CHARS, pattern=NO_NUL)]
 
 #: What each refusal of the message box is over HTTP.

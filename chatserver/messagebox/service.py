@@ -22,13 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from chatserver.chat.marks import BLOCKED_ADDRESS
+from chatserver.chat.wire import iso
 from chatserver.live.store import LiveStore
 from chatserver.messagebox import threads
 from chatserver.messagebox.models import MessageThread
 from chatserver.messagebox.threads import (
     BoxKeys,
     MessageBoxError,
-    Retention,
+    MessageRetention,
     ThreadView,
     WaitingThread,
 )
@@ -70,7 +71,7 @@ class ShownThread:
                 {
                     "sender": m.sender,
                     "body": m.body,
-                    "sent_at": m.sent_at.isoformat().replace("+00:00", "Z"),
+                    "sent_at": iso(m.sent_at.timestamp()),
                     "display_name": self.names.get(m.expert_id) if m.expert_id else None,
                 }
                 for m in self.view.messages
@@ -91,7 +92,7 @@ class MessageBox:
         store: LiveStore,
         roster: OnShift,
         keys: BoxKeys,
-        retention: Retention,
+        retention: MessageRetention,
         clock: Callable[[], float],
         timezone: ZoneInfo,
         registration_pending: PendingSink,
@@ -239,7 +240,7 @@ def waiting_as_dict(item: WaitingThread, expert_id: int) -> dict[str, Any]:
         "id": item.id,
         "audience": item.audience,
         "lang": item.lang,
-        "waiting_since": item.waiting_since.isoformat().replace("+00:00", "Z"),
+        "waiting_since": iso(item.waiting_since.timestamp()),
         "follow_up": item.follow_up,
         "claimed_by_me": item.claimed_by == expert_id,
     }

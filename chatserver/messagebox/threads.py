@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import ColumnElement, delete, or_, select, true, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,7 +58,7 @@ class BoxKeys:
 
 
 @dataclass(frozen=True)
-class Retention:
+class MessageRetention:
     """How long a thread is kept after its last message."""
 
     days: int
@@ -116,7 +116,7 @@ async def leave_message(
     lang: str,
     body: str,
     now: dt.datetime,
-    retention: Retention,
+    retention: MessageRetention,
 ) -> str:
     """Store a visitor's message; return its pickup code (shown once, stored only hashed)."""
     record = MessageRecord(id=secrets.token_hex(16), audience=audience, left_at=now)
@@ -233,7 +233,7 @@ async def reply_by_visitor(
     body: str,
     *,
     now: dt.datetime,
-    retention: Retention,
+    retention: MessageRetention,
 ) -> None:
     """The visitor's one answer to the expert's reply; the thread waits for its expert again."""
     if thread.state != "answered" or thread.visitor_turns_left <= 0:
@@ -348,7 +348,7 @@ async def answer_thread(
     body: str,
     *,
     now: dt.datetime,
-    retention: Retention,
+    retention: MessageRetention,
     today: dt.date,
 ) -> Registration:
     """Store the claiming expert's answer; return the thread's pending registration."""
@@ -394,11 +394,10 @@ async def _pending_registration(
 
 
 async def _next_position(session: AsyncSession, thread_id: int) -> int:
-    query = select(ThreadMessage.position).where(ThreadMessage.thread_id == thread_id)
-    positions = list((await session.execute(query)).scalars())
-    return max(positions, default=0) + 1
+    query = select(func.max(ThreadMessage.position)).where(ThreadMessage.thread_id == thread_id)
+    return int((await session.execute(query)).scalar_one() or 0) + 1
 
 
-def _touch(thread: MessageThread, now: dt.datetime, retention: Retention) -> None:
+def _touch(thread: MessageThread, now: dt.datetime, retention: MessageRetention) -> None:
     thread.last_message_at = now
     thread.expires_at = retention.expiry(now)

@@ -19,17 +19,16 @@ from chatserver.live.models import Message
 from chatserver.schema import (
     NO_NUL,
     AlertId,
+    Audience,
     ClientId,
     ConversationId,
+    Language,
     MessageBody,
     Note,
     Payload,
     RowId,
 )
 
-#: nabij.vocab.AUDIENCES and LANGUAGES as types (tests/test_socket_events.py keeps them equal).
-Audience = Literal["victim", "perpetrator", "relative", "professional", "unknown"]
-Language = Literal["nl", "en"]
 #: nabij.vocab.SAFETY_ANSWERS: "can you chat safely now?" (DESIGN.md "Safety check").
 Safety = Literal["safe", "unsure", "unsafe"]
 #: registration/feedback.py's answers: the report mark, HELPED and RECOMMEND.
