@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError
+
 #: Every error code the service sends, with its meaning (docs/protocol.md lists them too).
 ERROR_CODES = {
     "invalid": "The event is unknown or its payload failed validation; nothing changed.",
@@ -23,6 +26,10 @@ ERROR_CODES = {
 }
 
 Ack = dict[str, Any]
+
+#: Redis or the database is down, restarting or cut off: an outage to say so about (a
+#: ``temporarily_unavailable`` ack, a 503, a one-line warning), never a crash or a traceback.
+OUTAGES: tuple[type[Exception], ...] = (RedisError, DBAPIError, OSError)
 
 
 class ProtocolError(Exception):

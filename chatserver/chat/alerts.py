@@ -18,14 +18,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError
-
 from chatserver.chat.accounts import StaffAccounts
 from chatserver.chat.notify import Notifier
 from chatserver.chat.service import ChatService
 from chatserver.chat.wire import alert_payload
-from chatserver.errors import ProtocolError
+from chatserver.errors import OUTAGES, ProtocolError
 from chatserver.live.models import Alert, Conversation
 from chatserver.live.store import LiveStore
 from nabij.vocab import role_at_least
@@ -107,7 +104,7 @@ class Alerts:
             staff = await self._accounts.active_staff()
             ids = [u.id for u in staff if role_at_least(u.role, "coordinator") and u.id != exclude]
             states = await self._store.expert_states(ids)
-        except (DBAPIError, RedisError, OSError) as exc:
+        except OUTAGES as exc:
             logger.warning("coordinators online unknown error=%s", type(exc).__name__)
             return None
         return sum(1 for state in states if state.connections > 0)

@@ -17,6 +17,7 @@ from contextlib import suppress
 
 from chatserver.chat.notify import Notifier
 from chatserver.chat.service import ChatService
+from chatserver.errors import OUTAGES
 from chatserver.live.models import ReleasedSockets
 from chatserver.live.store import LiveStore
 
@@ -76,6 +77,8 @@ class Processes:
             if self.forgotten:
                 await self.recover_forgotten_sockets()
                 self.forgotten = False
+        except OUTAGES as exc:
+            logger.warning("heartbeat failed process=%s error=%s", process_id, type(exc).__name__)
         except Exception:
             logger.exception("heartbeat failed process=%s", process_id)
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from chatserver.chat.deadlines import Handler, handle_due
 from chatserver.chat.processes import Processes
 from chatserver.chat.service import ChatService
+from chatserver.errors import OUTAGES
 from chatserver.live.store import DEADLINE_KINDS
 from chatserver.messagebox.service import MessageBox
 from registration.records import months_before, prune_conversation_records
@@ -66,6 +67,8 @@ class Sweeper:
         while not stop.is_set():
             try:
                 await self.sweep()
+            except OUTAGES as exc:  # Redis or the database is away: the next pass retries
+                logger.warning("sweep failed error=%s", type(exc).__name__)
             except Exception:
                 logger.exception("sweep failed")
             with suppress(TimeoutError):

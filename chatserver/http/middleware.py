@@ -6,10 +6,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError
 
 from chatserver import keys
+from chatserver.errors import OUTAGES
 from chatserver.http.csrf import SAFE_METHODS, csrf_token_middleware
 from chatserver.http.headers import header_text_middleware
 from chatserver.http.jsonapi import APIError, json_error
@@ -49,7 +48,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if request.path.startswith("/api/"):
             return json_error(exc.status, "invalid" if exc.status < 500 else "internal", exc.reason)
         raise
-    except (DBAPIError, RedisError, OSError) as exc:
+    except OUTAGES as exc:
         # The database or Redis is unreachable: a clear 503, not a 500 with a trace.
         logger.warning(
             "request failed method=%s route=%s error=%s",

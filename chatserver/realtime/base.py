@@ -16,11 +16,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 import socketio
-from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError
 
 from chatserver.chat.services import Services
-from chatserver.errors import Ack, ProtocolError
+from chatserver.errors import OUTAGES, Ack, ProtocolError
 from chatserver.realtime.packets import MALFORMED
 from chatserver.realtime.throttle import TokenBucket, typing_bucket
 from chatserver.schema import Payload, SchemaError, decode
@@ -104,7 +102,7 @@ class ProtocolNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         except ProtocolError as exc:
             logger.info("refused event=%s code=%s", declared.name, exc.code)
             return self._refused(exc)
-        except (RedisError, DBAPIError, OSError) as exc:
+        except OUTAGES as exc:
             # Redis or the database is down or restarting: say so, never hang or crash.
             logger.warning("event failed event=%s error=%s", declared.name, type(exc).__name__)
             return self._refused(ProtocolError("temporarily_unavailable"))

@@ -40,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from chatserver.chat.accounts import StaffAccounts
 from chatserver.chat.service import ChatService
+from chatserver.errors import OUTAGES
 from chatserver.live.models import ExpertProfile
 from staffing.models import StaffUser
 
@@ -123,6 +124,8 @@ class StaffAccessKeeper:
             return
         try:
             await self.refresh({user_id})
+        except OUTAGES as exc:
+            logger.warning("staff access check failed error=%s", type(exc).__name__)
         except Exception:
             logger.exception("staff access check failed")
 
@@ -155,6 +158,8 @@ class StaffAccessKeeper:
         while not stop.is_set():
             try:
                 await self.refresh()
+            except OUTAGES as exc:
+                logger.warning("staff access check failed error=%s", type(exc).__name__)
             except Exception:
                 logger.exception("staff access check failed")
             with suppress(TimeoutError):
